@@ -74,6 +74,8 @@ class Fields:
             problems.error(getattr(node, "loc", where), f"{what} must be a mapping of keys, not {_describe(node)}", "E101")
             node = YMap(getattr(node, "loc", where))
         self.node: YMap = node
+        if what == "a scene" and isinstance(node.get("id"), str):
+            self.what = what = f"scene {node['id']!r}"
         allowed = tuple(allowed)
         for key in node:
             if key not in allowed:
@@ -321,6 +323,7 @@ class Chapter:
     setup: tuple[Effect, ...]
     location: Location
     index: int = 0
+    first_location: Location | None = None
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, index: int, problems: Problems) -> Chapter:
@@ -343,6 +346,7 @@ class Chapter:
             setup=_effects(f, "setup", problems),
             location=f.loc,
             index=index,
+            first_location=f.at("first"),
         )
 
 
@@ -392,6 +396,11 @@ class Choice:
     history: str
     location: Location
     auto: bool = False
+    goto_location: Location | None = None
+
+    @property
+    def target_location(self) -> Location:
+        return self.goto_location or self.location
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, index: int, problems: Problems) -> Choice:
@@ -406,11 +415,12 @@ class Choice:
             kind=f.choice_of("kind", ANNOTATION_KINDS, required=False),
             history=f.text("history", False),
             location=f.loc,
+            goto_location=f.at("goto"),
         )
 
     @classmethod
     def automatic(cls, goto: str, location: Location) -> Choice:
-        return cls(0, "Continue", goto, None, (), "", "", location, auto=True)
+        return cls(0, "Continue", goto, None, (), "", "", location, auto=True, goto_location=location)
 
 
 @attrs.frozen
@@ -465,8 +475,7 @@ class Scene:
     def from_yaml(cls, node: Any, location: Location, problems: Problems) -> Scene:
         f = Fields(node, "a scene", problems, SCENE_KEYS, location)
         scene_id = f.identifier("id")
-        what = f"scene {scene_id!r}" if scene_id else "a scene"
-        f.what = what
+        what = f.what
         choices_node = f.items("choices")
         choices = tuple(
             Choice.from_yaml(c, loc, i, problems)
@@ -684,7 +693,7 @@ def _check_references(story: Story, problems: Problems, start_loc: Location) -> 
     if story.start:
         known_scene(story.start, start_loc, "'start'")
     for chapter in story.chapters:
-        known_scene(chapter.first, chapter.location, f"chapter {chapter.id!r}")
+        known_scene(chapter.first, chapter.first_location or chapter.location, f"chapter {chapter.id!r}")
         for effect in chapter.setup:
             _check_effect(effect, types, scenes, problems)
         for card in chapter.cards:
@@ -697,7 +706,8 @@ def _check_references(story: Story, problems: Problems, start_loc: Location) -> 
                 scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
             )
         for choice in scene.choices:
-            known_scene(choice.goto, choice.location, f"choice {choice.index + 1} of {scene.id!r}")
+            what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
+            known_scene(choice.goto, choice.target_location, what)
             if choice.condition:
                 _check_condition(choice.condition, types, scenes, problems)
             for effect in choice.effects:
