@@ -17,7 +17,9 @@ TINY = FIXTURES / "stories" / "tiny"
 def cli_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("HUNGARY56_SAVES", None)
-    env.update({"NO_COLOR": "1", "PYTHONPATH": str(REPO), "COLUMNS": "80", "PYTHONIOENCODING": "utf-8"})
+    env.update({"NO_COLOR": "1", "PYTHONPATH": str(REPO), "COLUMNS": "80", "PYTHONIOENCODING": "utf-8",
+                # nobody answers prompt-toolkit's cursor-position request inside a test pty
+                "PROMPT_TOOLKIT_NO_CPR": "1"})
     env.update(extra)
     return env
 

@@ -1,0 +1,107 @@
+"""The interactive player: the real PromptSession fed through a pipe, and a real pty via pexpect."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import threading
+import time
+
+import pexpect
+import pytest
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from engine.loader import load_story
+from engine.player import Session
+from engine.saves import SaveStore
+from engine.terminal import PromptConsole, TextOutput
+from tests.conftest import TINY, cli_env
+
+
+def run_session(keys: str | list[str], tmp_path) -> tuple[str, SaveStore]:
+    """Play with keystrokes; a list is typed in chunks, as a person pausing (completion runs async)."""
+    story = load_story(TINY)
+    store = SaveStore(tmp_path)
+    out = io.StringIO()
+    chunks = [keys] if isinstance(keys, str) else list(keys)
+    if not chunks[-1].endswith(("\x03", "\x04")):
+        chunks.append("\x04")  # Ctrl-D: the end of input, or the pipe would wait for more
+    with create_pipe_input() as pipe:
+        def typist() -> None:
+            for chunk in chunks:
+                pipe.send_text(chunk)
+                time.sleep(0.3)
+
+        thread = threading.Thread(target=typist, daemon=True)
+        thread.start()
+        console = PromptConsole(TextOutput(out, colour=False, width=80),
+                                PromptSession(input=pipe, output=DummyOutput()))
+        assert Session(story, console, store).run() == 0
+        thread.join()
+    return out.getvalue(), store
+
+
+def test_choices_by_number_and_enter(tmp_path):
+    out, store = run_session("1\r\r1\r", tmp_path)
+    assert "PLAUSIBLE - some real people did this" in out
+    assert "THE END: Fallen" in out
+    assert store.load(load_story(TINY), "autosave").scene == "end_fallen"
+
+
+def test_tab_completes_commands(tmp_path):
+    out, _ = run_session(["hist\t", "\r", "timel\t", "\r"], tmp_path)
+    assert "You have not made a choice yet." in out
+    assert ">> 1956-10-23" in out
+
+
+def test_ctrl_c_leaves_with_progress_autosaved(tmp_path):
+    out, store = run_session("2\r\x03", tmp_path)
+    assert "Progress saved in slot 'autosave'" in out
+    assert store.load(load_story(TINY), "autosave").scene == "street"
+
+
+def test_ctrl_d_leaves_cleanly(tmp_path):
+    out, _ = run_session("\x04", tmp_path)
+    assert out.rstrip().endswith("Goodbye.")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_real_terminal_session_in_a_pty(tmp_path):
+    child = pexpect.spawn(sys.executable, ["-m", "engine", "play", str(TINY), "--saves", str(tmp_path)],
+                          env=cli_env(), encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.expect("Take the rifle")
+    child.expect(">")
+    child.send("1\r")
+    child.expect("PLAUSIBLE")
+    child.expect("Press Enter to continue")
+    child.expect(">")
+    child.sendcontrol("c")
+    child.expect("Progress saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    saved = json.loads((tmp_path / "autosave.json").read_text(encoding="utf-8"))
+    assert saved["state"]["scene"] == "street"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_colour_in_a_terminal_and_no_color(tmp_path):
+    env = cli_env()
+    env.pop("NO_COLOR")
+    child = pexpect.spawn(sys.executable, ["-m", "engine", "play", str(TINY), "--saves", str(tmp_path)],
+                          env=env, encoding="utf-8", timeout=20)
+    child.expect("Take the rifle")
+    assert "\x1b[" in child.before
+    child.expect(">")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    plain = pexpect.spawn(sys.executable, ["-m", "engine", "play", str(TINY), "--saves", str(tmp_path), "--no-color"],
+                          env=env, encoding="utf-8", timeout=20)
+    plain.expect("Take the rifle")
+    assert "\x1b[1m" not in plain.before and "\x1b[3" not in plain.before
+    plain.expect(">")
+    plain.sendcontrol("d")
+    plain.expect(pexpect.EOF)
