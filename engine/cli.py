@@ -1,0 +1,53 @@
+"""The command line: parses arguments, runs a command, and turns every error into a message and
+an exit code (the only place that does)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from engine import __version__
+
+# Each name is a module in engine/commands/ with `add_parser(subparsers)`; order is help order.
+COMMAND_MODULES = ("play", "saves", "lint")
+DEFAULT_COMMAND = "play"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hungary56",
+        description="Play, check and teach with hungary56, the interactive story of the Hungarian "
+        "Revolution of 1956. Without a command, 'play' starts the bundled story.",
+    )
+    parser.add_argument("--version", action="version", version=f"hungary56 {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"engine.commands.{name}").add_parser(sub)
+    return parser
+
+
+def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
+        return [DEFAULT_COMMAND, *argv]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from engine.errors import Hungary56Error
+
+    parser = build_parser()
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv), commands))
+    try:
+        code: int = args.run(args)
+        return code
+    except Hungary56Error as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,92 @@
+"""The file adapter for stories: finds a story folder, reads its YAML and builds the model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from engine.errors import Location, Problem, StoryError
+from engine.model import Story
+from engine.yamlio import parse_yaml
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def bundled_story_dir() -> Path:
+    """The story shipped with the engine: beside the package in a checkout, inside it in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "bundled", here.parent):
+        if (candidate / "story").is_dir() and (candidate / "scenes").is_dir():
+            return candidate
+    raise StoryError([Problem(Location(str(here)), "the bundled story is missing from this installation")])
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when that is shorter."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)
+
+
+def story_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """The YAML files of a story folder, in a stable order."""
+    def yamls(folder: Path) -> list[Path]:
+        return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return yamls(root / "story"), yamls(root / "scenes")
+
+
+def read_document(path: Path) -> tuple[object, list[Problem]]:
+    shown = display_path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(Location(shown), f"file larger than {MAX_FILE_BYTES // 2**20} MiB", "E001")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(Location(shown), f"cannot read the file: {exc.strerror or exc}", "E001")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(Location(shown, line, column), "the file is not valid UTF-8 (save it as UTF-8)", "E001")]
+    if "\t" in text:
+        for number, line_text in enumerate(text.splitlines(), 1):
+            stripped = line_text.lstrip(" ")
+            if stripped.startswith("\t"):
+                column = len(line_text) - len(stripped) + 1
+                return None, [Problem(Location(shown, number, column), "a tab indents this line; YAML needs spaces", "E001")]
+    return parse_yaml(text, shown)
+
+
+def load_story(root: Path | str) -> Story:
+    """Read and check every file of a story folder; raise StoryError listing every problem."""
+    root = Path(root)
+    shown = display_path(root)
+    if not root.is_dir():
+        raise StoryError([Problem(Location(shown), "no such story folder")])
+    missing = [name for name in ("story", "scenes") if not (root / name).is_dir()]
+    if missing:
+        raise StoryError([
+            Problem(Location(shown), f"not a story folder: it has no {' or '.join(m + '/' for m in missing)} folder")
+        ])
+    story_paths, scene_paths = story_files(root)
+    problems: list[Problem] = []
+    story_docs, scene_docs = [], []
+    for paths, docs in ((story_paths, story_docs), (scene_paths, scene_docs)):
+        for path in paths:
+            document, found = read_document(path)
+            problems.extend(found)
+            if not found:
+                docs.append((display_path(path), document))
+    if not story_paths:
+        problems.append(Problem(Location(display_path(root / "story" / "story.yaml")), "missing story file", "E100"))
+    try:
+        story = Story.from_documents(story_docs, scene_docs)
+    except StoryError as exc:
+        problems.extend(exc.problems)
+        raise StoryError(problems) from None
+    if problems:
+        raise StoryError(problems)
+    return story

@@ -1,0 +1,119 @@
+"""The state machine: scenes are states, choices are transitions with guards and actions.
+
+Every function here is pure: it takes a Story and a GameState and returns a new value.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import attrs
+
+from engine.errors import EvaluationError, RuleError
+from engine.model import Chapter, Choice, GameState, Scene, Step, Story
+
+
+@attrs.frozen
+class Offer:
+    """A choice as the player meets it: whether its guard holds, and why not if it does not."""
+
+    choice: Choice
+    available: bool
+    reason: str = ""
+
+
+def new_game(story: Story) -> GameState:
+    return GameState(scene=story.start, variables=story.initial_variables(), visits={story.start: 1})
+
+
+def start_chapter(story: Story, chapter: Chapter) -> GameState:
+    """A game that starts at a chapter's first scene, with the chapter's `setup` effects applied."""
+    state = new_game(story)
+    variables = dict(state.variables)
+    env = (variables, state.visits)
+    for effect in chapter.setup:
+        effect.apply(variables, env)
+    return GameState(scene=chapter.first, variables=variables, visits={chapter.first: 1})
+
+
+def current_scene(story: Story, state: GameState) -> Scene:
+    try:
+        return story.scenes[state.scene]
+    except KeyError:
+        raise RuleError(f"the game is at scene {state.scene!r}, which this story does not have") from None
+
+
+def _holds(choice: Choice, state: GameState) -> bool:
+    if choice.condition is None:
+        return True
+    try:
+        return bool(choice.condition.test((state.variables, state.visits)))
+    except EvaluationError:
+        return False
+
+
+def offers(story: Story, state: GameState) -> list[Offer]:
+    """Every choice of the current scene, available or not (teachers see the hidden ones)."""
+    scene = current_scene(story, state)
+    result = []
+    for choice in scene.choices:
+        available = _holds(choice, state)
+        reason = "" if available else f"needs {choice.condition.source}" if choice.condition else ""
+        result.append(Offer(choice, available, reason))
+    return result
+
+
+def available(story: Story, state: GameState) -> list[Choice]:
+    return [o.choice for o in offers(story, state) if o.available]
+
+
+def choose(story: Story, state: GameState, index: int) -> GameState:
+    """Take choice `index` (0-based, counted over all of the scene's choices) and return the next state."""
+    scene = current_scene(story, state)
+    if not 0 <= index < len(scene.choices):
+        raise RuleError(f"scene {scene.id!r} has no choice {index + 1}")
+    choice = scene.choices[index]
+    if not _holds(choice, state):
+        raise RuleError(f"choice {index + 1} of {scene.id!r} is not available: it needs {choice.condition.source}"
+                        if choice.condition else f"choice {index + 1} is not available")
+    variables = dict(state.variables)
+    env = (variables, state.visits)
+    for effect in choice.effects:
+        effect.apply(variables, env)
+    visits = dict(state.visits)
+    visits[choice.goto] = visits.get(choice.goto, 0) + 1
+    return GameState(
+        scene=choice.goto,
+        variables=variables,
+        visits=visits,
+        path=state.path + (Step(scene.id, index),),
+        turn=state.turn + 1,
+    )
+
+
+def is_over(story: Story, state: GameState) -> bool:
+    scene = story.scenes.get(state.scene)
+    return scene is None or scene.ending is not None
+
+
+def replay(story: Story, steps: Iterable[Step], start: GameState | None = None) -> list[GameState]:
+    """Every state along a path of choices, from the start; raises RuleError where the path breaks."""
+    states = [start or new_game(story)]
+    for step in steps:
+        if states[-1].scene != step.scene:
+            raise RuleError(f"the path expects scene {step.scene!r} but the game is at {states[-1].scene!r}")
+        states.append(choose(story, states[-1], step.choice))
+    return states
+
+
+def visible_text(story: Story, state: GameState) -> list[str]:
+    """The scene's paragraphs, with the text variants whose conditions hold."""
+    scene = current_scene(story, state)
+    parts = [scene.text]
+    for variant in scene.variants:
+        try:
+            if variant.condition is None or variant.condition.test((state.variables, state.visits)):
+                parts.append(variant.text)
+        except EvaluationError:
+            continue
+    return parts

@@ -1,0 +1,213 @@
+"""Pure formatting of what the player sees: scenes, choices, annotations and the in-game screens.
+
+Functions here return Blocks (a style name and a text) and never touch a terminal; the console
+adapters in engine/terminal.py wrap, colour and write them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Iterable, Sequence
+
+import attrs
+
+from engine import machine
+from engine.model import Choice, GameState, Scene, Story
+
+KIND_LABELS = {
+    "historical": "HISTORICAL - this is what really happened",
+    "plausible": "PLAUSIBLE - some real people did this",
+    "counterfactual": "COUNTERFACTUAL - this did not happen",
+}
+
+
+@attrs.frozen
+class Block:
+    """A paragraph (or a pre-formatted line when `wrap` is false) in a named style."""
+
+    style: str
+    text: str
+    indent: int = 0
+    wrap: bool = True
+    tight: bool = False  # no blank line before it (a choice under the one before, say)
+
+
+Blocks = list[Block]
+
+
+def wrap_blocks(blocks: Iterable[Block], width: int) -> list[tuple[str, str]]:
+    """Lay blocks out at `width` columns: (style, line) pairs, blank lines between blocks."""
+    lines: list[tuple[str, str]] = []
+    for block in blocks:
+        if lines and not block.tight and lines[-1][1] != "":
+            lines.append(("text", ""))
+        if block.text == "":
+            lines.append((block.style, ""))
+            continue
+        pad = " " * block.indent
+        for paragraph in block.text.split("\n\n") if block.wrap else [block.text]:
+            if not block.wrap:
+                lines.extend((block.style, pad + line) for line in paragraph.split("\n"))
+                continue
+            flowing = " ".join(paragraph.split())
+            wrapped = textwrap.wrap(flowing, max(width - block.indent, 20), break_on_hyphens=False) or [""]
+            lines.extend((block.style, pad + line) for line in wrapped)
+            lines.append(("text", ""))
+        if block.wrap and lines and lines[-1] == ("text", ""):
+            lines.pop()
+    return lines
+
+
+def format_when(scene: Scene) -> str:
+    from datetime import date
+
+    parts = scene.date.split("-")
+    try:
+        if len(parts) == 3:
+            text = date(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%A %d %B %Y").replace(" 0", " ")
+        elif len(parts) == 2:
+            text = date(int(parts[0]), int(parts[1]), 1).strftime("%B %Y")
+        else:
+            text = scene.date
+    except ValueError:
+        text = scene.date
+    return f"{text}, {scene.time}" if scene.time else text
+
+
+def scene_header(story: Story, scene: Scene) -> Blocks:
+    chapter = story.scene_chapter(scene)
+    chapter_title = chapter.title if chapter else scene.chapter
+    return [
+        Block("meta", f"{chapter_title}  |  {format_when(scene)}  |  {scene.where}"),
+        Block("heading", scene.title, tight=True),
+    ]
+
+
+def scene_blocks(story: Story, state: GameState) -> Blocks:
+    scene = machine.current_scene(story, state)
+    blocks = scene_header(story, scene)
+    if scene.warning:
+        blocks.append(Block("warning", f"Content warning: {scene.warning}"))
+    blocks.extend(Block("text", text) for text in machine.visible_text(story, state))
+    return blocks
+
+
+def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False) -> Blocks:
+    blocks: Blocks = []
+    number = 0
+    for offer in offers:
+        if offer.choice.auto:
+            return [Block("hint", "Press Enter to continue.")]
+        number = offer.choice.index + 1
+        if offer.available:
+            blocks.append(Block("choice", f"{number}. {offer.choice.label}", indent=2, tight=bool(blocks)))
+        elif show_hidden:
+            blocks.append(Block("choice-off", f"{number}. {offer.choice.label}  [hidden: {offer.reason}]",
+                                indent=2, tight=bool(blocks)))
+    return blocks
+
+
+def annotation_blocks(choice: Choice) -> Blocks:
+    if choice.auto or not choice.kind:
+        return []
+    blocks = [Block(choice.kind, KIND_LABELS[choice.kind])]
+    if choice.history:
+        blocks.append(Block("note", choice.history, indent=2, tight=True))
+    return blocks
+
+
+def ending_blocks(scene: Scene) -> Blocks:
+    assert scene.ending is not None
+    return [
+        Block("heading", f"THE END: {scene.ending.title}"),
+        Block("text", scene.ending.epilogue),
+        Block("hint", "Type 'restart' to play again, 'undo' to go back, 'history' for your path, or 'quit'."),
+    ]
+
+
+def note_blocks(story: Story, scene: Scene) -> Blocks:
+    blocks = [Block("heading", f"Historical note: {scene.title}")]
+    blocks.append(Block("note", scene.note or "(This scene has no historical note.)"))
+    for account in scene.contested:
+        blocks.append(Block("meta", f"{account.who} says:", indent=2))
+        blocks.append(Block("note", account.account, indent=4, tight=True))
+    if scene.sources:
+        blocks.append(Block("meta", "Sources:"))
+        for key in scene.sources:
+            entry = story.sources.get(key)
+            blocks.append(Block("note", f"[{key}] {entry.text if entry else ''}", indent=2, tight=True))
+    return blocks
+
+
+def glossary_blocks(story: Story, term: str = "") -> Blocks:
+    if term:
+        match = _find_term(story, term)
+        if match is None:
+            return [Block("hint", f"No glossary entry for {term!r}. Type 'glossary' for the list.")]
+        return [Block("heading", match), Block("note", story.glossary[match].text, tight=True)]
+    blocks = [Block("heading", "Glossary")]
+    for key in sorted(story.glossary, key=str.casefold):
+        blocks.append(Block("note", f"{key}: {story.glossary[key].text}", indent=2, tight=len(blocks) > 1))
+    return blocks
+
+
+def _find_term(story: Story, term: str) -> str | None:
+    wanted = term.casefold().strip()
+    for key in story.glossary:
+        if key.casefold() == wanted:
+            return key
+    starts = [k for k in story.glossary if k.casefold().startswith(wanted)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def timeline_blocks(story: Story, state: GameState) -> Blocks:
+    scene = story.scenes.get(state.scene)
+    here = story.scene_chapter(scene) if scene else None
+    blocks = [Block("heading", "Timeline")]
+    for chapter in story.chapters:
+        dates = chapter.date + (f" to {chapter.until}" if chapter.until and chapter.until != chapter.date else "")
+        marker = ">>" if here is not None and chapter.id == here.id else "  "
+        style = "choice" if marker == ">>" else "note"
+        blocks.append(Block(style, f"{marker} {dates:<26} {chapter.title}", wrap=False, tight=len(blocks) > 1))
+    return blocks
+
+
+def history_blocks(story: Story, state: GameState) -> Blocks:
+    if not state.path:
+        return [Block("hint", "You have not made a choice yet.")]
+    blocks = [Block("heading", "Your path so far")]
+    number = 0
+    for step in state.path:
+        scene = story.scenes.get(step.scene)
+        if scene is None or step.choice >= len(scene.choices):
+            continue
+        choice = scene.choices[step.choice]
+        if choice.auto:
+            continue
+        number += 1
+        kind = f" ({choice.kind})" if choice.kind else ""
+        blocks.append(Block("note", f"{number}. {scene.title}: {choice.label}{kind}", indent=2, tight=len(blocks) > 1))
+    return blocks
+
+
+HELP = [
+    ("NUMBER", "make that choice (Enter alone continues where there is no choice)"),
+    ("notes", "the historical note for this scene, with its sources"),
+    ("glossary [term]", "all glossary terms, or one"),
+    ("timeline", "the chapters, and where you are"),
+    ("history", "the choices you have made"),
+    ("undo", "take back the last choice (as often as you like)"),
+    ("save [slot]", "save the game (slot 'quicksave' if none is given)"),
+    ("load [slot]", "load a saved game"),
+    ("saves", "list saved games"),
+    ("restart", "start again from the beginning"),
+    ("reload", "re-read the story files (for authors), keeping your place"),
+    ("help", "this list"),
+    ("quit", "leave (your progress is autosaved)"),
+]
+
+
+def help_blocks() -> Blocks:
+    blocks = [Block("heading", "Commands")]
+    blocks.extend(Block("note", f"{name:<16} {text}", indent=2, wrap=False, tight=True) for name, text in HELP)
+    return blocks

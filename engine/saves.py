@@ -1,0 +1,227 @@
+"""The save-file adapter: named slots, atomic writes, and strict checks when reading back."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import attrs
+
+from engine.errors import SaveError, SlotNameError
+from engine.model import GameState, Step, Story
+
+FORMAT = "hungary56-save"
+FORMAT_VERSION = 1
+AUTOSAVE = "autosave"
+PREVIOUS_AUTOSAVE = "autosave-previous"
+SAVES_ENV = "HUNGARY56_SAVES"
+MAX_SAVE_BYTES = 10 * 1024 * 1024
+_SLOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+Clock = Callable[[], datetime]
+
+
+def default_saves_dir(explicit: str | None = None) -> Path:
+    """--saves, then $HUNGARY56_SAVES, then ./saves."""
+    return Path(explicit or os.environ.get(SAVES_ENV) or "saves")
+
+
+def check_slot(name: str) -> str:
+    if not _SLOT.match(name):
+        raise SlotNameError(
+            f"{name!r} cannot be a save slot: use up to 64 letters, digits, '-' and '_' (no paths)"
+        )
+    return name
+
+
+@attrs.frozen
+class SaveInfo:
+    slot: str
+    scene: str
+    saved_at: str
+    turn: int
+    problem: str = ""
+
+
+def state_to_json(state: GameState) -> dict[str, Any]:
+    return {
+        "scene": state.scene,
+        "variables": dict(state.variables),
+        "visits": dict(state.visits),
+        "path": [[step.scene, step.choice] for step in state.path],
+        "turn": state.turn,
+    }
+
+
+def encode(story: Story, state: GameState, saved_at: datetime) -> bytes:
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "story": {"id": story.id, "version": story.version},
+        "saved_at": saved_at.isoformat(timespec="seconds"),
+        "state": state_to_json(state),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _fail(message: str) -> SaveError:
+    return SaveError(message)
+
+
+def decode(story: Story, data: bytes) -> tuple[GameState, str]:
+    """Check a save against the story and return its state and time; raises SaveError."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise _fail("the save is corrupted or truncated (not valid JSON)") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _fail("this is not a hungary56 save file")
+    version = document.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _fail("the save has no valid format version")
+    if version > FORMAT_VERSION:
+        raise _fail(f"the save was written by a newer hungary56 (save format {version}); update to load it")
+    owner = document.get("story")
+    if not isinstance(owner, dict) or owner.get("id") != story.id:
+        other = owner.get("id") if isinstance(owner, dict) else None
+        raise _fail(f"the save belongs to another story ({other!r}), not {story.id!r}")
+    raw = document.get("state")
+    if not isinstance(raw, dict):
+        raise _fail("the save has no game state")
+    state = _state_from_json(story, raw)
+    saved_at = document.get("saved_at")
+    return state, saved_at if isinstance(saved_at, str) else ""
+
+
+def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
+    scene = raw.get("scene")
+    if not isinstance(scene, str):
+        raise _fail("the save names no scene")
+    if scene not in story.scenes:
+        raise _fail(f"the save is at scene {scene!r}, which this version of the story no longer has")
+    variables = story.initial_variables()
+    saved_vars = raw.get("variables")
+    if not isinstance(saved_vars, dict):
+        raise _fail("the save's variables are damaged")
+    for name, value in saved_vars.items():
+        declared = story.variables.get(name)
+        if declared is None:
+            continue  # a variable the story dropped since: harmless, forget it
+        expected = {"int": int, "bool": bool, "str": str}[declared.type]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise _fail(f"the save gives variable {name!r} the value {value!r}, but it must be a {declared.type}")
+        variables[name] = value
+    visits = raw.get("visits")
+    if not isinstance(visits, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in visits.items()
+    ):
+        raise _fail("the save's visit counts are damaged")
+    path = raw.get("path")
+    if not isinstance(path, list) or not all(
+        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and isinstance(s[1], int)
+        and not isinstance(s[1], bool) for s in path
+    ):
+        raise _fail("the save's path of choices is damaged")
+    turn = raw.get("turn")
+    if not isinstance(turn, int) or isinstance(turn, bool) or turn < 0:
+        raise _fail("the save's turn counter is damaged")
+    return GameState(scene, variables, visits, tuple(Step(s, c) for s, c in path), turn)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file, fsync, then rename over the target: old or new, never torn."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+class SaveStore:
+    """Slots in one folder, one JSON file per slot."""
+
+    def __init__(self, directory: Path, clock: Clock = datetime.now) -> None:
+        self.directory = Path(directory)
+        self.clock = clock
+        self._rotated = False
+
+    def path(self, slot: str) -> Path:
+        return self.directory / f"{check_slot(slot)}.json"
+
+    def save(self, story: Story, state: GameState, slot: str) -> Path:
+        target = self.path(slot)
+        try:
+            write_atomically(target, encode(story, state, self.clock()))
+        except OSError as exc:
+            raise SaveError(f"cannot write the save: {exc.strerror or exc}", str(target)) from None
+        return target
+
+    def autosave(self, story: Story, state: GameState) -> Path:
+        """Save to the autosave slot; the first autosave of a session keeps the one before it."""
+        if not self._rotated:
+            self._rotated = True
+            current = self.path(AUTOSAVE)
+            if current.exists():
+                try:
+                    os.replace(current, self.path(PREVIOUS_AUTOSAVE))
+                except OSError:
+                    pass
+        return self.save(story, state, AUTOSAVE)
+
+    def load(self, story: Story, slot: str) -> GameState:
+        target = self.path(slot)
+        try:
+            if target.stat().st_size > MAX_SAVE_BYTES:
+                raise SaveError("the save is far too large to be a hungary56 save", str(target))
+            data = target.read_bytes()
+        except FileNotFoundError:
+            raise SaveError(f"there is no save called {slot!r}", str(target)) from None
+        except OSError as exc:
+            raise SaveError(f"cannot read the save: {exc.strerror or exc}", str(target)) from None
+        try:
+            state, _ = decode(story, data)
+        except SaveError as exc:
+            raise SaveError(exc.message, str(target)) from None
+        return state
+
+    def exists(self, slot: str) -> bool:
+        return self.path(slot).exists()
+
+    def list(self, story: Story) -> list[SaveInfo]:
+        if not self.directory.is_dir():
+            return []
+        infos = []
+        for file in sorted(self.directory.glob("*.json")):
+            slot = file.stem
+            if not _SLOT.match(slot):
+                continue
+            try:
+                state, saved_at = decode(story, file.read_bytes())
+                infos.append(SaveInfo(slot, state.scene, saved_at, state.turn))
+            except (SaveError, OSError) as exc:
+                infos.append(SaveInfo(slot, "", "", 0, problem=getattr(exc, "message", str(exc))))
+        return infos

@@ -1,0 +1,241 @@
+"""Safe YAML reading that keeps the file:line:column of every node and refuses risky YAML."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from engine.errors import Location, Problem
+
+try:  # the C parser is several times faster; the pure-Python one behaves the same
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# A file whose aliases would expand past this many nodes is refused (the "billion laughs").
+MAX_EXPANDED_NODES = 2_000_000
+MAX_DEPTH = 100
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class StoryLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader whose implicit types are only true/false, null, decimal ints and floats.
+
+    yes/no/on/off, dates, times such as 20:00 (YAML 1.1 would read 1200) and octal-looking
+    numbers all stay strings, so an author gets what they wrote.
+    """
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+StoryLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+StoryLoader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+StoryLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+StoryLoader.add_implicit_resolver(
+    _FLOAT, re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"), list("-+0123456789.")
+)
+
+
+class YMap(dict):  # type: ignore[type-arg]
+    """A mapping read from YAML, with the location of itself, of each key and of each value."""
+
+    __slots__ = ("loc", "key_locs", "value_locs")
+
+    def __init__(self, loc: Location) -> None:
+        super().__init__()
+        self.loc = loc
+        self.key_locs: dict[str, Location] = {}
+        self.value_locs: dict[str, Location] = {}
+
+    def key_loc(self, key: str) -> Location:
+        return self.key_locs.get(key, self.loc)
+
+    def value_loc(self, key: str) -> Location:
+        return self.value_locs.get(key, self.loc)
+
+
+class YList(list):  # type: ignore[type-arg]
+    """A sequence read from YAML, with the location of itself and of each item."""
+
+    __slots__ = ("loc", "item_locs")
+
+    def __init__(self, loc: Location) -> None:
+        super().__init__()
+        self.loc = loc
+        self.item_locs: list[Location] = []
+
+
+def _loc(path: str, node: yaml.Node) -> Location:
+    mark = node.start_mark
+    shift = 1 if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') else 0
+    return Location(path, mark.line + 1, mark.column + 1 + shift)
+
+
+class _Converter:
+    """Turns a composed node graph into YMap/YList/scalars, collecting problems as it goes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.memo: dict[int, Any] = {}
+        self.weights: dict[int, int] = {}
+
+    def weight(self, root: yaml.Node) -> int:
+        """How many nodes the document would have with every alias expanded (memoised, iterative)."""
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if id(node) in self.weights:
+                continue
+            children = self._children(node)
+            if done:
+                self.weights[id(node)] = 1 + sum(self.weights[id(c)] for c in children)
+            else:
+                stack.append((node, True))
+                stack.extend((c, False) for c in children if id(c) not in self.weights)
+        return self.weights[id(root)]
+
+    @staticmethod
+    def _children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.MappingNode):
+            return [n for pair in node.value for n in pair]
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        return []
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(_loc(self.path, node), message, "E001"))
+
+    def convert(self, node: yaml.Node, depth: int = 0) -> Any:
+        key = id(node)
+        if key in self.memo:
+            return self.memo[key]
+        if depth > MAX_DEPTH:
+            self.error(node, f"nesting deeper than {MAX_DEPTH} levels")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            value = self.scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.error(node, f"tag {node.tag!r} is not allowed here")
+            value = YList(_loc(self.path, node))
+            for item in node.value:
+                value.append(self.convert(item, depth + 1))
+                value.item_locs.append(_loc(self.path, item))
+        else:
+            value = self.mapping(node, depth)
+        self.memo[key] = value
+        return value
+
+    def mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
+        if node.tag != _MAP:
+            self.error(node, f"tag {node.tag!r} is not allowed here")
+        result = YMap(_loc(self.path, node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "a key must be a plain word or string, not a list or mapping")
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+                self.error(key_node, "merge keys (<<) are not supported; repeat the keys instead")
+                continue
+            key = str(self.scalar(key_node))
+            if key in result:
+                first = result.key_locs[key]
+                self.error(key_node, f"duplicate key {key!r} (first defined at line {first.line})")
+                continue
+            result[key] = self.convert(value_node, depth + 1)
+            result.key_locs[key] = _loc(self.path, key_node)
+            result.value_locs[key] = _loc(self.path, value_node)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        if tag == _BOOL:
+            return text.lower() == "true"
+        if tag == _NULL:
+            return None
+        try:
+            if tag == _INT:
+                return int(text)
+            if tag == _FLOAT:
+                return float(text)
+        except ValueError:
+            self.error(node, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}")
+            return text
+        self.error(node, f"tag {tag!r} is not allowed (only plain YAML: no Python or custom tags)")
+        return None
+
+
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+_INDENT = re.compile(r"^[ \t-]*", re.MULTILINE)
+# The C composer recurses once per nesting level and overflows the C stack near 100,000 levels,
+# so a file that might nest deeply is first measured with the (iterative) event parser.
+_SUSPICIOUS_DEPTH = 2_000
+
+
+def _could_nest_deeply(text: str) -> bool:
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    widest = max((len(m) for m in _INDENT.findall(text)), default=0)
+    return deepest + widest > _SUSPICIOUS_DEPTH
+
+
+def _too_deep(text: str) -> yaml.Mark | None:
+    depth = 0
+    for event in yaml.parse(text, Loader=StoryLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document from text; return its located value and every problem found."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        deep = _too_deep(text) if _could_nest_deeply(text) else None
+        if deep is not None:
+            loc = Location(path, deep.line + 1, deep.column + 1)
+            return None, [Problem(loc, f"nesting deeper than {MAX_DEPTH} levels", "E001")]
+        root = yaml.compose(text, Loader=StoryLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        return None, [Problem(loc, f"invalid YAML: {message}", "E001")]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, [Problem(Location(path, 1, 1), f"invalid YAML: {exc}", "E001")]
+    if root is None:
+        return None, []
+    conv = _Converter(path)
+    if conv.weight(root) > MAX_EXPANDED_NODES:
+        return None, [
+            Problem(_loc(path, root), "aliases expand this file past a safe size; write it out plainly", "E001")
+        ]
+    try:
+        value = conv.convert(root)
+    except RecursionError:
+        return None, [Problem(_loc(path, root), f"nesting deeper than {MAX_DEPTH} levels", "E001")]
+    return value, conv.problems
+
+
+def bare_parse(text: str) -> Any:
+    """The baseline the benchmarks compare against: PyYAML's C loader with nothing else."""
+    return yaml.load(text, Loader=_BaseLoader)

@@ -1,0 +1,80 @@
+"""The safe located YAML reader: strict types, duplicate keys, tags, aliases, nesting, locations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from engine.yamlio import YList, YMap, parse_yaml
+
+
+def test_keeps_yes_no_on_off_dates_and_times_as_strings():
+    value, problems = parse_yaml("a: yes\nb: no\nc: on\nd: off\ne: 1956-10-23\nf: 20:00\ng: 010\nh: true\ni: 3\nj: 1.5\n", "f.yaml")
+    assert problems == []
+    assert dict(value) == {"a": "yes", "b": "no", "c": "on", "d": "off", "e": "1956-10-23", "f": "20:00",
+                           "g": "010", "h": True, "i": 3, "j": 1.5}
+
+
+def test_every_node_knows_where_it_is():
+    value, _ = parse_yaml("scenes:\n  - id: bem\n    text: 'Ő'\n  - id: radio\n", "s.yaml")
+    assert isinstance(value, YMap) and isinstance(value["scenes"], YList)
+    first = value["scenes"][0]
+    assert str(first.loc) == "s.yaml:2:5"
+    assert str(first.key_loc("text")) == "s.yaml:3:5"
+    assert str(first.value_loc("text")) == "s.yaml:3:12"  # inside the quote
+    assert [str(loc) for loc in value["scenes"].item_locs] == ["s.yaml:2:5", "s.yaml:4:5"]
+
+
+def test_duplicate_keys_are_errors_naming_both_lines():
+    _, problems = parse_yaml("id: a\ntitle: x\nid: b\n", "d.yaml")
+    assert [p.format() for p in problems] == ["d.yaml:3:1: error: duplicate key 'id' (first defined at line 1)"]
+
+
+@pytest.mark.parametrize("text", [
+    "a: !!python/object/apply:os.system ['echo hi']\n",
+    "a: !!python/name:os.system\n",
+    "a: !custom x\n",
+])
+def test_python_and_custom_tags_are_refused(text):
+    _, problems = parse_yaml(text, "t.yaml")
+    assert problems and "not allowed" in problems[0].message
+    assert problems[0].location.line == 1
+
+
+def test_billion_laughs_is_refused_quickly():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    _, problems = parse_yaml("\n".join(lines), "lol.yaml")
+    assert problems and "aliases expand" in problems[0].message
+
+
+def test_small_aliases_work():
+    value, problems = parse_yaml("base: &b [1, 2]\ncopy: *b\n", "a.yaml")
+    assert problems == [] and list(value["copy"]) == [1, 2]
+
+
+def test_syntax_error_is_located():
+    _, problems = parse_yaml("a: [1, 2\nb: 3\n", "bad.yaml")
+    assert problems[0].format().startswith("bad.yaml:2:2: error: invalid YAML")
+
+
+def test_a_bom_is_ignored():
+    value, problems = parse_yaml("\ufeffa: 1\n", "bom.yaml")
+    assert problems == [] and value["a"] == 1
+
+
+def test_merge_keys_are_refused_with_a_reason():
+    _, problems = parse_yaml("a: &a {x: 1}\nb:\n  <<: *a\n", "m.yaml")
+    assert "merge keys" in problems[0].message
+
+
+@pytest.mark.parametrize("text", ["[" * 200_000 + "]" * 200_000, "- " * 200_000 + "x"], ids=["flow", "block"])
+def test_absurd_nesting_is_an_error_not_a_segfault(text):
+    # The C composer would overflow the stack; run in a child so a crash would show as one.
+    code = "import sys; from engine.yamlio import parse_yaml; print(parse_yaml(sys.stdin.read(), 'deep.yaml')[1][0].message)"
+    result = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "nesting deeper than 100 levels" in result.stdout
