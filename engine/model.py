@@ -584,7 +584,8 @@ def _merge_named(
             loc = section.key_loc(name)
             if name in merged:
                 first = merged[name][1]
-                problems.error(loc, f"{key[:-1] if key.endswith('s') else key} {name!r} is already defined at {first}", "E111")
+                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source"}.get(key, key)
+                problems.error(loc, f"{singular} {name!r} is already defined at {first}", "E111")
                 continue
             merged[name] = (value, loc)
     return merged
