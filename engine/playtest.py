@@ -285,7 +285,7 @@ def _failure_lines(failures: Sequence[Failure], story_arg: str) -> list[str]:
         label = {"loop": "possible loop", "stuck": "stuck"}.get(failure.kind, "error")
         lines.append(f"  {where}{label}: {failure.message}{times}")
         lines.append(f"    choices: {format_path(failure.path)}")
-        if failure.path:
+        if failure.path and failure.kind != "loop":
             lines.append(f"    replay:  {_replay_hint(failure.path, story_arg)}")
     return lines
 

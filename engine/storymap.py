@@ -54,7 +54,7 @@ def shorten(text: str, width: int = LABEL_WIDTH) -> str:
     if len(flat) <= width:
         return flat
     cut = flat[: width - 1]
-    if " " in cut[width // 2:]:
+    if flat[width - 1] != " " and " " in cut[width // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.") + "…"
 
