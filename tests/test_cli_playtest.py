@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-STORIES = ROOT / "tests" / "fixtures" / "stories"
-TINY = STORIES / "tiny"
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY, cli_env, run_cli
+
+STORIES = TINY.parent
 
 
 def h56(*args: str | Path, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine", *map(str, args)], input=stdin, capture_output=True,
-                          text=True, cwd=cwd, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "HUNGARY56_SAVES": str(cwd / "saves")})
+    # Saves go to the test's folder, never to the repository's.
+    return run_cli(*map(str, args), stdin=stdin, cwd=cwd, env=cli_env(HUNGARY56_SAVES=str(cwd / "saves")))
 
 
 @pytest.fixture

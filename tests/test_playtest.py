@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from engine import machine, playtest
 from engine.loader import load_story
+from tests.conftest import FIXTURES
 
-STORIES = Path(__file__).parent / "fixtures" / "stories"
+STORIES = FIXTURES / "stories"
 
 
 def story(name: str):  # type: ignore[no-untyped-def]

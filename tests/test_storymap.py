@@ -12,10 +12,9 @@ import pytest
 from engine import storymap
 from engine.errors import UsageError
 from engine.loader import load_story
+from tests.conftest import REPO, TINY
 
-HERE = Path(__file__).parent
-TINY = HERE / "fixtures" / "stories" / "tiny"
-GOLDEN = HERE / "golden"
+GOLDEN = REPO / "tests" / "golden"
 CASES = [("dot", None), ("mermaid", None), ("dot", "one"), ("mermaid", "one")]
 
 
