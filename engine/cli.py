@@ -11,7 +11,7 @@ from typing import Sequence
 from engine import __version__
 
 # Each name is a module in engine/commands/ with `add_parser(subparsers)`; order is help order.
-COMMAND_MODULES = ("play", "saves", "lint")
+COMMAND_MODULES = ("play", "saves", "lint", "graph", "test", "record")
 DEFAULT_COMMAND = "play"
 
 
