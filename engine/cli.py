@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from engine import __version__
 
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from engine.errors import Hungary56Error
 
     parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    commands = {name for name in COMMAND_MODULES}
     args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv), commands))
     try:
         code: int = args.run(args)
