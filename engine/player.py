@@ -7,18 +7,22 @@ this module does no terminal or file work itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
-from engine import machine, render
+import attrs
+
+from engine import classroom, machine, render
 from engine.errors import Hungary56Error, RuleError, SaveError, StoryError
-from engine.model import GameState, Story
+from engine.model import Choice, GameState, Story
 from engine.render import Block, Blocks
 from engine.saves import AUTOSAVE, SaveStore
+from engine.transcript import Transcript
 
 COMMANDS = (
-    "help", "notes", "glossary", "timeline", "history", "undo", "save", "load", "saves",
+    "help", "notes", "glossary", "timeline", "history", "debrief", "undo", "save", "load", "saves",
     "restart", "reload", "quit",
 )
+TEACHER_COMMANDS = COMMANDS + ("reveal", "card")
 ALIASES = {"note": "notes", "exit": "quit", "q": "quit", "h": "help", "?": "help", "u": "undo"}
 
 
@@ -42,16 +46,31 @@ class Session:
         store: SaveStore,
         reload: Callable[[], Story] | None = None,
         state: GameState | None = None,
+        origin: GameState | None = None,
+        transcript: Transcript | None = None,
     ) -> None:
         self.story = story
         self.console = console
         self.store = store
         self.reload_story = reload
-        self.state = state or machine.new_game(story)
+        self.state = state or origin or machine.new_game(story)
+        # Where `restart` goes: the story's start, or the chapter a teacher jumped to.
+        self.origin = origin
+        self.transcript = transcript
+        self.debriefed = False
         self.past: list[GameState] = []
         self.running = True
         if state is not None:
             self.past = self._rebuild_past(state)
+
+    commands: tuple[str, ...] = COMMANDS
+    help_extra: list[tuple[str, str]] = []
+
+    def show(self, blocks: Blocks, record: bool = True) -> None:
+        """Show blocks on the console and, unless they are screens of the terminal only, in the transcript."""
+        self.console.show(blocks)
+        if record and self.transcript is not None:
+            self.transcript.blocks(blocks)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -70,7 +89,7 @@ class Session:
         return "> "
 
     def completions(self) -> list[str]:
-        words = list(COMMANDS)
+        words = list(self.commands)
         words.extend(f"glossary {term}" for term in sorted(self.story.glossary))
         return words
 
@@ -88,7 +107,7 @@ class Session:
             self.take(int(word) - 1)
             return
         command = ALIASES.get(word, word)
-        action = getattr(self, f"do_{command}", None) if command in COMMANDS else None
+        action = getattr(self, f"do_{command}", None) if command in self.commands else None
         if action is None:
             self.hint(f"'{word}' is not a choice or a command.")
             return
@@ -106,17 +125,21 @@ class Session:
         else:
             numbers = [str(o.choice.index + 1) for o in machine.offers(self.story, self.state) if o.available]
             text = f"Type a choice number ({', '.join(numbers)}) or 'help' for commands."
-        self.console.show([Block("hint", f"{first} {text}".strip())])
+        self.show([Block("hint", f"{first} {text}".strip())])
 
     # -- moving -----------------------------------------------------------------------------
 
     def show_scene(self) -> None:
         blocks = [Block("rule", "")] + render.scene_blocks(self.story, self.state)
         if self.scene.ending is not None:
-            blocks += render.ending_blocks(self.scene)
+            blocks += render.ending_blocks(self.scene, self.debrief_blocks())
+            self.debriefed = True
         else:
             blocks += render.choice_blocks(machine.offers(self.story, self.state))
-        self.console.show(blocks)
+        self.show(blocks)
+
+    def debrief_blocks(self) -> Blocks:
+        return render.debrief_blocks(self.story, classroom.debrief(self.story, self.state))
 
     def take(self, index: int) -> None:
         if machine.is_over(self.story, self.state):
@@ -130,29 +153,37 @@ class Session:
         new_state = machine.choose(self.story, self.state, index)
         self.past.append(self.state)
         self.state = new_state
+        self.record_choice(index, choice)
         self.after_choice(choice)
         self.autosave()
         self.show_scene()
 
-    def after_choice(self, choice) -> None:  # type: ignore[no-untyped-def]
+    def record_choice(self, index: int, choice: Choice) -> None:
+        if self.transcript is not None and not choice.auto:
+            self.transcript.blocks([Block("chosen", f"Chosen: {index + 1}. {choice.label}")])
+
+    def after_choice(self, choice: Choice) -> None:
         blocks = render.annotation_blocks(choice)
         if blocks:
-            self.console.show(blocks)
+            self.show(blocks)
 
     def autosave(self) -> None:
         try:
             self.store.autosave(self.story, self.state)
         except SaveError as exc:
-            self.console.show([Block("error", f"Autosave failed: {exc}")])
+            self.show([Block("error", f"Autosave failed: {exc}")])
 
     def leave(self) -> None:
         self.running = False
+        if self.transcript is not None and not machine.is_over(self.story, self.state):
+            self.transcript.write("## Debrief so far")
+            self.transcript.blocks(self.debrief_blocks())
         if self.state.turn > 0:
             self.autosave()
-            self.console.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. "
+            self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. "
                                      "Resume with: hungary56 play --continue")])
         else:
-            self.console.show([Block("hint", "Goodbye.")])
+            self.show([Block("hint", "Goodbye.")])
 
     def _rebuild_past(self, state: GameState) -> list[GameState]:
         """The states before a loaded one, replayed from its path, so undo works after a load."""
@@ -165,26 +196,29 @@ class Session:
     # -- commands ---------------------------------------------------------------------------
 
     def do_help(self, _arg: str) -> None:
-        self.console.show(render.help_blocks())
+        self.show(render.help_blocks(self.help_extra), record=False)
 
     def do_notes(self, _arg: str) -> None:
-        self.console.show(render.note_blocks(self.story, self.scene))
+        self.show(render.note_blocks(self.story, self.scene))
 
     def do_glossary(self, arg: str) -> None:
-        self.console.show(render.glossary_blocks(self.story, arg))
+        self.show(render.glossary_blocks(self.story, arg))
 
     def do_timeline(self, _arg: str) -> None:
-        self.console.show(render.timeline_blocks(self.story, self.state))
+        self.show(render.timeline_blocks(self.story, self.state))
 
     def do_history(self, _arg: str) -> None:
-        self.console.show(render.history_blocks(self.story, self.state))
+        self.show(render.history_blocks(self.story, self.state))
+
+    def do_debrief(self, _arg: str) -> None:
+        self.show(self.debrief_blocks())
 
     def do_undo(self, _arg: str) -> None:
         if not self.past:
-            self.console.show([Block("hint", "Nothing to undo: this is where your game began.")])
+            self.show([Block("hint", "Nothing to undo: this is where your game began.")])
             return
         self.state = self.past.pop()
-        self.console.show([Block("hint", "Undone.")])
+        self.show([Block("hint", "Undone.")])
         self.autosave()
         self.show_scene()
 
@@ -193,54 +227,171 @@ class Session:
         try:
             path = self.store.save(self.story, self.state, slot)
         except SaveError as exc:
-            self.console.show([Block("error", str(exc))])
+            self.show([Block("error", str(exc))])
             return
-        self.console.show([Block("hint", f"Saved as '{slot}' ({path}).")])
+        self.show([Block("hint", f"Saved as '{slot}' ({path}).")])
 
     def do_load(self, arg: str) -> None:
         slot = arg or "quicksave"
         try:
             state = self.store.load(self.story, slot)
         except SaveError as exc:
-            self.console.show([Block("error", f"Could not load: {exc}"),
+            self.show([Block("error", f"Could not load: {exc}"),
                                Block("hint", "The file was left as it is; your current game goes on.")])
             return
         self.state = state
         self.past = self._rebuild_past(state)
-        self.console.show([Block("hint", f"Loaded '{slot}'.")])
+        self.show([Block("hint", f"Loaded '{slot}'.")])
         self.show_scene()
 
     def do_saves(self, _arg: str) -> None:
-        self.console.show(saves_blocks(self.story, self.store))
+        self.show(saves_blocks(self.story, self.store), record=False)
 
     def do_restart(self, _arg: str) -> None:
         self.past.append(self.state)
-        self.state = machine.new_game(self.story)
-        self.console.show([Block("hint", "A new game. ('undo' takes you back to where you were.)")])
+        self.state = self.origin or machine.new_game(self.story)
+        self.show([Block("hint", "A new game. ('undo' takes you back to where you were.)")])
         self.show_scene()
 
     def do_reload(self, _arg: str) -> None:
         if self.reload_story is None:
-            self.console.show([Block("hint", "This story cannot be reloaded.")])
+            self.show([Block("hint", "This story cannot be reloaded.")])
             return
         try:
             story = self.reload_story()
         except StoryError as exc:
-            self.console.show([Block("error", str(exc)), Block("hint", "Kept the story as it was.")])
+            self.show([Block("error", str(exc)), Block("hint", "Kept the story as it was.")])
             return
         if self.state.scene not in story.scenes:
-            self.console.show([Block("error", f"The reloaded story has no scene {self.state.scene!r}; kept the old one.")])
+            self.show([Block("error", f"The reloaded story has no scene {self.state.scene!r}; kept the old one.")])
             return
         self.story = story
         variables = story.initial_variables()
         variables.update({k: v for k, v in self.state.variables.items() if k in variables})
         self.state = GameState(self.state.scene, variables, self.state.visits, self.state.path, self.state.turn)
         self.past = self._rebuild_past(self.state)
-        self.console.show([Block("hint", "Story reloaded.")])
+        self.show([Block("hint", "Story reloaded.")])
         self.show_scene()
 
     def do_quit(self, _arg: str) -> None:
         self.leave()
+
+
+
+class ProjectorConsole:
+    """Lays blocks out for a projector: a left margin, two blank lines between parts, no dim text.
+
+    Colour is kept only as an extra: every kind is also written out in words ([HISTORICAL]).
+    """
+
+    MARGIN = 4
+    RESTYLE = {"hint": "note", "choice-off": "note", "rule": "text"}
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def show(self, blocks: Blocks) -> None:
+        laid: Blocks = []
+        for block in blocks:
+            if laid and not block.tight:
+                laid.append(Block("text", ""))
+            style = self.RESTYLE.get(block.style, block.style)
+            text = "" if block.style == "rule" else block.text
+            laid.append(attrs.evolve(block, style=style, text=text, indent=block.indent + self.MARGIN,
+                                     tight=block.tight and not block.style.startswith("choice")))
+        self.console.show(laid)
+
+    def ask(self, prompt: str, words: list[str]) -> str:
+        return self.console.ask(" " * self.MARGIN + prompt, words)
+
+
+class TeacherSession(Session):
+    """Teacher mode: chapter openings with reading time and source cards, discussion questions before
+    the choices (the hidden ones too, with why), and the reveal as a step of its own."""
+
+    commands = TEACHER_COMMANDS
+    help_extra = render.TEACHER_HELP
+
+    def __init__(self, story: Story, console: Console, store: SaveStore, **kwargs: Any) -> None:
+        super().__init__(story, ProjectorConsole(console), store, **kwargs)
+        self.pending: int | None = None
+        self.chapter_shown = ""
+
+    def prompt(self) -> str:
+        return "Press Enter to reveal > " if self.pending is not None else "Class choice > "
+
+    def handle(self, line: str) -> None:
+        if not line.strip() and self.pending is not None:
+            self.do_reveal("")
+            return
+        super().handle(line)
+
+    def show_scene(self) -> None:
+        scene = self.scene
+        chapter = self.story.scene_chapter(scene)
+        blocks: Blocks = []
+        if chapter is not None and chapter.id != self.chapter_shown:
+            blocks += render.chapter_intro_blocks(self.story, chapter)
+            self.chapter_shown = chapter.id
+        blocks += [Block("rule", "")] + render.scene_blocks(self.story, self.state)
+        if scene.ending is not None:
+            blocks += render.ending_blocks(scene, self.debrief_blocks())
+            self.debriefed = True
+        else:
+            offers = machine.offers(self.story, self.state)
+            if chapter is not None and not scene.choices[0].auto:
+                blocks += render.question_blocks(chapter)
+            blocks += render.choice_blocks(offers, show_hidden=True)
+        self.show(blocks)
+
+    def take(self, index: int) -> None:
+        if self.pending is not None:
+            self.show([Block("hint", "The class has chosen: press Enter (or type 'reveal') for what really "
+                                     "happened, or 'undo' to choose again.")])
+            return
+        if machine.is_over(self.story, self.state) or self.scene.choices[0].auto:
+            super().take(index)
+            return
+        offers = machine.offers(self.story, self.state)
+        if not 0 <= index < len(offers):
+            self.hint("There is no such choice here.")
+            return
+        if not offers[index].available:
+            self.hint(f"Choice {index + 1} is hidden from players here ({offers[index].reason}).")
+            return
+        self.pending = index
+        choice = offers[index].choice
+        self.show([Block("chosen", f"The class chose: {index + 1}. {choice.label}"),
+                   Block("hint", "Press Enter (or type 'reveal') to see what really happened.")])
+
+    def record_choice(self, index: int, choice: Choice) -> None:
+        pass  # "The class chose" is already in the transcript, shown when the number was typed
+
+    def do_reveal(self, _arg: str) -> None:
+        if self.pending is None:
+            self.hint("Nothing to reveal yet: type the number of the class's choice first.")
+            return
+        index, self.pending = self.pending, None
+        super().take(index)
+
+    def after_choice(self, choice: Choice) -> None:
+        if choice.auto:
+            return
+        scene = self.story.scenes[self.past[-1].scene]
+        self.show(render.reveal_blocks(scene, choice))
+
+    def do_undo(self, arg: str) -> None:
+        if self.pending is not None:
+            self.pending = None
+            self.show([Block("hint", "Choice withdrawn: the class can choose again.")])
+            self.show_scene()
+            return
+        super().do_undo(arg)
+
+    def do_card(self, _arg: str) -> None:
+        chapter = self.story.scene_chapter(self.scene)
+        blocks = render.card_blocks(self.story, chapter) if chapter is not None else []
+        self.show(blocks or [Block("hint", "This chapter has no source cards.")])
 
 
 def saves_blocks(story: Story, store: SaveStore) -> Blocks:

@@ -12,13 +12,16 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from engine import machine
-from engine.model import Choice, GameState, Scene, Story
+from engine.classroom import Debrief
+from engine.model import Chapter, Choice, GameState, Scene, Story
 
 KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
     "plausible": "PLAUSIBLE - some real people did this",
     "counterfactual": "COUNTERFACTUAL - this did not happen",
 }
+# The same kinds as plain bracketed words, so that nothing depends on colour (projector, print).
+KIND_TAGS = {"historical": "[HISTORICAL]", "plausible": "[PLAUSIBLE]", "counterfactual": "[COUNTERFACTUAL]"}
 
 
 @attrs.frozen
@@ -102,7 +105,8 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False) ->
         if offer.available:
             blocks.append(Block("choice", f"{number}. {offer.choice.label}", indent=2, tight=bool(blocks)))
         elif show_hidden:
-            blocks.append(Block("choice-off", f"{number}. {offer.choice.label}  [hidden: {offer.reason}]",
+            why = f": {offer.reason}" if offer.reason else ""
+            blocks.append(Block("choice-off", f"{number}. {offer.choice.label}  [HIDDEN from players here{why}]",
                                 indent=2, tight=bool(blocks)))
     return blocks
 
@@ -116,13 +120,115 @@ def annotation_blocks(choice: Choice) -> Blocks:
     return blocks
 
 
-def ending_blocks(scene: Scene) -> Blocks:
+def ending_blocks(scene: Scene, debrief: Blocks | None = None) -> Blocks:
     assert scene.ending is not None
     return [
         Block("heading", f"THE END: {scene.ending.title}"),
         Block("text", scene.ending.epilogue),
+        *(debrief or []),
         Block("hint", "Type 'restart' to play again, 'undo' to go back, 'history' for your path, or 'quit'."),
     ]
+
+
+def _date_words(date: str) -> str:
+    """A story date as words: 1956-10-23 -> 23 October 1956 (a year alone stays as it is)."""
+    from datetime import date as day
+
+    parts = date.split("-")
+    try:
+        if len(parts) == 3:
+            return day(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%d %B %Y").lstrip("0")
+        if len(parts) == 2:
+            return day(int(parts[0]), int(parts[1]), 1).strftime("%B %Y")
+    except ValueError:
+        pass
+    return date
+
+
+def chapter_dates(chapter: Chapter) -> str:
+    if chapter.until and chapter.until != chapter.date:
+        return f"{_date_words(chapter.date)} to {_date_words(chapter.until)}"
+    return _date_words(chapter.date)
+
+
+def debrief_blocks(story: Story, debrief: Debrief) -> Blocks:
+    """The player's path beside history, then chapters covered, terms met and sources to read next."""
+    blocks = [Block("heading", "Debrief: your path beside history")]
+    if not debrief.decisions:
+        blocks.append(Block("note", "No decisions yet."))
+    for number, decision in enumerate(debrief.decisions, 1):
+        scene, chosen, real = decision.scene, decision.chosen, decision.historical
+        blocks.append(Block("meta", f"{number}. {scene.title} ({format_when(scene)})"))
+        tag = f" {KIND_TAGS[chosen.kind]}" if chosen.kind else ""
+        blocks.append(Block("choice", f"You chose: {chosen.label}{tag}", indent=3, tight=True))
+        if decision.followed_history:
+            blocks.append(Block("note", "That is what really happened.", indent=3, tight=True))
+        elif real is not None:
+            blocks.append(Block("note", f"What really happened: {real.label} {KIND_TAGS['historical']}",
+                                indent=3, tight=True))
+        else:
+            blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
+        note = real.history if real is not None else chosen.history
+        if note:
+            blocks.append(Block("note", note, indent=6, tight=True))
+    blocks.append(Block("heading", "Chapters covered"))
+    blocks.extend(Block("note", f"{c.title} ({chapter_dates(c)})", indent=3, tight=True) for c in debrief.chapters)
+    if debrief.terms:
+        blocks.append(Block("heading", "Glossary terms you met"))
+        blocks.extend(Block("note", f"{e.key}: {e.text}", indent=3, tight=True) for e in debrief.terms)
+    if debrief.sources:
+        blocks.append(Block("heading", "Sources to read next"))
+        blocks.extend(Block("note", f"[{e.key}] {e.text}", indent=3, tight=True) for e in debrief.sources)
+    return blocks
+
+
+# --- the teacher's projector screens ------------------------------------------------------------
+
+
+def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
+    blocks = [Block("chapter", f"CHAPTER {chapter.index + 1}: {chapter.title.upper()}"),
+              Block("meta", chapter_dates(chapter), tight=True)]
+    if chapter.reading_minutes:
+        blocks.append(Block("meta", f"Estimated reading time: {chapter.reading_minutes} minutes", tight=True))
+    if chapter.summary:
+        blocks.append(Block("note", chapter.summary))
+    return blocks + card_blocks(story, chapter)
+
+
+def card_blocks(story: Story, chapter: Chapter) -> Blocks:
+    blocks: Blocks = []
+    for card in chapter.cards:
+        source = story.sources.get(card.source)
+        when = f", {_date_words(card.when)}" if card.when else ""
+        blocks.append(Block("heading", "[SOURCE CARD]"))
+        blocks.append(Block("text", f"\u201c{card.quote}\u201d", indent=3, tight=True))
+        blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
+        if source is not None:
+            blocks.append(Block("note", f"Source: {source.text}", indent=3, tight=True))
+    return blocks
+
+
+def question_blocks(chapter: Chapter) -> Blocks:
+    if not chapter.questions:
+        return []
+    blocks = [Block("heading", "[DISCUSS]")]
+    blocks.extend(Block("text", f"- {q}", indent=3, tight=True) for q in chapter.questions)
+    return blocks
+
+
+def reveal_blocks(scene: Scene, chosen: Choice) -> Blocks:
+    """What really happened, after a class has decided: their choice's annotation, then history's."""
+    blocks = [Block("heading", "WHAT REALLY HAPPENED")]
+    tag = KIND_TAGS.get(chosen.kind, "")
+    blocks.append(Block(chosen.kind or "note", f"{tag} The class chose: {chosen.label}".strip()))
+    if chosen.history:
+        blocks.append(Block("note", chosen.history, indent=3, tight=True))
+    real = next((c for c in scene.choices if c.kind == "historical"), None)
+    if real is not None and real.index != chosen.index:
+        blocks.append(Block("historical", f"{KIND_TAGS['historical']} In history: {real.label}"))
+        if real.history:
+            blocks.append(Block("note", real.history, indent=3, tight=True))
+    return blocks
 
 
 def note_blocks(story: Story, scene: Scene) -> Blocks:
@@ -196,6 +302,7 @@ HELP = [
     ("glossary [term]", "all glossary terms, or one"),
     ("timeline", "the chapters, and where you are"),
     ("history", "the choices you have made"),
+    ("debrief", "your path beside history, the terms you met, sources to read next"),
     ("undo", "take back the last choice (as often as you like)"),
     ("save [slot]", "save the game (slot 'quicksave' if none is given)"),
     ("load [slot]", "load a saved game"),
@@ -207,7 +314,14 @@ HELP = [
 ]
 
 
-def help_blocks() -> Blocks:
+TEACHER_HELP = [
+    ("Enter, reveal", "after the class has chosen: what really happened, then the next scene"),
+    ("card", "this chapter's primary-source cards"),
+]
+
+
+def help_blocks(extra: Sequence[tuple[str, str]] = ()) -> Blocks:
     blocks = [Block("heading", "Commands")]
-    blocks.extend(Block("note", f"{name:<16} {text}", indent=2, wrap=False, tight=True) for name, text in HELP)
+    rows = [*HELP[:1], *extra, *HELP[1:]]
+    blocks.extend(Block("note", f"{name:<16} {text}", indent=2, wrap=False, tight=True) for name, text in rows)
     return blocks
