@@ -130,7 +130,7 @@ def ending_blocks(scene: Scene, debrief: Blocks | None = None) -> Blocks:
     ]
 
 
-def _date_words(date: str) -> str:
+def date_words(date: str) -> str:
     """A story date as words: 1956-10-23 -> 23 October 1956 (a year alone stays as it is)."""
     from datetime import date as day
 
@@ -147,8 +147,8 @@ def _date_words(date: str) -> str:
 
 def chapter_dates(chapter: Chapter) -> str:
     if chapter.until and chapter.until != chapter.date:
-        return f"{_date_words(chapter.date)} to {_date_words(chapter.until)}"
-    return _date_words(chapter.date)
+        return f"{date_words(chapter.date)} to {date_words(chapter.until)}"
+    return date_words(chapter.date)
 
 
 def debrief_blocks(story: Story, debrief: Debrief) -> Blocks:
@@ -199,7 +199,7 @@ def card_blocks(story: Story, chapter: Chapter) -> Blocks:
     blocks: Blocks = []
     for card in chapter.cards:
         source = story.sources.get(card.source)
-        when = f", {_date_words(card.when)}" if card.when else ""
+        when = f", {date_words(card.when)}" if card.when else ""
         blocks.append(Block("heading", "[SOURCE CARD]"))
         blocks.append(Block("text", f"\u201c{card.quote}\u201d", indent=3, tight=True))
         blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))

@@ -1,0 +1,130 @@
+"""`hungary56 walkthrough`: golden Markdown over the fixture stories, and the HTML page in real headless Chromium."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from classroom_support import ARTIFACTS, STORIES, check_golden, cli
+
+FIXTURES = sorted(p.name for p in STORIES.iterdir() if (p / "story").is_dir())
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_markdown_walkthrough_matches_golden(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "handout.md"
+    result = cli("walkthrough", str(STORIES / name), "--format", "md", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    check_golden(f"{name}-walkthrough.md", out.read_text(encoding="utf-8"))
+
+
+def test_walkthrough_to_stdout_is_the_same_markdown(tmp_path: Path) -> None:
+    out = tmp_path / "w.md"
+    cli("walkthrough", str(STORIES / "classroom"), "-o", str(out))
+    printed = cli("walkthrough", str(STORIES / "classroom"))
+    assert printed.returncode == 0
+    assert printed.stdout == out.read_text(encoding="utf-8")
+
+
+def test_walkthrough_follows_the_historical_path_and_lists_the_other_choices() -> None:
+    text = cli("walkthrough", str(STORIES / "classroom"), "--format", "md").stdout
+    taken = re.findall(r"\*\*The path takes:\*\* (.*)", text)
+    assert taken == ["[HISTORICAL] Stay and vote for the points", "[HISTORICAL] Help carry the wounded"]
+    assert "- [PLAUSIBLE] Take a rifle from the lorry (only if `courage >= 2`): Some took arms" in text
+    assert "- [COUNTERFACTUAL] Persuade the guards to open the gate: The gate was never opened" in text
+    # Reading times, questions and both sides of a contested account are in the handout.
+    assert "| 2 | 23 October 1956 to 24 October 1956 | The radio building | 6 min |" in text
+    assert "1. What would you have done at the gate, and why?" in text
+    assert "*UN Special Committee (1957):* The ÁVH fired first" in text
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = cli("walkthrough", str(STORIES / "tiny"), "--format", "pdf")
+    assert result.returncode == 2
+    assert "invalid choice: 'pdf'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+class _Assets(HTMLParser):
+    """Every element that could load something from outside the file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.external: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts += 1
+        for key, value in attrs:
+            if key in ("src", "href") and value and not value.startswith("#"):
+                self.external.append(f"{tag} {key}={value}")
+
+
+def _html(tmp_path: Path, story: str = "classroom") -> Path:
+    out = tmp_path / "handout.html"
+    result = cli("walkthrough", str(STORIES / story), "-o", str(out))  # the format follows the extension
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_html_is_self_contained_escaped_and_has_print_css(tmp_path: Path) -> None:
+    text = _html(tmp_path).read_text(encoding="utf-8")
+    assets = _Assets()
+    assets.feed(text)
+    assert assets.external == [] and assets.scripts == 0
+    assert "@import" not in text and "url(" not in text
+    assert "@media print" in text and "break-before: page" in text
+    # Story text is escaped: the source's "<en.wikipedia.org> &" is text, not markup.
+    assert "&lt;en.wikipedia.org&gt; &amp; its talk page" in text
+    assert "<en.wikipedia.org>" not in text
+
+
+def _chromium() -> str | None:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed, and CI must run the browser test (.ci/apt-packages lists it)")
+        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver); CI runs this test")
+    return found
+
+
+def _run_chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_html_walkthrough_in_headless_chromium(tmp_path: Path) -> None:
+    browser = _chromium()
+    page = _html(tmp_path)
+    url = page.as_uri()
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "walkthrough-classroom.png"
+    shot.unlink(missing_ok=True)
+
+    result = _run_chromium(browser, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,2000", url)
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], "console messages:\n" + "\n".join(console)
+    assert shot.exists() and shot.stat().st_size > 10_000, result.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    dom = _run_chromium(browser, tmp_path / "profile2", "--dump-dom", url)
+    assert [line for line in dom.stderr.splitlines() if ":CONSOLE" in line] == []
+    assert "<h2>Chapter 2: The radio building</h2>" in dom.stdout
+    assert html.escape("<en.wikipedia.org>") in dom.stdout
+
+    # Printing gives a page per chapter (print CSS: a page break before each) plus the title and back pages.
+    pdf = tmp_path / "handout.pdf"
+    _run_chromium(browser, tmp_path / "profile3", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    assert pages >= 4, f"{pages} printed pages"
