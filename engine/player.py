@@ -68,9 +68,10 @@ class Session:
 
     def show(self, blocks: Blocks, record: bool = True) -> None:
         """Show blocks on the console and, unless they are screens of the terminal only, in the transcript."""
-        self.console.show(blocks)
         if record and self.transcript is not None:
+            # First to the file: whatever is on the screen is already safe in the transcript.
             self.transcript.blocks(blocks)
+        self.console.show(blocks)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -186,12 +187,24 @@ class Session:
             self.show([Block("hint", "Goodbye.")])
 
     def _rebuild_past(self, state: GameState) -> list[GameState]:
-        """The states before a loaded one, replayed from its path, so undo works after a load."""
-        try:
-            states = machine.replay(self.story, state.path)
-        except (RuleError, Hungary56Error):
-            return []
-        return states[:-1] if states[-1].scene == state.scene else []
+        """The states before a loaded one, replayed from its path, so undo works after a load.
+
+        A game begun with a chapter jump replays from that chapter's start, which then becomes
+        where `restart` goes."""
+        starts: list[GameState | None] = [None]
+        if state.path:
+            starts += [machine.start_chapter(self.story, c) for c in self.story.chapters
+                       if c.first == state.path[0].scene and c.first != self.story.start]
+        for start in starts:
+            try:
+                states = machine.replay(self.story, state.path, start)
+            except (RuleError, Hungary56Error):
+                continue
+            if states[-1].scene == state.scene:
+                if start is not None and self.origin is None:
+                    self.origin = start
+                return states[:-1]
+        return []
 
     # -- commands ---------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                        help="resume from the autosave")
     start.add_argument("--load", metavar="SLOT", help="start from a saved game")
     start.add_argument("--chapter", metavar="ID",
-                       help="start at a chapter, with the state its `setup` gives (see `timeline` for the ids)")
+                       help="start at a chapter, with the state its `setup` gives (the walkthrough lists the ids)")
     parser.add_argument("--teacher", action="store_true",
                         help="projector mode: discussion questions, hidden choices shown, the reveal as a step")
     parser.add_argument("--transcript", metavar="FILE",

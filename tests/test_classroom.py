@@ -1,0 +1,239 @@
+"""Teacher mode, chapter jumps, the debrief at every ending and the Markdown transcript, driven as people use them."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from classroom_support import REPO, STORIES, check_golden, cli, env
+
+CLASSROOM = str(STORIES / "classroom")
+
+# A path to an ending in each fixture story, typed one line per prompt.
+ENDINGS = {
+    "tiny": "1\n\n1\n",          # take the rifle, continue, stand your ground: fallen
+    "classroom": "2\n\n3\n",     # go home early, continue, the counterfactual at the gate: home
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENDINGS))
+def test_debrief_at_the_ending_matches_golden(name: str, tmp_path: Path) -> None:
+    result = cli("play", str(STORIES / name), "--saves", str(tmp_path), "--width", "80", stdin=ENDINGS[name])
+    assert result.returncode == 0, result.stderr
+    ending = result.stdout[result.stdout.index("THE END"):]
+    check_golden(f"{name}-ending.txt", ending)
+
+
+def test_debrief_sets_the_players_path_beside_history(tmp_path: Path) -> None:
+    out = cli("play", CLASSROOM, "--saves", str(tmp_path), "--width", "200", stdin=ENDINGS["classroom"]).stdout
+    debrief = out[out.index("Debrief: your path beside history"):]
+    assert "You chose: Go home early [PLAUSIBLE]" in debrief
+    assert "What really happened: Stay and vote for the points [HISTORICAL]" in debrief
+    assert "Thousands stayed; the points were adopted after midnight." in debrief
+    assert "You chose: Persuade the guards to open the gate [COUNTERFACTUAL]" in debrief
+    assert "What really happened: Help carry the wounded [HISTORICAL]" in debrief
+    # Chapters covered, terms met (only those of visited scenes), sources cited by visited scenes.
+    assert "The sixteen points (22 October 1956)" in debrief
+    assert "The radio building (23 October 1956 to 24 October 1956)" in debrief
+    assert "MEFESZ: The independent students' union" in debrief and "ÁVH: The State Protection" in debrief
+    assert debrief.index("[points]") < debrief.index("[article]") < debrief.index("[nagy-broadcast]")
+
+
+def test_debrief_command_mid_game_and_the_plain_player_keeps_hidden_choices_hidden(tmp_path: Path) -> None:
+    out = cli("play", CLASSROOM, "--saves", str(tmp_path), stdin="2\ndebrief\n\n").stdout
+    assert "You chose: Go home early [PLAUSIBLE]" in out
+    gate = out[out.rindex("At the radio gate"):]
+    assert "Take a rifle" not in gate and "HIDDEN" not in gate  # players never see what they cannot choose
+    assert "2. Help carry the wounded" in gate
+
+
+def test_transcript_is_markdown_with_scenes_choices_annotations_and_debrief(tmp_path: Path) -> None:
+    transcript = tmp_path / "student.md"
+    result = cli("play", CLASSROOM, "--saves", str(tmp_path), "--transcript", str(transcript),
+                 stdin=ENDINGS["classroom"])
+    assert result.returncode == 0, result.stderr
+    check_golden("classroom-transcript.md", transcript.read_text(encoding="utf-8"))
+
+
+def test_transcript_survives_a_killed_session(tmp_path: Path) -> None:
+    transcript = tmp_path / "student.md"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine", "play", CLASSROOM, "--saves", str(tmp_path), "--transcript", str(transcript)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", cwd=REPO, env=env(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("1\n")
+    proc.stdin.flush()
+    seen = ""
+    while "Before the march" not in seen:  # the game has taken the choice and shown the next scene
+        line = proc.stdout.readline()
+        assert line, "the game ended early"
+        seen += line
+    proc.kill()  # no chance to clean up: what was written must already be on disk
+    proc.wait(timeout=30)
+    text = transcript.read_text(encoding="utf-8")
+    assert "### The meeting in the hall" in text
+    assert "**Chosen: 1. Stay and vote for the points**" in text
+    assert "**HISTORICAL - this is what really happened**" in text
+    assert "Thousands stayed" in text and "### Before the march" in text
+
+
+def test_transcript_of_a_game_left_early_ends_with_the_debrief_so_far(tmp_path: Path) -> None:
+    transcript = tmp_path / "t.md"
+    cli("play", CLASSROOM, "--saves", str(tmp_path), "--transcript", str(transcript), stdin="2\nquit\n")
+    text = transcript.read_text(encoding="utf-8")
+    assert text.index("## Debrief so far") < text.index("You chose: Go home early")
+
+
+def test_unwritable_transcript_is_a_clear_error(tmp_path: Path) -> None:
+    result = cli("play", CLASSROOM, "--saves", str(tmp_path), "--transcript", str(tmp_path / "no" / "t.md"))
+    assert result.returncode == 2
+    assert "cannot write the transcript" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- chapter jumps -------------------------------------------------------------------------------
+
+
+def test_unknown_chapter_lists_the_chapter_ids(tmp_path: Path) -> None:
+    result = cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radoi")
+    assert result.returncode == 2
+    assert "there is no chapter 'radoi' in this story; its chapters are: points, radio" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_chapter_jump_applies_the_chapters_setup_without_teacher_mode(tmp_path: Path) -> None:
+    out = cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radio", stdin="1\n").stdout
+    assert "The meeting in the hall" not in out
+    assert "1. Take a rifle from the lorry" in out  # `courage = 2` from the chapter's setup opens it
+    assert "PLAUSIBLE - some real people did this" in out
+    assert "THE END: Home" in out
+
+
+def test_chapter_and_continue_cannot_be_combined(tmp_path: Path) -> None:
+    result = cli("play", CLASSROOM, "--chapter", "radio", "--continue")
+    assert result.returncode == 2 and "not allowed with argument" in result.stderr
+
+
+# --- teacher mode --------------------------------------------------------------------------------
+
+
+def _after(out: str, answer: str, start: int = 0) -> tuple[str, int]:
+    """The output shown after the prompt answered with `answer` (searching from `start`), up to the next prompt."""
+    marker = f"> {answer}\n"
+    begin = out.index(marker, start) + len(marker)
+    end = out.find(" > ", begin)
+    return out[begin:end if end != -1 else len(out)], begin
+
+
+def test_teacher_mode_end_to_end_from_a_pipe(tmp_path: Path) -> None:
+    lines = ["1", "", "", "1", "2", "reveal", "card", "quit"]
+    result = cli("play", CLASSROOM, "--teacher", "--saves", str(tmp_path), stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    opening = out[:out.index("Class choice >")]
+    # Each chapter opens with its reading time, summary and source cards; the decision shows the questions.
+    assert "CHAPTER 1: THE SIXTEEN POINTS" in opening and "Estimated reading time: 4 minutes" in opening
+    assert "[SOURCE CARD]" in opening and "We demand the immediate withdrawal" in opening
+    assert opening.index("The hall is full") < opening.index("[DISCUSS]") < opening.index("1. Stay and vote")
+    assert "Who were the demands addressed to?" in opening
+
+    chose, at = _after(out, "1")
+    assert "The class chose: 1. Stay and vote for the points" in chose
+    assert "WHAT REALLY HAPPENED" not in chose and "Thousands stayed" not in chose  # the reveal waits
+
+    revealed, at = _after(out, "", at)
+    assert "WHAT REALLY HAPPENED" in revealed and "[HISTORICAL] The class chose: Stay and vote" in revealed
+    assert "Thousands stayed" in revealed and "Before the march" in revealed
+
+    gate, at = _after(out, "", at)
+    assert "CHAPTER 2: THE RADIO BUILDING" in gate and "Estimated reading time: 6 minutes" in gate
+    assert "1. Take a rifle from the lorry  [HIDDEN from players here: needs courage >= 2]" in " ".join(gate.split("\n    ")) \
+        or "[HIDDEN from players here: needs" in gate
+    assert "What would you have done at the gate" in gate
+
+    refused, at = _after(out, "1", at)
+    assert "hidden from players here (needs courage >= 2)" in " ".join(refused.split())
+
+    chose, at = _after(out, "2", at)
+    assert "The class chose: 2. Help carry the wounded" in chose and "Most of the crowd" not in chose
+    revealed, at = _after(out, "reveal", at)
+    assert "[HISTORICAL] The class chose: Help carry the wounded" in revealed
+    assert "THE END: Home" in revealed and "Debrief: your path beside history" in revealed
+
+    card, at = _after(out, "card", at)
+    assert "Nobody is to be arrested" in card and "Imre Nagy, 28 October 1956" in card
+
+
+def test_teacher_mode_projects_without_colour_and_with_margins(tmp_path: Path) -> None:
+    out = cli("play", CLASSROOM, "--teacher", "--saves", str(tmp_path), stdin="").stdout
+    assert "\x1b[" not in out
+    text_lines = [line for line in out.splitlines() if line.strip()]
+    assert all(line.startswith("    ") for line in text_lines[:-1])
+    assert "\n\n\n" in out  # two blank lines between the parts of a screen
+
+
+def test_teacher_reveal_in_the_real_prompt_toolkit_session(tmp_path: Path) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from engine import machine
+    from engine.loader import load_story
+    from engine.player import TeacherSession
+    from engine.saves import SaveStore
+    from engine.terminal import PromptConsole, TextOutput
+
+    story = load_story(Path(CLASSROOM))
+    shown = io.StringIO()
+
+    class MarkedConsole(PromptConsole):
+        def ask(self, prompt: str, words: list[str]) -> str:
+            answer = super().ask(prompt, words)
+            shown.write(f"\n<<answered {answer!r}>>\n")
+            return answer
+
+    with create_pipe_input() as pipe:
+        pipe.send_text("1\r\rquit\r")  # the class picks the rifle; Enter reveals; quit
+        console = MarkedConsole(TextOutput(shown, colour=False, width=80),
+                                PromptSession(input=pipe, output=DummyOutput()))
+        origin = machine.start_chapter(story, story.chapters[1])
+        assert TeacherSession(story, console, SaveStore(tmp_path), origin=origin).run() == 0
+
+    text = shown.getvalue()
+    before, after_choice = text.split("<<answered '1'>>")
+    after_choice, after_reveal = after_choice.split("<<answered ''>>")
+    assert "1. Take a rifle from the lorry" in before and "HIDDEN" not in before  # setup made it available
+    assert "The class chose: 1. Take a rifle from the lorry" in after_choice
+    assert "WHAT REALLY HAPPENED" not in after_choice
+    assert "[PLAUSIBLE] The class chose: Take a rifle from the lorry" in after_reveal
+    assert "[HISTORICAL] In history: Help carry the wounded" in after_reveal
+    assert "Most of the crowd helped the wounded" in after_reveal
+
+
+def test_teacher_undo_withdraws_the_class_choice_before_the_reveal(tmp_path: Path) -> None:
+    out = cli("play", CLASSROOM, "--teacher", "--saves", str(tmp_path), stdin="2\nundo\n1\n\n").stdout
+    withdrawn, at = _after(out, "undo")
+    assert "Choice withdrawn" in withdrawn and "Some left before the vote" not in out
+    revealed, _ = _after(out, "", at)
+    assert "Thousands stayed" in revealed
+
+
+def test_readme_documents_the_classroom_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for text in ("hungary56 walkthrough", "--teacher", "--chapter", "--transcript", "`debrief`", "docs/classroom.md"):
+        assert text in readme
+    guide = (REPO / "docs" / "classroom.md").read_text(encoding="utf-8")
+    for text in ("hungary56 walkthrough", "play --teacher", "--chapter", "--transcript", "reveal", "card", "debrief"):
+        assert text in guide
+
+
+def test_continue_after_a_chapter_jump_keeps_undo_and_restart_in_that_chapter(tmp_path: Path) -> None:
+    cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radio", stdin="2\n")
+    out = cli("play", CLASSROOM, "--saves", str(tmp_path), "--continue", stdin="undo\nrestart\n").stdout
+    undone, at = _after(out, "undo")
+    assert "Undone." in undone and "At the radio gate" in undone
+    restarted, _ = _after(out, "restart", at)
+    assert "At the radio gate" in restarted and "The meeting in the hall" not in restarted
