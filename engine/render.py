@@ -186,8 +186,8 @@ def debrief_blocks(story: Story, debrief: Debrief) -> Blocks:
 
 
 def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
-    blocks = [Block("chapter", f"CHAPTER {chapter.index + 1}: {chapter.title.upper()}"),
-              Block("meta", chapter_dates(chapter), tight=True)]
+    blocks = [Block("chapter", chapter.title.upper()),
+              Block("meta", f"{chapter_dates(chapter)}  |  chapter id: {chapter.id}", tight=True)]
     if chapter.reading_minutes:
         blocks.append(Block("meta", f"Estimated reading time: {chapter.reading_minutes} minutes", tight=True))
     if chapter.summary:
