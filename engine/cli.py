@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from engine import __version__
 
 # Each name is a module in engine/commands/ with `add_parser(subparsers)`; order is help order.
-COMMAND_MODULES = ("play", "saves", "lint")
+COMMAND_MODULES = ("play", "saves", "lint", "graph", "test", "record")
 DEFAULT_COMMAND = "play"
 
 
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from engine.errors import Hungary56Error
 
     parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    commands = {name for name in COMMAND_MODULES}
     args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv), commands))
     try:
         code: int = args.run(args)

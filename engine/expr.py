@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Callable, Iterator, Mapping, Union
+from collections.abc import Callable, Iterator, Mapping
 
 import attrs
 
 from engine.errors import EvaluationError, ExpressionError
 
-Value = Union[int, bool, str]
+Value = int | bool | str
 # What an evaluator reads: variable values and visit counts by scene id.
 Env = tuple[Mapping[str, Value], Mapping[str, int]]
 Evaluator = Callable[[Env], Value]
@@ -103,7 +103,7 @@ class Binary:
     column: int
 
 
-Node = Union[Literal, Name, Call, Unary, Binary]
+Node = Literal | Name | Call | Unary | Binary
 
 
 @attrs.frozen

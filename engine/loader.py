@@ -73,7 +73,8 @@ def load_story(root: Path | str) -> Story:
         ])
     story_paths, scene_paths = story_files(root)
     problems: list[Problem] = []
-    story_docs, scene_docs = [], []
+    story_docs: list[tuple[str, object]] = []
+    scene_docs: list[tuple[str, object]] = []
     for paths, docs in ((story_paths, story_docs), (scene_paths, scene_docs)):
         for path in paths:
             document, found = read_document(path)

@@ -5,7 +5,7 @@ Every function here is pure: it takes a Story and a GameState and returns a new 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import attrs
 

@@ -8,7 +8,8 @@ StoryError listing every problem, each with its file:line:column.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -746,12 +747,27 @@ class Step:
     choice: int
 
 
+def _variables(values: Mapping[str, Value]) -> dict[str, Value]:
+    return dict(values)
+
+
+def _visits(values: Mapping[str, int]) -> dict[str, int]:
+    return dict(values)
+
+
+def _path(steps: Iterable[Step]) -> tuple[Step, ...]:
+    return tuple(steps)
+
+
 @attrs.frozen
 class GameState:
-    """Where a game stands. Immutable: every move returns a new state (see engine/machine.py)."""
+    """Where a game stands. Immutable: every move returns a new state (see engine/machine.py).
+
+    The mappings are private copies that nothing mutates; moves build new ones.
+    """
 
     scene: str
-    variables: Mapping[str, Value] = attrs.field(converter=dict)
-    visits: Mapping[str, int] = attrs.field(converter=dict)
-    path: tuple[Step, ...] = attrs.field(default=(), converter=tuple)
+    variables: Mapping[str, Value] = attrs.field(converter=_variables)
+    visits: Mapping[str, int] = attrs.field(converter=_visits)
+    path: tuple[Step, ...] = attrs.field(default=(), converter=_path)
     turn: int = 0

@@ -6,7 +6,8 @@ this module does no terminal or file work itself.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from engine import machine, render
 from engine.errors import Hungary56Error, RuleError, SaveError, StoryError

@@ -7,7 +7,7 @@ adapters in engine/terminal.py wrap, colour and write them.
 from __future__ import annotations
 
 import textwrap
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 

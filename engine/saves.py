@@ -6,9 +6,10 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 
@@ -104,7 +105,7 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
         raise _fail("the save names no scene")
     if scene not in story.scenes:
         raise _fail(f"the save is at scene {scene!r}, which this version of the story no longer has")
-    variables = story.initial_variables()
+    variables: dict[str, Any] = story.initial_variables()
     saved_vars = raw.get("variables")
     if not isinstance(saved_vars, dict):
         raise _fail("the save's variables are damaged")

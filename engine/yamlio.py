@@ -132,6 +132,7 @@ class _Converter:
                 value.append(self.convert(item, depth + 1))
                 value.item_locs.append(_loc(self.path, item))
         else:
+            assert isinstance(node, yaml.MappingNode)
             value = self.mapping(node, depth)
         self.memo[key] = value
         return value
@@ -193,7 +194,7 @@ def _could_nest_deeply(text: str) -> bool:
     return deepest + widest > _SUSPICIOUS_DEPTH
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
+def _too_deep(text: str) -> Any:
     depth = 0
     for event in yaml.parse(text, Loader=StoryLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):

@@ -101,3 +101,14 @@ def test_lint_reports_and_sets_the_exit_code(tmp_path):
     assert run_cli("lint", str(TINY)).returncode == 0
     result = run_cli("lint", str(tmp_path))
     assert result.returncode == 1 and "not a story folder" in result.stdout
+
+
+def test_saves_folder_from_the_environment(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    result = run_cli("play", str(TINY), stdin="1\nsave mine\n", cwd=tmp_path,
+                     env=cli_env(HUNGARY56_SAVES=str(elsewhere)))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["autosave.json", "mine.json"]
+    listing = run_cli("saves", str(TINY), cwd=tmp_path, env=cli_env(HUNGARY56_SAVES=str(elsewhere)))
+    assert "mine" in listing.stdout and "In the street (Tuesday 23 October 1956, 23:00)" in listing.stdout
+    assert not (tmp_path / "saves").exists()

@@ -77,4 +77,5 @@ def test_absurd_nesting_is_an_error_not_a_segfault(text):
     code = "import sys; from engine.yamlio import parse_yaml; print(parse_yaml(sys.stdin.read(), 'deep.yaml')[1][0].message)"
     result = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "nesting deeper than 100 levels" in result.stdout
+    # Our own depth guard, or (with a newer libyaml) its own limit: either way a message, not a crash.
+    assert "nesting deeper than 100 levels" in result.stdout or "maximum nesting depth" in result.stdout

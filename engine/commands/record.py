@@ -1,0 +1,52 @@
+"""`hungary56 record`: play a story with given inputs and keep the transcript as a recorded playthrough."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from engine.commands.common import add_story_argument, load
+from engine.commands.test import _write, add_playthroughs_argument, playthroughs_dir
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "record", help="record a playthrough for 'hungary56 test --playthroughs'",
+        description="Play the story with the given inputs (or one input line per line of standard input) and "
+        "store the inputs and the transcript (80 columns, no colour) in STORY_DIR/tests/playthroughs/NAME.yaml.",
+    )
+    add_story_argument(parser)
+    parser.add_argument("--name", required=True, help="the playthrough's name (letters, digits, - and _)")
+    parser.add_argument("--choices", metavar="INPUTS",
+                        help='inputs separated by spaces, e.g. "1 2 1 3" ("." is an empty line)')
+    add_playthroughs_argument(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from engine import playtest
+    from engine.errors import UsageError
+    from engine.loader import display_path
+
+    if not _NAME.match(args.name):
+        raise UsageError(f"{args.name!r} cannot be a playthrough name: use letters, digits, '-' and '_'")
+    story = load(args)
+    if args.choices is not None:
+        inputs = playtest.split_choices(args.choices)
+    else:
+        if sys.stdin.isatty():
+            print("Type one input per line (a choice number, Enter, or a command); end with Ctrl-D.", file=sys.stderr)
+        inputs = [line.rstrip("\r\n") for line in sys.stdin]
+    playthrough = playtest.record(story, args.name, inputs)
+    target = playthroughs_dir(args) / f"{args.name}.yaml"
+    existed = target.exists()
+    _write(target, playtest.dump_playthrough(playthrough))
+    lines = playthrough.transcript.count("\n")
+    print(f"{'Updated' if existed else 'Recorded'} {display_path(target)}: {len(inputs)} input(s), "
+          f"{lines} transcript lines. Replay with: hungary56 test{' ' + args.story_dir if args.story_dir else ''} "
+          "--playthroughs")
+    return 0

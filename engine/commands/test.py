@@ -1,0 +1,122 @@
+"""`hungary56 test`: play a story automatically (random or exhaustive) or replay its recorded playthroughs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from engine.commands.common import add_story_argument, load, story_dir
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "test", help="play-test a story: random runs, exhaustive search, recorded playthroughs",
+        description="Play a story automatically. By default, random playthroughs that prefer the least-used "
+        "choice; report coverage, endings and every error or stuck scene with the choice numbers that "
+        "reproduce it. Exit status 1 when something went wrong.",
+    )
+    add_story_argument(parser)
+    parser.add_argument("--runs", type=int, default=1000, metavar="N", help="random playthroughs (default: 1000)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed, for reproducible runs (default: 1)")
+    parser.add_argument("--max-steps", type=int, default=500, metavar="N",
+                        help="choices per run before it counts as a possible loop (default: 500)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--exhaustive", action="store_true",
+                      help="search every reachable state breadth-first and print shortest paths")
+    mode.add_argument("--playthroughs", action="store_true",
+                      help="replay the recorded playthroughs and show a diff where the output changed")
+    parser.add_argument("--max-states", type=int, default=200_000, metavar="N",
+                        help="with --exhaustive: stop after N distinct states (default: 200000)")
+    parser.add_argument("--bless", action="store_true",
+                        help="with --playthroughs: record the changed transcripts again")
+    add_playthroughs_argument(parser)
+    parser.set_defaults(run=run)
+
+
+def add_playthroughs_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", metavar="DIR", default=None,
+                        help="where recorded playthroughs live (default: STORY_DIR/tests/playthroughs)")
+
+
+def playthroughs_dir(args: argparse.Namespace) -> Path:
+    return Path(args.dir) if args.dir else story_dir(args) / "tests" / "playthroughs"
+
+
+def _positive(value: int, flag: str) -> None:
+    from engine.errors import UsageError
+
+    if value < 1:
+        raise UsageError(f"{flag} must be at least 1")
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine import playtest
+
+    for value, flag in ((args.runs, "--runs"), (args.max_steps, "--max-steps"), (args.max_states, "--max-states")):
+        _positive(value, flag)
+    if args.bless:
+        args.playthroughs = True
+    story = load(args)
+    story_arg = args.story_dir or ""
+    if args.playthroughs:
+        return _replay_all(story, playthroughs_dir(args), args.bless)
+    if args.exhaustive:
+        report = playtest.exhaustive(story, args.max_states)
+        print(playtest.format_exhaustive(story, report, story_arg), end="")
+        return 0 if playtest.exhaustive_ok(story, report) else 1
+    random_report = playtest.random_runs(story, args.runs, args.seed, args.max_steps)
+    print(playtest.format_random(story, random_report, story_arg), end="")
+    return 0 if random_report.ok else 1
+
+
+def _replay_all(story: object, folder: Path, bless: bool) -> int:
+    from engine import playtest
+    from engine.errors import Hungary56Error
+    from engine.loader import display_path
+    from engine.model import Story
+
+    assert isinstance(story, Story)
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        print(f"No recorded playthroughs in {display_path(folder)} (record one with 'hungary56 record').")
+        return 0
+    failed = 0
+    for file in files:
+        shown = display_path(file)
+        try:
+            playthrough = playtest.parse_playthrough(file.read_text(encoding="utf-8"), shown)
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"FAIL {shown}: cannot read it: {exc}")
+            failed += 1
+            continue
+        except Hungary56Error as exc:
+            print(f"FAIL {exc}")
+            failed += 1
+            continue
+        diff = playtest.replay_diff(story, playthrough, shown)
+        if not diff:
+            print(f"ok   {shown}")
+        elif bless:
+            blessed = playtest.record(story, playthrough.name, playthrough.inputs)
+            _write(file, playtest.dump_playthrough(blessed))
+            print(f"blessed {shown}")
+        else:
+            failed += 1
+            print(f"FAIL {shown}: the output changed")
+            print(diff, end="" if diff.endswith("\n") else "\n")
+    if failed:
+        print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
+              "run again with --bless")
+        return 1
+    print(f"{len(files)} playthrough(s) passed" if not bless else f"{len(files)} playthrough(s) up to date")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    from engine.errors import Hungary56Error
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise Hungary56Error(f"{path}: cannot write the playthrough: {exc.strerror or exc}") from None

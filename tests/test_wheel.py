@@ -1,0 +1,42 @@
+"""The wheel: built, installed into a fresh venv outside the repository, and played from there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(work / "dist"), str(REPO)], check=True, cwd=work, timeout=300)
+    [wheel] = (work / "dist").glob("hungary56-*.whl")
+    venv = work / "venv"
+    # The venv sees the test environment's packages, so no download is needed; the project
+    # itself comes only from the wheel (the repository is not on its path).
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+                   check=True, timeout=300)
+    return venv
+
+
+def test_installed_wheel_plays_the_bundled_story(installed: Path, tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HUNGARY56_SAVES")}
+    env["NO_COLOR"] = "1"
+    result = subprocess.run([str(installed / "bin" / "hungary56"), "play"], input="timeline\nquit\n",
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Operation Whirlwind" in result.stdout
+    where = subprocess.run([str(installed / "bin" / "python"), "-c", "import engine; print(engine.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert str(REPO) not in where.stdout, "the test must run the installed copy, not the checkout"
+    lint = subprocess.run([str(installed / "bin" / "python"), "-m", "engine", "lint"], capture_output=True,
+                          text=True, cwd=tmp_path, env=env, timeout=60)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
