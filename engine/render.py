@@ -33,6 +33,7 @@ class Block:
     indent: int = 0
     wrap: bool = True
     tight: bool = False  # no blank line before it (a choice under the one before, say)
+    hang: int = 0  # extra indent of wrapped lines, so a long choice lines up under its label
 
 
 Blocks = list[Block]
@@ -53,7 +54,8 @@ def wrap_blocks(blocks: Iterable[Block], width: int) -> list[tuple[str, str]]:
                 lines.extend((block.style, pad + line) for line in paragraph.split("\n"))
                 continue
             flowing = " ".join(paragraph.split())
-            wrapped = textwrap.wrap(flowing, max(width - block.indent, 20), break_on_hyphens=False) or [""]
+            wrapped = textwrap.wrap(flowing, max(width - block.indent, 20), break_on_hyphens=False,
+                                    subsequent_indent=" " * block.hang) or [""]
             lines.extend((block.style, pad + line) for line in wrapped)
             lines.append(("text", ""))
         if block.wrap and lines and lines[-1] == ("text", ""):
@@ -103,11 +105,12 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False) ->
             return [Block("hint", "Press Enter to continue.")]
         number = offer.choice.index + 1
         if offer.available:
-            blocks.append(Block("choice", f"{number}. {offer.choice.label}", indent=2, tight=bool(blocks)))
+            blocks.append(Block("choice", f"{number}. {offer.choice.label}", indent=2, tight=bool(blocks),
+                                hang=len(f"{number}. ")))
         elif show_hidden:
             why = f": {offer.reason}" if offer.reason else ""
             blocks.append(Block("choice-off", f"{number}. {offer.choice.label}  [HIDDEN from players here{why}]",
-                                indent=2, tight=bool(blocks)))
+                                indent=2, tight=bool(blocks), hang=len(f"{number}. ")))
     return blocks
 
 
