@@ -105,3 +105,32 @@ def test_colour_in_a_terminal_and_no_color(tmp_path):
     plain.expect(">")
     plain.sendcontrol("d")
     plain.expect(pexpect.EOF)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty and SIGKILL")
+def test_sigkill_loses_at_most_the_choice_being_made(tmp_path):
+    """Kill the player outright after each of several choices: --continue always resumes there."""
+    import signal
+
+    for made in (1, 2):
+        child = pexpect.spawn(sys.executable, ["-m", "engine", "play", str(TINY), "--saves", str(tmp_path)],
+                              env=cli_env(), encoding="utf-8", timeout=20)
+        child.expect("Take the rifle")
+        child.expect(">")
+        child.send("1\r")
+        if made == 2:
+            child.expect("Press Enter to continue")
+            child.expect(">")
+            child.send("\r")
+            child.expect("Stand your ground")
+        else:
+            child.expect("Press Enter to continue")
+        child.expect(">")
+        child.kill(signal.SIGKILL)
+        child.close()
+        resumed = pexpect.spawn(sys.executable, ["-m", "engine", "play", str(TINY), "--saves", str(tmp_path),
+                                                 "--continue"], env=cli_env(), encoding="utf-8", timeout=20)
+        resumed.expect("In the street" if made == 1 else "The square")
+        resumed.expect(">")
+        resumed.sendcontrol("d")
+        resumed.expect(pexpect.EOF)
