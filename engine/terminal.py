@@ -66,6 +66,7 @@ class TextOutput:
         self.stream = stream
         self.colour = colour
         self.fixed_width = width
+        self.closed = False  # the reader went away (`| head`); later writes are dropped
         encoding = getattr(stream, "encoding", None) or "utf-8"
         try:
             "őűáé„”–".encode(encoding)
@@ -96,15 +97,23 @@ class TextOutput:
         self.write("\n".join(out) + "\n\n")
 
     def write(self, text: str) -> None:
+        if self.closed:
+            return
         try:
-            self.stream.write(text)
-            self.stream.flush()
-        except UnicodeEncodeError:
-            self.stream.write(ascii_fallback(text))
+            try:
+                self.stream.write(text)
+            except UnicodeEncodeError:
+                self.stream.write(ascii_fallback(text))
             self.stream.flush()
         except BrokenPipeError:
-            # The reader went away (`| head`): nothing more can be shown, and that is not an error.
-            raise EOFError from None
+            # Nothing more can be shown, and that is not an error: stop writing, and point the
+            # stream at /dev/null so that Python's own flush at exit does not complain either.
+            self.closed = True
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self.stream.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
 
 
 class PlainConsole:
@@ -119,6 +128,8 @@ class PlainConsole:
 
     def ask(self, prompt: str, words: list[str]) -> str:
         self.output.write(prompt)
+        if self.output.closed:
+            raise EOFError  # nobody is reading any more: the game ends as at the end of input
         try:
             line = self.stdin.readline()
         except UnicodeDecodeError:

@@ -112,3 +112,15 @@ def test_saves_folder_from_the_environment(tmp_path):
     listing = run_cli("saves", str(TINY), cwd=tmp_path, env=cli_env(HUNGARY56_SAVES=str(elsewhere)))
     assert "mine" in listing.stdout and "In the street (Tuesday 23 October 1956, 23:00)" in listing.stdout
     assert not (tmp_path / "saves").exists()
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """`hungary56 play | head`: the game ends quietly when nobody reads its output any more."""
+    import subprocess
+    import sys
+
+    script = (f"yes 1 | {sys.executable} -m engine play {TINY} --saves {tmp_path} | head -3; "
+              "echo \"status=${PIPESTATUS[1]}\"")
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=cli_env(), timeout=60)
+    assert result.stdout.strip().endswith("status=0"), result.stdout
+    assert result.stderr == ""
