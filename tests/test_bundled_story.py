@@ -81,3 +81,25 @@ def test_piped_playthrough_reaches_the_radio(tmp_path):
     assert result.returncode == 0, result.stderr
     headers = [line for line in result.stdout.splitlines() if line.count(" | ") == 2]
     assert headers[-1].startswith("Radio Budapest | Tuesday 23 October 1956")
+
+
+def test_random_playthroughs_reach_every_scene_choice_and_ending():
+    from engine import playtest
+
+    report = playtest.random_runs(STORY, runs=3000, seed=7)
+    assert report.failures == ()
+    assert playtest.unreached_scenes(STORY, report.scenes) == []
+    assert playtest.unreached_choices(STORY, report.choices) == []
+
+
+@pytest.mark.parametrize("chapter", [c.id for c in STORY.chapters])
+def test_every_chapter_has_choices_and_classroom_material(chapter):
+    scenes = [s for s in STORY.scenes.values() if s.chapter == chapter]
+    decisions = [s for s in scenes if len([c for c in s.choices if not c.auto]) >= 2]
+    assert len(decisions) >= 1 and sum(len(s.choices) for s in decisions) >= 4, "two meaningful choices"
+    info = STORY.chapter(chapter)
+    assert info.summary and info.reading_minutes > 0 and 1 <= len(info.questions) <= 3
+
+
+def test_contested_accounts_in_at_least_three_places():
+    assert len([s for s in STORY.scenes.values() if len(s.contested) >= 2]) >= 3
