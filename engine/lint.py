@@ -10,7 +10,7 @@ Pure: it takes a Story and returns Problem values; engine/commands/lint.py print
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
