@@ -1,21 +1,14 @@
-"""Shared test helpers: the tiny fixture story, edited in memory, and the real CLI in a subprocess."""
+"""Test helpers for authoring tools: the tiny fixture story, edited in memory and built without files."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from engine.model import Story
 from engine.yamlio import parse_yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"
+from tests.conftest import TINY
 
 
 def tiny_texts() -> dict[str, str]:
-    return {str(p.relative_to(TINY)): p.read_text(encoding="utf-8") for p in sorted(TINY.rglob("*.yaml"))}
+    return {p.relative_to(TINY).as_posix(): p.read_text(encoding="utf-8") for p in sorted(TINY.rglob("*.yaml"))}
 
 
 def edited(edits: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
@@ -37,13 +30,5 @@ def story_from(texts: dict[str, str]) -> Story:
     return Story.from_documents(docs["story"], docs["scenes"])
 
 
-def tiny_story(edits: dict[str, list[tuple[str, str]]] | None = None) -> Story:
+def edited_tiny(edits: dict[str, list[tuple[str, str]]] | None = None) -> Story:
     return story_from(edited(edits or {}))
-
-
-def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "engine", *args], cwd=cwd, env=env, input=input,
-        capture_output=True, text=True, encoding="utf-8", timeout=60,
-    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from story_helpers import ROOT, TINY, run_cli, tiny_story
 
 from engine import lint
 from engine.errors import Problem
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY, run_cli
+from tests.story_helpers import edited_tiny
 
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
@@ -63,7 +65,7 @@ ONE, TWO, STORY = "scenes/one.yaml", "scenes/two.yaml", "story/story.yaml"
 
 
 def run_check(check: lint.Check, edits: dict[str, list[tuple[str, str]]] | None = None) -> list[Problem]:
-    story = tiny_story(edits)
+    story = edited_tiny(edits)
     return list(check(lint.build_graph(story), story))
 
 
@@ -72,14 +74,14 @@ def codes(problems: list[Problem]) -> list[tuple[str, str, int]]:
 
 
 def test_every_check_passes_the_valid_story() -> None:
-    story = tiny_story()
+    story = edited_tiny()
     graph = lint.build_graph(story)
     for check in lint.CHECKS:
         assert list(check(graph, story)) == [], check.__name__
 
 
 def test_graph_is_walked_once_with_successors_and_predecessors() -> None:
-    graph = lint.build_graph(tiny_story())
+    graph = lint.build_graph(edited_tiny())
     assert graph.successors["gate"] == ("street",)
     assert set(graph.predecessors["end_home"]) == {"square"}
     assert graph.reachable == graph.can_end == {"gate", "street", "square", "end_fallen", "end_home"}
@@ -185,7 +187,7 @@ def test_check_chapters() -> None:
 
 
 def test_lint_reports_each_problem_once_in_file_order() -> None:
-    story = tiny_story({TWO: [("    note: Many died.\n", "")]})
+    story = edited_tiny({TWO: [("    note: Many died.\n", "")]})
     twice = lint.lint_story(story, lint.CHECKS + (lint.check_notes,))
     assert twice == lint.lint_story(story) == sorted(twice, key=Problem.sort_key)
     assert len(twice) == 1
@@ -203,5 +205,5 @@ def test_every_code_is_documented() -> None:
 
 
 def test_loader_codes_carry_through() -> None:
-    problems = lint.lint(lambda: tiny_story({TWO: [('if: "armed and courage >= 2"', 'if: "armed + 1"')]}))
+    problems = lint.lint(lambda: edited_tiny({TWO: [('if: "armed and courage >= 2"', 'if: "armed + 1"')]}))
     assert [(p.code, p.severity) for p in problems] == [("E201", "error")]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from story_helpers import ROOT, TINY, run_cli
 
 from engine.errors import Hungary56Error
 from engine.scaffold import append_scene, scene_skeleton
 from engine.yamlio import parse_yaml
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY, run_cli
 
 
 @pytest.fixture

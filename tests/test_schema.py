@@ -10,10 +10,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from story_helpers import ROOT, TINY
 
 from engine import model
 from engine.yamlio import parse_yaml
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY
 
 SCHEMAS = ROOT / "schema"
 STORY_DIRS = [ROOT, TINY, ROOT / "examples" / "starter"]
@@ -109,20 +110,3 @@ def test_schema_rejects_what_the_loader_rejects(edit: tuple[str, str], fragment:
     value, _problems = parse_yaml(text, "one.yaml")
     messages = [e.message for e in jsonschema.Draft202012Validator(schema("scene")).iter_errors(value)]
     assert any(fragment in m for m in messages), messages
-
-
-def test_schemas_ship_in_the_wheel(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-    import zipfile
-
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    (wheel,) = tmp_path.glob("hungary56-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "engine/bundled/schema/story.schema.json" in names
-    assert "engine/bundled/schema/scene.schema.json" in names
-    assert "engine/lint.py" in names

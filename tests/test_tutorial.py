@@ -19,7 +19,8 @@ from pathlib import Path
 
 import attrs
 import pytest
-from story_helpers import ROOT
+
+from tests.conftest import REPO as ROOT
 
 GUIDE = ROOT / "docs" / "authoring.md"
 STEP = re.compile(r"<!-- tutorial: (\w+)(?: (\S+))? -->\n```(\w+)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
