@@ -94,12 +94,12 @@ ATTIC = ("    ending: {title: Home, kind: stayed, epilogue: You lived.}",
 
 
 def test_check_unreachable() -> None:
-    assert codes(run_check(lint.check_unreachable, {TWO: [ATTIC]})) == [("W300", TWO, 43)]
+    assert codes(run_check(lint.check_unreachable, {TWO: [ATTIC]})) == [("W300", TWO, 42)]
 
 
 def test_check_traps_reports_a_loop_once() -> None:
     problems = run_check(lint.check_traps, {TWO: [ATTIC]})
-    assert codes(problems) == [("E302", TWO, 43)]
+    assert codes(problems) == [("E302", TWO, 42)]
     assert "only leads to itself" in problems[0].message
 
 
@@ -108,12 +108,12 @@ def test_check_traps_ignores_scenes_that_only_lead_into_a_dead_end() -> None:
                    ("        goto: end_home\n        kind: historical", '        goto: end_home\n        if: "1 > 2"\n        kind: historical'),
                    ("        goto: end_home\n        kind: counterfactual", '        goto: end_home\n        if: "not true"\n        kind: counterfactual')]}
     assert run_check(lint.check_traps, edits) == []
-    assert codes(run_check(lint.check_dead_ends, edits)) == [("E301", TWO, 3)]
+    assert codes(run_check(lint.check_dead_ends, edits)) == [("E301", TWO, 2)]
 
 
 def test_check_dead_ends_warns_about_a_choice_that_can_never_be_taken() -> None:
     problems = run_check(lint.check_dead_ends, {TWO: [('        if: "armed and courage >= 2"', '        if: "false or 1 > 2"')]})
-    assert [(p.code, p.location.line, p.location.column) for p in problems] == [("W302", 14, 14)]
+    assert [(p.code, p.location.line, p.location.column) for p in problems] == [("W302", 13, 14)]
 
 
 def test_constant_guards() -> None:
@@ -143,7 +143,7 @@ def test_check_references_points_at_the_item() -> None:
                    "      - {who: Radio, account: Hooligans., source: radio}")]}
     problems = run_check(lint.check_references, edits)
     assert [(p.code, str(p.location)) for p in problems] == [
-        ("E320", "scenes/one.yaml:15:18"), ("E321", "scenes/one.yaml:37:24"), ("E321", "scenes/one.yaml:39:51"),
+        ("E320", "scenes/one.yaml:14:18"), ("E321", "scenes/one.yaml:36:24"), ("E321", "scenes/one.yaml:38:51"),
     ]
     assert "did you mean 'article'?" in problems[1].message
 

@@ -35,7 +35,7 @@ def test_new_scene_is_appended_keeping_the_file(story: Path) -> None:
     assert "added scene 'cellar' to chapter 'one'" in result.stdout
     after = (story / "scenes" / "one.yaml").read_text(encoding="utf-8")
     assert after.startswith(before)
-    assert after.count("# yaml-language-server") == 1
+    assert "yaml-language-server" not in after  # appending adds no second modeline
     assert lint_lines(story) == ["E120 choice 1 of 'cellar' goes to unknown scene 'TODO'"]
 
 
