@@ -78,11 +78,14 @@ class Fields:
         if what == "a scene" and isinstance(node.get("id"), str):
             self.what = what = f"scene {node['id']!r}"
         allowed = tuple(allowed)
+        # keys an unknown key probably meant: not also reported as missing (one mistake, one problem)
+        self.misspelt: set[str] = set()
         for key in node:
             if key not in allowed:
-                problems.error(
-                    node.key_loc(key), f"unknown key {key!r} in {what}{expr.suggest(key, list(allowed))}", "E102"
-                )
+                hint = expr.suggest(key, list(allowed))
+                if hint:
+                    self.misspelt.update(k for k in allowed if hint == f" (did you mean {k!r}?)")
+                problems.error(node.key_loc(key), f"unknown key {key!r} in {what}{hint}", "E102")
 
     @property
     def loc(self) -> Location:
@@ -96,7 +99,7 @@ class Fields:
 
     def get(self, key: str, kind: type, required: bool, default: Any) -> Any:
         if not self.has(key):
-            if required:
+            if required and key not in self.misspelt:
                 self.problems.error(self.node.loc, f"{self.what} is missing required key {key!r}", "E103")
             return default
         value = self.node[key]
@@ -133,14 +136,19 @@ class Fields:
         return value if value is not None else YMap(self.at(key))
 
     def strings(self, key: str) -> tuple[str, ...]:
+        return self.located_strings(key)[0]
+
+    def located_strings(self, key: str) -> tuple[tuple[str, ...], tuple[Location, ...]]:
+        """The items of a list of strings, and where each one stands (for the linter's messages)."""
         values = self.items(key)
-        out = []
+        out, locs = [], []
         for value, loc in zip(values, values.item_locs):
             if isinstance(value, (str, int)) and not isinstance(value, bool):
                 out.append(str(value))
+                locs.append(loc)
             else:
                 self.problems.error(loc, f"items of {key!r} in {self.what} must be strings", "E104")
-        return tuple(out)
+        return tuple(out), tuple(locs)
 
     def identifier(self, key: str, required: bool = True) -> str:
         value = self.text(key, required)
@@ -265,6 +273,16 @@ def _effects(fields: Fields, key: str, problems: Problems) -> tuple[Effect, ...]
 
 # --- story values ------------------------------------------------------------------------------
 
+# The keys each part accepts; schema/*.schema.json must list the same (tests/test_schema.py checks).
+STORY_KEYS = ("id", "title", "version", "start", "perspective", "variables", "chapters", "glossary", "sources")
+VARIABLE_KEYS = ("type", "initial", "description")
+CARD_KEYS = ("quote", "who", "when", "source")
+CHAPTER_KEYS = ("id", "title", "date", "until", "first", "reading_minutes", "summary", "questions", "cards", "setup")
+ACCOUNT_KEYS = ("who", "account", "source")
+VARIANT_KEYS = ("if", "text")
+CHOICE_KEYS = ("label", "goto", "if", "do", "kind", "history")
+ENDING_KEYS = ("title", "kind", "epilogue")
+
 
 @attrs.frozen
 class Variable:
@@ -276,7 +294,7 @@ class Variable:
 
     @classmethod
     def from_yaml(cls, name: str, node: Any, location: Location, problems: Problems) -> Variable:
-        f = Fields(node, f"variable {name!r}", problems, ("type", "initial", "description"), location)
+        f = Fields(node, f"variable {name!r}", problems, VARIABLE_KEYS, location)
         kind = f.choice_of("type", expr.TYPES)
         description = f.text("description")
         initial: Any = f.node.get("initial")
@@ -306,7 +324,7 @@ class Card:
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, problems: Problems) -> Card:
-        f = Fields(node, "a source card", problems, ("quote", "who", "when", "source"), location)
+        f = Fields(node, "a source card", problems, CARD_KEYS, location)
         return cls(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc)
 
 
@@ -328,11 +346,7 @@ class Chapter:
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, index: int, problems: Problems) -> Chapter:
-        f = Fields(
-            node, "a chapter", problems,
-            ("id", "title", "date", "until", "first", "reading_minutes", "summary", "questions", "cards", "setup"),
-            location,
-        )
+        f = Fields(node, "a chapter", problems, CHAPTER_KEYS, location)
         cards = f.items("cards")
         return cls(
             id=f.identifier("id"),
@@ -359,11 +373,12 @@ class Account:
     account: str
     source: str
     location: Location
+    source_location: Location | None = None
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, problems: Problems) -> Account:
-        f = Fields(node, "a contested account", problems, ("who", "account", "source"), location)
-        return cls(f.text("who"), f.text("account"), f.text("source"), f.loc)
+        f = Fields(node, "a contested account", problems, ACCOUNT_KEYS, location)
+        return cls(f.text("who"), f.text("account"), f.text("source"), f.loc, f.at("source"))
 
 
 @attrs.frozen
@@ -374,7 +389,7 @@ class Variant:
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, problems: Problems) -> Variant:
-        f = Fields(node, "a text variant", problems, ("if", "text"), location)
+        f = Fields(node, "a text variant", problems, VARIANT_KEYS, location)
         condition = Condition.from_yaml(f.node["if"], f.at("if"), problems) if f.has("if") else None
         if not f.has("if"):
             problems.error(f.loc, "a text variant is missing required key 'if'", "E103")
@@ -405,7 +420,7 @@ class Choice:
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, index: int, problems: Problems) -> Choice:
-        f = Fields(node, "a choice", problems, ("label", "goto", "if", "do", "kind", "history"), location)
+        f = Fields(node, "a choice", problems, CHOICE_KEYS, location)
         condition = Condition.from_yaml(f.node["if"], f.at("if"), problems) if f.has("if") else None
         return cls(
             index=index,
@@ -433,7 +448,7 @@ class Ending:
 
     @classmethod
     def from_yaml(cls, node: Any, location: Location, problems: Problems) -> Ending:
-        f = Fields(node, "an ending", problems, ("title", "kind", "epilogue"), location)
+        f = Fields(node, "an ending", problems, ENDING_KEYS, location)
         return cls(f.text("title"), f.choice_of("kind", ENDING_KINDS), f.text("epilogue"), f.loc)
 
 
@@ -463,6 +478,9 @@ class Scene:
     next: str
     ending: Ending | None
     location: Location
+    # where each item of `terms` and `sources` stands, so the linter can point at it
+    term_locations: tuple[Location, ...] = ()
+    source_locations: tuple[Location, ...] = ()
 
     @property
     def when(self) -> str:
@@ -497,6 +515,8 @@ class Scene:
             choices = (Choice.automatic(nxt, f.at("next")),)
         variants = f.items("variants")
         contested = f.items("contested")
+        sources, source_locations = f.located_strings("sources")
+        terms, term_locations = f.located_strings("terms")
         return cls(
             id=scene_id,
             chapter=f.identifier("chapter"),
@@ -509,13 +529,15 @@ class Scene:
             text=f.text("text"),
             variants=tuple(Variant.from_yaml(v, loc, problems) for v, loc in zip(variants, variants.item_locs)),
             note=f.text("note", False),
-            sources=f.strings("sources"),
+            sources=sources,
             contested=tuple(Account.from_yaml(a, loc, problems) for a, loc in zip(contested, contested.item_locs)),
-            terms=f.strings("terms"),
+            terms=terms,
             choices=choices,
             next=nxt,
             ending=ending,
             location=f.loc,
+            term_locations=term_locations,
+            source_locations=source_locations,
         )
 
 
@@ -567,7 +589,6 @@ class Story:
         return attrs.evolve(story, warnings=tuple(p for p in problems.items if p.severity == "warning"))
 
 
-_STORY_KEYS = ("id", "title", "version", "start", "perspective", "variables", "chapters", "glossary", "sources")
 
 
 def _merge_named(
@@ -606,13 +627,13 @@ def _build(
     for path, doc in story_docs:
         if doc is None:
             continue
-        fields = Fields(doc, f"{path}", problems, _STORY_KEYS, Location(path, 1, 1))
+        fields = Fields(doc, f"{path}", problems, STORY_KEYS, Location(path, 1, 1))
         maps.append((path, fields.node))
     if not maps:
         problems.error(Location("story/story.yaml"), "no story definition found (story/story.yaml)", "E100")
         return None
     root_path, root = next(((p, d) for p, d in maps if "id" in d), maps[0])
-    top = Fields(root, root_path, problems, _STORY_KEYS, root.loc)
+    top = Fields(root, root_path, problems, STORY_KEYS, root.loc)
 
     def required(key: str) -> str:
         found = _single(maps, key, problems)

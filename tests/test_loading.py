@@ -53,8 +53,8 @@ def problems_after(story: Path, file: str, old: str, new: str) -> list[str]:
         ("scenes/two.yaml", 'if: "armed and courage >= 2"', 'if: "armed and (courage >= 2"',
          ["story/scenes/two.yaml:13:37: error: '(' at column 11 is never closed"]),
         ("scenes/one.yaml", "    where: Múzeum körút", "    wher: Múzeum körút",
-         ["story/scenes/one.yaml:25:5: error: scene 'street' is missing required key 'where'",
-          "story/scenes/one.yaml:30:5: error: unknown key 'wher' in scene 'street' (did you mean 'where'?)"]),
+         # one mistake, one problem: the misspelt key is not also reported as missing
+         ["story/scenes/one.yaml:30:5: error: unknown key 'wher' in scene 'street' (did you mean 'where'?)"]),
         ("scenes/one.yaml", "kind: historical", "kind: historic",
          ["story/scenes/one.yaml:23:15: error: 'kind' must be one of historical, plausible, counterfactual, "
           "not 'historic' (did you mean 'historical'?)"]),

@@ -40,3 +40,12 @@ def test_installed_wheel_plays_the_bundled_story(installed: Path, tmp_path: Path
     lint = subprocess.run([str(installed / "bin" / "python"), "-m", "engine", "lint"], capture_output=True,
                           text=True, cwd=tmp_path, env=env, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_installed_wheel_ships_the_schemas(installed: Path, tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = ("import engine, pathlib; d = pathlib.Path(engine.__file__).parent / 'bundled' / 'schema'; "
+            "print(sorted(p.name for p in d.glob('*.json')))")
+    result = subprocess.run([str(installed / "bin" / "python"), "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=60)
+    assert result.stdout.strip() == "['scene.schema.json', 'story.schema.json']", result.stderr

@@ -8,24 +8,39 @@ from engine.commands.common import add_story_argument, story_dir
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("lint", help="check a story for errors",
-                            description="Check a story and report every problem, as path:line:col.")
+    parser = sub.add_parser(
+        "lint", help="check a story for errors",
+        description="Check a story and report every problem, as 'path:line:col: error|warning CODE message'. "
+        "Exits 1 if there is any error. The codes are listed in docs/authoring.md.",
+    )
     add_story_argument(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (default), or json: a list of {path, line, column, severity, code, message}")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.errors import StoryError
+    import json
+
+    from engine.lint import lint
     from engine.loader import load_story
 
-    try:
-        story = load_story(story_dir(args))
-    except StoryError as exc:
-        for problem in exc.problems:
-            print(problem.format())
-        print(f"{len(exc.problems)} error(s)")
-        return 1
-    for problem in story.warnings:
-        print(problem.format())
-    print(f"{len(story.scenes)} scenes, {len(story.warnings)} warning(s), no errors")
-    return 0
+    folder = story_dir(args)
+    problems = lint(lambda: load_story(folder))
+    errors = sum(1 for p in problems if p.severity == "error")
+    if args.format == "json":
+        print(json.dumps([
+            {"path": p.location.path, "line": p.location.line, "column": p.location.column,
+             "severity": p.severity, "code": p.code, "message": p.message}
+            for p in problems
+        ], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(problem.format(with_code=True))
+        warnings = len(problems) - errors
+        print(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
+    return 1 if errors else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,128 @@
+"""`hungary56 new scene`: add a skeleton scene, every field present and explained, to a scene file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.scaffold import Outline
+
+from engine.commands.common import add_story_argument, story_dir
+
+
+class _IntermixedParser(argparse.ArgumentParser):
+    """Lets options come between positionals (`new scene ID --chapter CH STORY_DIR`), which plain
+    argparse refuses when a command has two positionals and the second is optional."""
+
+    _mixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._mixing:
+            return super().parse_known_args(args, namespace)
+        self._mixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._mixing = False
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("new", help="add a skeleton scene to a story",
+                            description="Create parts of a story from commented skeletons.")
+    kinds = parser.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_IntermixedParser)
+    scene = kinds.add_parser(
+        "scene", help="append a skeleton scene to a scene file",
+        description="Append a scene with every field present and a comment on each to a scene file "
+        "(its other content and comments are kept), then run 'hungary56 lint' to see what is left to fill in.",
+    )
+    scene.add_argument("scene_id", metavar="ID", help="the new scene's id: letters, digits and _")
+    scene.add_argument("--chapter", metavar="CH", required=True, help="the chapter id the scene belongs to")
+    add_story_argument(scene)
+    scene.add_argument("--file", metavar="PATH", default=None,
+                       help="the scene file, relative to the story folder (default: the file holding the "
+                       "chapter's last scene, else scenes/CH.yaml); created if it does not exist")
+    scene.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import re
+
+    from engine import expr
+    from engine.errors import Hungary56Error, UsageError
+    from engine.loader import display_path
+    from engine.scaffold import append_scene, new_scene_file
+
+    folder = story_dir(args)
+    story = _outline(folder)
+    scene_id = args.scene_id
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", scene_id):
+        raise UsageError(f"scene id {scene_id!r} must be letters, digits and _, starting with a letter")
+    if scene_id in story.scenes:
+        raise UsageError(f"scene {scene_id!r} already exists, at {story.scenes[scene_id][1]}")
+    if args.chapter not in story.chapters:
+        known = list(story.chapters)
+        raise UsageError(
+            f"unknown chapter {args.chapter!r}{expr.suggest(args.chapter, known)}; "
+            f"the chapters are: {', '.join(known) or 'none yet (add them to story/story.yaml)'}"
+        )
+    chapter, date = args.chapter, story.chapters[args.chapter]
+
+    scenes_dir = (folder / "scenes").resolve()
+    if args.file:
+        target = Path(args.file) if Path(args.file).is_absolute() else folder / args.file
+    else:
+        in_chapter = [loc for ch, loc in story.scenes.values() if ch == chapter]
+        target = Path(in_chapter[-1].path) if in_chapter else scenes_dir / f"{chapter}.yaml"
+    target = target.resolve()
+    if target.parent != scenes_dir or target.suffix not in (".yaml", ".yml"):
+        raise UsageError(f"--file must be a .yaml file directly in {display_path(scenes_dir)}, not {args.file}")
+
+    shown = display_path(target)
+    if target.exists():
+        try:
+            existing = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Hungary56Error(f"{shown}: cannot read the file: {exc}") from None
+        text = append_scene(existing, scene_id, chapter, date, shown)
+    else:
+        existing = ""
+        text = new_scene_file(scene_id, chapter, date, _schema_for(target))
+    line = text[: text.index(f"- id: {scene_id} ")].count("\n") + 1
+    temporary = target.with_name(f".{target.name}.new")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise Hungary56Error(f"{shown}: cannot write the file: {exc.strerror or exc}") from None
+    print(f"{shown}:{line}: added scene {scene_id!r} to chapter {chapter!r}.")
+    print(f"Fill in every TODO, then check it: hungary56 lint {display_path(folder)}")
+    return 0
+
+
+def _outline(folder: Path) -> Outline:
+    """The chapters and scenes of the story as written, even if it does not load yet."""
+    from engine.errors import Hungary56Error
+    from engine.loader import display_path, read_document, story_files
+    from engine.scaffold import outline
+
+    if not (folder / "story").is_dir() or not (folder / "scenes").is_dir():
+        raise Hungary56Error(f"{display_path(folder)} is not a story folder: it needs story/ and scenes/")
+    story_paths, scene_paths = story_files(folder)
+    documents = {path: read_document(path) for path in story_paths + scene_paths}
+    unreadable = [str(problem) for _doc, problems in documents.values() for problem in problems]
+    if unreadable:
+        listed = "\n".join(p.format() for _doc, problems in documents.values() for p in problems)
+        raise Hungary56Error(f"{listed}\nfix the files above first: a new scene is only added to readable YAML")
+    return outline((documents[p][0] for p in story_paths), (documents[p][0] for p in scene_paths))
+
+
+def _schema_for(target: Path) -> str:
+    """The scene schema's path relative to a new file, wherever this engine is installed."""
+    engine_dir = Path(__file__).resolve().parent.parent
+    for schema in (engine_dir / "bundled" / "schema", engine_dir.parent / "schema"):
+        if (schema / "scene.schema.json").is_file():
+            return Path(os.path.relpath(schema / "scene.schema.json", target.parent)).as_posix()
+    return "../schema/scene.schema.json"

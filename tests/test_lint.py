@@ -1,0 +1,209 @@
+"""The linter: the real CLI over broken stories (exact output), JSON output, and each check alone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine import lint
+from engine.errors import Problem
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY, run_cli
+from tests.story_helpers import edited_tiny
+
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_story_lint_output(case: str) -> None:
+    folder = BROKEN / case
+    expected = (folder / "expected.txt").read_text(encoding="utf-8")
+    result = run_cli("lint", ".", cwd=folder)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == expected
+    has_error = any(" error " in line for line in expected.splitlines())
+    assert result.returncode == (1 if has_error else 0)
+
+
+def test_every_broken_case_is_broken() -> None:
+    for case in CASES:
+        lines = (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+        assert len(lines) >= 2, case  # at least one problem and the summary
+
+
+def test_valid_story_lints_clean() -> None:
+    result = run_cli("lint", str(TINY))
+    assert (result.returncode, result.stdout) == (0, "0 errors, 0 warnings\n")
+
+
+def test_json_format_lists_every_problem() -> None:
+    result = run_cli("lint", ".", "--format", "json", cwd=BROKEN / "errors_and_warnings")
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    text = (BROKEN / "errors_and_warnings" / "expected.txt").read_text(encoding="utf-8").splitlines()[:-1]
+    assert [f"{p['path']}:{p['line']}:{p['column']}: {p['severity']} {p['code']} {p['message']}" for p in problems] == text
+    assert set(problems[0]) == {"path", "line", "column", "severity", "code", "message"}
+
+
+def test_json_format_of_a_clean_story_is_an_empty_list() -> None:
+    result = run_cli("lint", str(TINY), "--format", "json")
+    assert (result.returncode, json.loads(result.stdout)) == (0, [])
+
+
+def test_missing_folder_is_a_clean_error() -> None:
+    result = run_cli("lint", "no-such-story")
+    assert result.returncode == 1
+    assert "no such story folder" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+# --- each check on its own --------------------------------------------------------------------
+
+ONE, TWO, STORY = "scenes/one.yaml", "scenes/two.yaml", "story/story.yaml"
+
+
+def run_check(check: lint.Check, edits: dict[str, list[tuple[str, str]]] | None = None) -> list[Problem]:
+    story = edited_tiny(edits)
+    return list(check(lint.build_graph(story), story))
+
+
+def codes(problems: list[Problem]) -> list[tuple[str, str, int]]:
+    return [(p.code, p.location.path, p.location.line) for p in problems]
+
+
+def test_every_check_passes_the_valid_story() -> None:
+    story = edited_tiny()
+    graph = lint.build_graph(story)
+    for check in lint.CHECKS:
+        assert list(check(graph, story)) == [], check.__name__
+
+
+def test_graph_is_walked_once_with_successors_and_predecessors() -> None:
+    graph = lint.build_graph(edited_tiny())
+    assert graph.successors["gate"] == ("street",)
+    assert set(graph.predecessors["end_home"]) == {"square"}
+    assert graph.reachable == graph.can_end == {"gate", "street", "square", "end_fallen", "end_home"}
+
+
+ATTIC = ("    ending: {title: Home, kind: stayed, epilogue: You lived.}",
+         "    ending: {title: Home, kind: stayed, epilogue: You lived.}\n  - id: attic\n    chapter: two\n"
+         "    title: Attic\n    date: 1956-10-24\n    where: Attic\n    text: Dust.\n    note: N.\n"
+         "    sources: [article]\n    next: attic\n")
+
+
+def test_check_unreachable() -> None:
+    assert codes(run_check(lint.check_unreachable, {TWO: [ATTIC]})) == [("W300", TWO, 42)]
+
+
+def test_check_traps_reports_a_loop_once() -> None:
+    problems = run_check(lint.check_traps, {TWO: [ATTIC]})
+    assert codes(problems) == [("E302", TWO, 42)]
+    assert "only leads to itself" in problems[0].message
+
+
+def test_check_traps_ignores_scenes_that_only_lead_into_a_dead_end() -> None:
+    edits = {TWO: [('        if: "armed and courage >= 2"', "        if: false"),
+                   ("        goto: end_home\n        kind: historical", '        goto: end_home\n        if: "1 > 2"\n        kind: historical'),
+                   ("        goto: end_home\n        kind: counterfactual", '        goto: end_home\n        if: "not true"\n        kind: counterfactual')]}
+    assert run_check(lint.check_traps, edits) == []
+    assert codes(run_check(lint.check_dead_ends, edits)) == [("E301", TWO, 2)]
+
+
+def test_check_dead_ends_warns_about_a_choice_that_can_never_be_taken() -> None:
+    problems = run_check(lint.check_dead_ends, {TWO: [('        if: "armed and courage >= 2"', '        if: "false or 1 > 2"')]})
+    assert [(p.code, p.location.line, p.location.column) for p in problems] == [("W302", 13, 14)]
+
+
+def test_constant_guards() -> None:
+    from engine.expr import parse_condition
+    assert lint.constant(parse_condition("not (1 < 2)")) is False
+    assert lint.constant(parse_condition("armed and false")) is None
+    assert lint.constant(parse_condition("visited(gate)")) is None
+
+
+def test_check_variables() -> None:
+    edits = {STORY: [("  armed: {type: bool, initial: false, description: Carrying a rifle.}",
+                      "  armed: {type: bool, initial: false, description: Carrying a rifle.}\n"
+                      "  hope: {type: int, initial: 0, description: Unused.}\n"
+                      "  anger: {type: int, initial: 0, description: Written only.}\n"
+                      "  fear: {type: int, initial: 0, description: Read by an effect.}")],
+             ONE: [('do: ["armed = true", "courage += 2"]', 'do: ["armed = true", "courage += 2", "anger = fear + 1"]')]}
+    problems = run_check(lint.check_variables, edits)
+    assert [(p.code, p.message) for p in problems] == [
+        ("W310", "variable 'hope' is declared but never used"),
+        ("W311", "variable 'anger' is set but never read in a condition"),
+    ]
+
+
+def test_check_references_points_at_the_item() -> None:
+    edits = {ONE: [("    terms: [ÁVH]", "    terms: [ÁVH, MEFESZ]"), ("    note: Fighting spread.\n    sources: [article]",
+                   "    note: Fighting spread.\n    sources: [article, artcle]\n    contested:\n"
+                   "      - {who: Radio, account: Hooligans., source: radio}")]}
+    problems = run_check(lint.check_references, edits)
+    assert [(p.code, str(p.location)) for p in problems] == [
+        ("E320", "scenes/one.yaml:14:18"), ("E321", "scenes/one.yaml:36:24"), ("E321", "scenes/one.yaml:38:51"),
+    ]
+    assert "did you mean 'article'?" in problems[1].message
+
+
+def test_check_annotations_skips_automatic_choices() -> None:
+    edits = {ONE: [("        kind: historical\n        history: Many did.\n", "")]}
+    problems = run_check(lint.check_annotations, edits)
+    assert [(p.code, p.severity) for p in problems] == [("E330", "error"), ("W331", "warning")]
+
+
+def test_check_notes() -> None:
+    problems = run_check(lint.check_notes, {TWO: [("    note: Many died.\n    sources: [article]\n", "")]})
+    assert {p.code for p in problems} == {"W340", "W341"}
+
+
+@pytest.mark.parametrize(("gate", "street", "flashback", "bad"), [
+    ("21:00", "20:00", "", True),
+    ("21:00", "20:00", "    flashback: true\n", False),
+    ("21:00", "", "", False),      # no time: same day is not earlier
+    ("21:00", "22:00", "", False),
+])
+def test_check_chronology(gate: str, street: str, flashback: str, bad: bool) -> None:
+    street_time = f'    time: "{street}"\n' if street else ""
+    edits = {ONE: [('    time: "21:00"\n', f'    time: "{gate}"\n'),
+                   ('    time: "23:00"\n', street_time + flashback)]}
+    problems = run_check(lint.check_chronology, edits)
+    assert [p.code for p in problems] == (["E350", "E350"] if bad else [])
+
+
+def test_chronology_compares_partial_dates_at_their_precision() -> None:
+    edits = {ONE: [('    date: 1956-10-23\n    time: "23:00"', "    date: \"1956\"")]}
+    assert run_check(lint.check_chronology, edits) == []
+    edits = {ONE: [('    date: 1956-10-23\n    time: "23:00"', "    date: \"1949\"")]}
+    assert [p.code for p in run_check(lint.check_chronology, edits)] == ["E350", "E350"]
+
+
+def test_check_chapters() -> None:
+    edits = {STORY: [("    first: square\n", "    first: gate\n  - id: three\n    title: Three\n    date: 1956-10-25\n    first: square\n")]}
+    problems = run_check(lint.check_chapters, edits)
+    assert sorted(p.code for p in problems) == ["W360", "W360", "W361"]
+
+
+def test_lint_reports_each_problem_once_in_file_order() -> None:
+    story = edited_tiny({TWO: [("    note: Many died.\n", "")]})
+    twice = lint.lint_story(story, lint.CHECKS + (lint.check_notes,))
+    assert twice == lint.lint_story(story) == sorted(twice, key=Problem.sort_key)
+    assert len(twice) == 1
+
+
+def test_every_code_is_documented() -> None:
+    import re
+
+    docs = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "engine").rglob("*.py"))
+    used = set(re.findall(r'"([EW]\d{3})"', sources)) - {"W100"}  # W100: a default no warning uses
+    documented = set(re.findall(r"^\| `([EW]\d{3})` \|", docs, re.MULTILINE))
+    assert used <= documented, used - documented
+    assert documented <= used, documented - used
+
+
+def test_loader_codes_carry_through() -> None:
+    problems = lint.lint(lambda: edited_tiny({TWO: [('if: "armed and courage >= 2"', 'if: "armed + 1"')]}))
+    assert [(p.code, p.severity) for p in problems] == [("E201", "error")]

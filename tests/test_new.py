@@ -1,0 +1,119 @@
+"""`hungary56 new scene`: a commented skeleton appended to a scene file, keeping what was there."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from engine.errors import Hungary56Error
+from engine.scaffold import append_scene, scene_skeleton
+from engine.yamlio import parse_yaml
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY, run_cli
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    folder = tmp_path / "story"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def lint_lines(folder: Path) -> list[str]:
+    problems = json.loads(run_cli("lint", str(folder), "--format", "json").stdout)
+    return [f"{p['code']} {p['message']}" for p in problems]
+
+
+def test_new_scene_is_appended_keeping_the_file(story: Path) -> None:
+    before = (story / "scenes" / "one.yaml").read_text(encoding="utf-8")
+    result = run_cli("new", "scene", "cellar", "--chapter", "one", str(story))
+    assert result.returncode == 0, result.stderr
+    assert "added scene 'cellar' to chapter 'one'" in result.stdout
+    after = (story / "scenes" / "one.yaml").read_text(encoding="utf-8")
+    assert after.startswith(before)
+    assert "yaml-language-server" not in after  # appending adds no second modeline
+    assert lint_lines(story) == ["E120 choice 1 of 'cellar' goes to unknown scene 'TODO'"]
+
+
+def test_every_field_is_present_and_explained() -> None:
+    text = scene_skeleton("cellar", "one", "1956-10-23")
+    from engine.model import CHOICE_KEYS, SCENE_KEYS
+    for key in SCENE_KEYS + CHOICE_KEYS:
+        lines = [line for line in text.splitlines() if line.lstrip(" #-").startswith(f"{key}:")]
+        if key in ("next", "ending"):
+            assert f"`{key}" in text
+            continue
+        assert lines, key
+        assert all("  # " in line for line in lines), lines
+
+
+def test_once_filled_in_the_scene_lints_clean(story: Path) -> None:
+    assert run_cli("new", "scene", "cellar", "--chapter", "two", str(story)).returncode == 0
+    path = story / "scenes" / "two.yaml"
+    text = path.read_text(encoding="utf-8").replace("sources: []", "sources: [article]").replace("goto: TODO", "goto: end_home")
+    path.write_text(text.replace("        goto: end_home\n        kind: historical",
+                                 "        goto: cellar\n        kind: historical", 1), encoding="utf-8")
+    result = run_cli("lint", str(story))
+    assert (result.returncode, result.stdout) == (0, "0 errors, 0 warnings\n")
+
+
+def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:
+    result = run_cli("new", "scene", "attic", "--chapter", "two", str(story), "--file", "scenes/attic.yaml")
+    assert result.returncode == 0, result.stderr
+    path = story / "scenes" / "attic.yaml"
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    schema = path.parent / first.split("$schema=")[1]
+    assert schema.resolve() == (ROOT / "schema" / "scene.schema.json").resolve()
+    value, problems = parse_yaml(path.read_text(encoding="utf-8"), "attic.yaml")
+    assert problems == []
+    jsonschema.validate(value, json.loads(schema.read_text(encoding="utf-8")))
+
+
+def test_a_story_with_todos_can_still_grow(story: Path) -> None:
+    assert run_cli("new", "scene", "cellar", "--chapter", "one", str(story)).returncode == 0
+    assert run_cli("new", "scene", "attic", "--chapter", "one", str(story)).returncode == 0
+    assert [line.split(" choice")[0] for line in lint_lines(story)] == ["E120", "E120"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["gate", "--chapter", "one"], "scene 'gate' already exists, at"),
+    (["cellar", "--chapter", "tow"], "unknown chapter 'tow' (did you mean 'two'?); the chapters are: one, two"),
+    (["1cellar", "--chapter", "one"], "must be letters, digits and _"),
+    (["cellar", "--chapter", "one", "--file", "../elsewhere.yaml"], "--file must be a .yaml file directly in"),
+    (["cellar", "--chapter", "one", "--file", "scenes/notes.txt"], "--file must be a .yaml file directly in"),
+])
+def test_refusals_are_clear_and_change_nothing(story: Path, args: list[str], message: str) -> None:
+    before = {p: p.read_bytes() for p in story.rglob("*") if p.is_file()}
+    result = run_cli("new", "scene", *args[:1], str(story), *args[1:])
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in story.rglob("*") if p.is_file()} == before
+
+
+def test_unreadable_story_is_refused(story: Path) -> None:
+    (story / "scenes" / "two.yaml").write_text("scenes: [\n", encoding="utf-8")
+    result = run_cli("new", "scene", "cellar", "--chapter", "one", str(story))
+    assert result.returncode == 1
+    assert "scenes/two.yaml:2:1: error: invalid YAML" in result.stderr
+    assert "fix the files above first" in result.stderr
+
+
+def test_flow_style_list_is_refused() -> None:
+    with pytest.raises(Hungary56Error, match="must be the last thing in the file"):
+        append_scene("scenes: [{id: a}]\n", "b", "one", "1956-10-23", "x.yaml")
+    with pytest.raises(Hungary56Error):
+        append_scene("scenes:\n  - id: a\nother: 1\n", "b", "one", "1956-10-23", "x.yaml")
+
+
+def test_append_follows_the_file_s_indentation() -> None:
+    text = append_scene("# my comment\nscenes:\n- id: a  # keep me\n", "b", "one", "1949", "x.yaml")
+    assert text.startswith("# my comment\nscenes:\n- id: a  # keep me\n")
+    assert "\n- id: b  #" in text
+    assert 'date: "1949"' in text
+    value, problems = parse_yaml(text, "x.yaml")
+    assert problems == [] and [s["id"] for s in value["scenes"]] == ["a", "b"]
