@@ -21,9 +21,9 @@ from typing import Any
 import attrs
 import yaml
 
-from engine import machine
+from engine import expr, machine
 from engine.errors import EvaluationError, Hungary56Error, Location, SaveError
-from engine.model import GameState, Scene, Story
+from engine.model import Effect, GameState, Scene, Story
 from engine.player import Session
 from engine.render import Blocks
 from engine.saves import SaveInfo, SaveStore, decode, encode
@@ -180,15 +180,53 @@ def exhaustive_ok(story: Story, report: ExhaustiveReport) -> bool:
     return report.bound_hit or not (unreached_scenes(story, report.scenes) or unreached_choices(story, report.choices))
 
 
-def _state_key(state: GameState) -> tuple[Any, ...]:
-    return (state.scene, tuple(sorted(state.variables.items())), tuple(sorted(state.visits.items())))
+def _relevant(story: Story) -> tuple[frozenset[str], frozenset[str]]:
+    """The variables and visit counts that can change which choices are open.
+
+    Two states that agree on these (and on the scene) offer the same choices for ever after, so
+    the search treats them as one: a variable only shown in text, or a visit count no guard asks
+    about, would otherwise multiply the states without opening any new path.
+    """
+    variables: set[str] = set()
+    scenes: set[str] = set()
+    effects: list[Effect] = []
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            if choice.condition is not None:
+                variables.update(expr.names_in(choice.condition.node))
+                scenes.update(expr.scenes_in(choice.condition.node))
+            effects.extend(choice.effects)
+    grew = True
+    while grew:  # a variable feeding a relevant one through an effect is relevant too
+        before = len(variables)
+        for effect in effects:
+            if effect.assignment.target in variables:
+                variables.update(expr.names_in(effect.assignment.value))
+        grew = len(variables) != before
+    return frozenset(variables), frozenset(scenes)
+
+
+def _state_key(state: GameState, relevant: tuple[frozenset[str], frozenset[str]] | None = None) -> tuple[Any, ...]:
+    if relevant is None:
+        return (state.scene, tuple(sorted(state.variables.items())), tuple(sorted(state.visits.items())))
+    variables, scenes = relevant
+    return (
+        state.scene,
+        tuple(sorted((k, v) for k, v in state.variables.items() if k in variables)),
+        tuple(sorted((k, v) for k, v in state.visits.items() if k in scenes)),
+    )
 
 
 def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
-    """Breadth-first over every distinct (scene, variables, visits) state, up to `max_states` of them."""
+    """Breadth-first over every distinct (scene, variables, visits) state, up to `max_states` of them.
+
+    States are told apart only by what guards can see (see `_relevant`), which keeps the search
+    exact for reachability while making it finish on real stories.
+    """
     start = machine.new_game(story)
+    relevant = _relevant(story)
     parents: list[tuple[int, int]] = [(-1, 0)]  # per explored state: (parent's number, choice number taken)
-    seen = {_state_key(start)}
+    seen = {_state_key(start, relevant)}
     queue: deque[tuple[GameState, int]] = deque([(start, 0)])
     scene_paths: dict[str, tuple[int, ...]] = {}
     choice_paths: dict[ChoiceKey, tuple[int, ...]] = {}
@@ -222,7 +260,7 @@ def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
                 continue
             if (scene.id, index) not in choice_paths:
                 choice_paths[(scene.id, index)] = path_to(number) + (index + 1,)
-            key = _state_key(following)
+            key = _state_key(following, relevant)
             if key in seen:
                 continue
             if len(seen) >= max_states:

@@ -103,3 +103,12 @@ def test_every_chapter_has_choices_and_classroom_material(chapter):
 
 def test_contested_accounts_in_at_least_three_places():
     assert len([s for s in STORY.scenes.values() if len(s.contested) >= 2]) >= 3
+
+
+def test_exhaustive_search_completes_and_reaches_everything():
+    from engine import playtest
+
+    report = playtest.exhaustive(STORY)
+    assert not report.bound_hit
+    assert playtest.exhaustive_ok(STORY, report)
+    assert set(report.scenes) == set(STORY.scenes)
