@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic-story generator they run on."""
