@@ -228,6 +228,10 @@ class Condition:
             return None
         return cls(value, node, location, expr.compile_node(node))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled closure cannot be pickled (engine/cache.py); it is rebuilt from the tree.
+        return (_condition, (self.source, self.node, self.location))
+
 
 @attrs.frozen(eq=False)
 class Effect:
@@ -250,6 +254,9 @@ class Effect:
             return None
         return cls(value, assignment, location, expr.compile_node(assignment.value))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_effect, (self.source, self.assignment, self.location))
+
     def apply(self, variables: dict[str, Value], env: expr.Env) -> None:
         value = self.value(env)
         target = self.assignment.target
@@ -258,6 +265,14 @@ class Effect:
         elif self.assignment.op == "-=":
             value = variables[target] - value  # type: ignore[operator]
         variables[target] = value
+
+
+def _condition(source: str, node: expr.Node, location: Location) -> Condition:
+    return Condition(source, node, location, expr.compile_node(node))
+
+
+def _effect(source: str, assignment: expr.Assignment, location: Location) -> Effect:
+    return Effect(source, assignment, location, expr.compile_node(assignment.value))
 
 
 def _effects(fields: Fields, key: str, problems: Problems) -> tuple[Effect, ...]:
