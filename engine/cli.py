@@ -15,7 +15,9 @@ COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "w
 DEFAULT_COMMAND = "play"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or with `only` one command's: importing every command module (and what
+    they import) would slow down the start of `play` for nothing."""
     parser = argparse.ArgumentParser(
         prog="hungary56",
         description="Play, check and teach with hungary56, the interactive story of the Hungarian "
@@ -24,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hungary56 {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
+        if only is not None and name != only:
+            continue
         importlib.import_module(f"engine.commands.{name}").add_parser(sub)
     return parser
 
@@ -37,9 +41,14 @@ def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     from engine.errors import Hungary56Error
 
-    parser = build_parser()
-    commands = {name for name in COMMAND_MODULES}
-    args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv), commands))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0] in COMMAND_MODULES:
+        arguments = arguments or [DEFAULT_COMMAND]
+        parser = build_parser(only=arguments[0])
+    else:
+        parser = build_parser()
+        arguments = _with_default_command(arguments, set(COMMAND_MODULES))
+    args = parser.parse_args(arguments)
     try:
         code: int = args.run(args)
         return code
