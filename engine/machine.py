@@ -54,12 +54,39 @@ def _holds(choice: Choice, state: GameState) -> bool:
 
 def offers(story: Story, state: GameState) -> list[Offer]:
     """Every choice of the current scene, available or not (teachers see the hidden ones)."""
+    # Random playthroughs (`hungary56 test`, the benchmarks) call this at every step: one env
+    # tuple per call and no function call for an unguarded choice keep it cheap.
     scene = current_scene(story, state)
+    env = (state.variables, state.visits)
     result = []
     for choice in scene.choices:
-        available = _holds(choice, state)
-        reason = "" if available else f"needs {choice.condition.source}" if choice.condition else ""
-        result.append(Offer(choice, available, reason))
+        condition = choice.condition
+        if condition is None:
+            result.append(Offer(choice, True))
+            continue
+        try:
+            available = bool(condition.test(env))
+        except EvaluationError:
+            available = False
+        result.append(Offer(choice, available, "" if available else f"needs {condition.source}"))
+    return result
+
+
+def open_choices(story: Story, state: GameState) -> list[int]:
+    """The indices of the choices whose guards hold: what a random player picks from, without
+    building the Offer values a screen needs."""
+    env = (state.variables, state.visits)
+    result = []
+    for index, choice in enumerate(current_scene(story, state).choices):
+        condition = choice.condition
+        if condition is None:
+            result.append(index)
+            continue
+        try:
+            if condition.test(env):
+                result.append(index)
+        except EvaluationError:
+            continue
     return result
 
 
@@ -73,22 +100,17 @@ def choose(story: Story, state: GameState, index: int) -> GameState:
     if not 0 <= index < len(scene.choices):
         raise RuleError(f"scene {scene.id!r} has no choice {index + 1}")
     choice = scene.choices[index]
-    if not _holds(choice, state):
-        raise RuleError(f"choice {index + 1} of {scene.id!r} is not available: it needs {choice.condition.source}"
-                        if choice.condition else f"choice {index + 1} is not available")
+    if choice.condition is not None and not _holds(choice, state):
+        raise RuleError(f"choice {index + 1} of {scene.id!r} is not available: it needs {choice.condition.source}")
     variables = dict(state.variables)
-    env = (variables, state.visits)
-    for effect in choice.effects:
-        effect.apply(variables, env)
+    if choice.effects:
+        env = (variables, state.visits)
+        for effect in choice.effects:
+            effect.apply(variables, env)
     visits = dict(state.visits)
-    visits[choice.goto] = visits.get(choice.goto, 0) + 1
-    return GameState(
-        scene=choice.goto,
-        variables=variables,
-        visits=visits,
-        path=state.path + (Step(scene.id, index),),
-        turn=state.turn + 1,
-    )
+    goto = choice.goto
+    visits[goto] = visits.get(goto, 0) + 1
+    return GameState(goto, variables, visits, state.path + (Step(scene.id, index),), state.turn + 1)
 
 
 def is_over(story: Story, state: GameState) -> bool:

@@ -1,0 +1,32 @@
+"""machine.open_choices (the random player's fast path) agrees with machine.offers everywhere."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from engine import machine
+from engine.errors import RuleError
+from engine.loader import load_story
+
+TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_open_choices_are_the_available_offers_on_every_walk(seed: int) -> None:
+    story = load_story(TINY)
+    rng = random.Random(seed)
+    state = machine.start_chapter(story, story.chapters[1]) if seed % 2 else machine.new_game(story)
+    while not machine.is_over(story, state):
+        offers = machine.offers(story, state)
+        open_now = machine.open_choices(story, state)
+        assert open_now == [o.choice.index for o in offers if o.available]
+        for offer in offers:
+            if not offer.available:
+                assert offer.reason.startswith("needs ")
+                with pytest.raises(RuleError, match="not available"):
+                    machine.choose(story, state, offer.choice.index)
+        state = machine.choose(story, state, rng.choice(open_now))
+    assert state.turn == len(state.path)
