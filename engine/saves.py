@@ -78,7 +78,7 @@ def decode(story: Story, data: bytes) -> tuple[GameState, str]:
     """Check a save against the story and return its state and time; raises SaveError."""
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, or a number of over 4,300 digits
         raise _fail("the save is corrupted or truncated (not valid JSON)") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _fail("this is not a hungary56 save file")
