@@ -127,6 +127,10 @@ def _load_story(root: Path) -> Story:
                 docs.append((path_shown, document))
     if not story_paths:
         problems.append(Problem(Location(display_path(root / "story" / "story.yaml")), "missing story file", "E100"))
+    if not story_docs and problems:
+        # Without a readable story file nothing else can be checked; saying "no story definition
+        # found" as well would only repeat the problem already reported for that file.
+        raise StoryError(problems)
     try:
         story = Story.from_documents(story_docs, scene_docs)
     except StoryError as exc:

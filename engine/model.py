@@ -645,7 +645,8 @@ def _build(
         fields = Fields(doc, f"{path}", problems, STORY_KEYS, Location(path, 1, 1))
         maps.append((path, fields.node))
     if not maps:
-        problems.error(Location("story/story.yaml"), "no story definition found (story/story.yaml)", "E100")
+        where = Location(story_docs[0][0], 1, 1) if story_docs else Location("story/story.yaml")
+        problems.error(where, "no story definition found (story/story.yaml)", "E100")
         return None
     root_path, root = next(((p, d) for p, d in maps if "id" in d), maps[0])
     top = Fields(root, root_path, problems, STORY_KEYS, root.loc)
