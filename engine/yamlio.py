@@ -83,9 +83,11 @@ def _loc(path: str, node: yaml.Node) -> Location:
 class _Converter:
     """Turns a composed node graph into YMap/YList/scalars, collecting problems as it goes."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, aliases: bool = True) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        # Only an alias reaches a node twice; without anchors the memo would only cost time.
+        self.aliases = aliases
         self.memo: dict[int, Any] = {}
         self.weights: dict[int, int] = {}
 
@@ -117,7 +119,7 @@ class _Converter:
 
     def convert(self, node: yaml.Node, depth: int = 0) -> Any:
         key = id(node)
-        if key in self.memo:
+        if self.aliases and key in self.memo:
             return self.memo[key]
         if depth > MAX_DEPTH:
             self.error(node, f"nesting deeper than {MAX_DEPTH} levels")
@@ -129,13 +131,22 @@ class _Converter:
                 self.error(node, f"tag {node.tag!r} is not allowed here")
             value = YList(_loc(self.path, node))
             for item in node.value:
-                value.append(self.convert(item, depth + 1))
-                value.item_locs.append(_loc(self.path, item))
+                converted = self.convert(item, depth + 1)
+                value.append(converted)
+                value.item_locs.append(self._loc_of(item, converted))
         else:
             assert isinstance(node, yaml.MappingNode)
             value = self.mapping(node, depth)
-        self.memo[key] = value
+        if self.aliases:
+            self.memo[key] = value
         return value
+
+    def _loc_of(self, node: yaml.Node, converted: Any) -> Location:
+        # A converted list or mapping already carries its node's location (an alias is the very
+        # node it names, so this holds for aliases too).
+        if isinstance(converted, (YMap, YList)):
+            return converted.loc
+        return _loc(self.path, node)
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
         if node.tag != _MAP:
@@ -153,9 +164,10 @@ class _Converter:
                 first = result.key_locs[key]
                 self.error(key_node, f"duplicate key {key!r} (first defined at line {first.line})")
                 continue
-            result[key] = self.convert(value_node, depth + 1)
+            converted = self.convert(value_node, depth + 1)
+            result[key] = converted
             result.key_locs[key] = _loc(self.path, key_node)
-            result.value_locs[key] = _loc(self.path, value_node)
+            result.value_locs[key] = self._loc_of(value_node, converted)
         return result
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
@@ -225,10 +237,11 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(Location(path, 1, 1), f"invalid YAML: {exc}", "E001")]
     if root is None:
         return None, []
-    conv = _Converter(path)
     # Only aliases can make a document bigger than its text, and an alias needs an anchor ('&');
     # a node takes at least half a character, so a short text without one is within the limit.
-    could_expand = "&" in text or 2 * len(text) + 1 > MAX_EXPANDED_NODES
+    anchors = "&" in text
+    conv = _Converter(path, aliases=anchors)
+    could_expand = anchors or 2 * len(text) + 1 > MAX_EXPANDED_NODES
     if could_expand and conv.weight(root) > MAX_EXPANDED_NODES:
         return None, [
             Problem(_loc(path, root), "aliases expand this file past a safe size; write it out plainly", "E001")
