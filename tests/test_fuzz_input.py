@@ -1,0 +1,91 @@
+"""Whatever a player types, in a pipe or at the prompt-toolkit terminal, the game does not crash."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.shortcuts import PromptSession
+
+from engine.loader import load_story
+from engine.player import COMMANDS, Session
+from engine.saves import SaveStore
+from engine.terminal import PromptConsole, TextOutput
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"
+STORY = load_story(TINY)
+
+words = st.sampled_from([*COMMANDS, "1", "2", "3", "0", "-1", "99999999999999999999", "save ../x", "save /etc/x",
+                         "load ../../x", "save a\x00b", "glossary ÁVH", "glossary", "", " ", "undo", "restart"])
+line_text = st.one_of(words, st.text(max_size=40), st.builds(lambda w, t: f"{w} {t}", words, st.text(max_size=20)))
+
+
+def lines_as_bytes(lines: list[str], raw: list[bytes]) -> bytes:
+    body = b"".join(line.replace("\n", " ").replace("\r", " ").encode("utf-8", "surrogatepass") + b"\n"
+                    for line in lines)
+    return body + b"".join(raw)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(line_text, max_size=40),
+       st.lists(st.one_of(st.binary(max_size=30), st.just(b"\xff\xfe\n"), st.just(b"\x00\n"),
+                          st.just(b"x" * 1_000_000 + b"\n"), st.just(b"\x1b[A\x1b[B\x03\x04\n")), max_size=3))
+def test_the_piped_player_survives_any_input(tmp_path: Path, lines: list[str], raw: list[bytes]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "engine", "play", str(TINY), "--saves", str(tmp_path / "saves")],
+        input=lines_as_bytes(lines, raw), capture_output=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")[-3000:]
+    assert b"Traceback" not in result.stderr
+    assert not (tmp_path / "x").exists() and not (tmp_path.parent / "x").exists()
+    saves = tmp_path / "saves"
+    if saves.exists():
+        assert all(p.parent == saves for p in saves.rglob("*"))
+
+
+keys = st.one_of(
+    line_text.map(lambda t: t + "\r"),
+    st.sampled_from(["\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D", "\t", "\x7f", "\x08", "\x01", "\x05", "\x0b", "\x15",
+                     "\x17", "\x19", "\x1b", "\x1bb", "\x1bf", "\x00", "\x1b[200~paste\x1b[201~", "\r"]),
+    st.text(max_size=10),
+)
+
+
+class Stop(Exception):
+    pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(keys, max_size=40))
+def test_the_prompt_toolkit_player_survives_any_keys(tmp_path: Path, typed: list[str]) -> None:
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("".join(typed).replace("\x03", "").replace("\x04", "") + "\rquit\r")
+        session = PromptSession(input=pipe, output=DummyOutput())
+        console = PromptConsole(TextOutput(out, colour=False, width=80), session)
+        game = Session(STORY, console, SaveStore(tmp_path / "saves"))
+        assert game.run() == 0
+    assert "Traceback" not in out.getvalue()
+    assert not game.running
+
+
+@pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_and_ctrl_d_leave_the_prompt_toolkit_player(tmp_path: Path, key: str) -> None:
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("1\r" + key)
+        console = PromptConsole(TextOutput(out, colour=False, width=80),
+                                PromptSession(input=pipe, output=DummyOutput()))
+        game = Session(STORY, console, SaveStore(tmp_path / "saves"))
+        assert game.run() == 0
+    assert "Progress saved in slot 'autosave'" in out.getvalue()
