@@ -110,7 +110,7 @@ def choose(story: Story, state: GameState, index: int) -> GameState:
     visits = dict(state.visits)
     goto = choice.goto
     visits[goto] = visits.get(goto, 0) + 1
-    return GameState(goto, variables, visits, state.path + (Step(scene.id, index),), state.turn + 1)
+    return GameState.adopt(goto, variables, visits, state.path + (Step(scene.id, index),), state.turn + 1)
 
 
 def is_over(story: Story, state: GameState) -> bool:

@@ -10,6 +10,7 @@ import pytest
 from engine import machine
 from engine.errors import RuleError
 from engine.loader import load_story
+from engine.model import GameState
 
 TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
 
@@ -28,5 +29,10 @@ def test_open_choices_are_the_available_offers_on_every_walk(seed: int) -> None:
                 assert offer.reason.startswith("needs ")
                 with pytest.raises(RuleError, match="not available"):
                     machine.choose(story, state, offer.choice.index)
+        before = state
         state = machine.choose(story, state, rng.choice(open_now))
+        # GameState.adopt builds the same value as the constructor, around mappings of its own.
+        assert state == GameState(state.scene, state.variables, state.visits, state.path, state.turn)
+        assert state.variables is not before.variables and state.visits is not before.visits
+        assert type(state.variables) is dict and type(state.visits) is dict and type(state.path) is tuple
     assert state.turn == len(state.path)
