@@ -25,7 +25,7 @@ from engine.model import Story
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"
 FILES = {name: (TINY / name).read_bytes() for name in ("story/story.yaml", "scenes/one.yaml", "scenes/two.yaml")}
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -169,7 +169,7 @@ def textually_damaged(draw: st.DrawFn) -> dict[str, bytes]:
     return files
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(textually_damaged())
 def test_textual_damage(files: dict[str, bytes]) -> None:
     event(type(outcome(files)).__name__)

@@ -1,0 +1,30 @@
+"""The benchmark's synthetic stories are valid stories of the size asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import machine
+from engine.loader import load_story
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("scenes", [1, 7, 250])
+def test_synthetic_stories_load_without_problems(tmp_path: Path, scenes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUNGARY56_NO_CACHE", "1")
+    result = subprocess.run([sys.executable, "bench/synth.py", str(scenes), str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    story = load_story(tmp_path)
+    assert len(story.scenes) == scenes and not story.warnings
+    assert story.endings()
+    assert any(c.condition for s in story.scenes.values() for c in s.choices) or scenes < 7
+    state = machine.new_game(story)
+    while not machine.is_over(story, state):
+        state = machine.choose(story, state, machine.open_choices(story, state)[0])
+    assert story.scenes[state.scene].ending is not None
