@@ -104,8 +104,8 @@ class Session:
             return
         word = words[0].lower()
         arg = words[1].strip() if len(words) > 1 else ""
-        if word.isdigit():
-            self.take(int(word) - 1)
+        if word.isdecimal():  # not isdigit: int() refuses "²"; and a 5,000-digit number is no choice
+            self.take(int(word) - 1 if len(word) <= 9 else -1)
             return
         command = ALIASES.get(word, word)
         action = getattr(self, f"do_{command}", None) if command in self.commands else None

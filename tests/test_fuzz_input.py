@@ -90,3 +90,18 @@ def test_ctrl_c_and_ctrl_d_leave_the_prompt_toolkit_player(tmp_path: Path, key: 
         game = Session(STORY, console, SaveStore(tmp_path / "saves"))
         assert game.run() == 0
     assert "Progress saved in slot 'autosave'" in out.getvalue()
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("\u00b2", "'\u00b2' is not a choice or a command"),
+    ("1" * 5000, "There is no such choice here."),
+    ("\uff12", "In the street"),
+], ids=["superscript-two", "5000-digits", "fullwidth-two"])
+def test_number_like_input_is_a_choice_or_a_hint(tmp_path: Path, line: str, expected: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "engine", "play", str(TINY), "--saves", str(tmp_path / "saves")],
+        input=(line + "\nquit\n").encode(), capture_output=True, timeout=60, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()[-2000:]
+    assert expected in result.stdout.decode()
