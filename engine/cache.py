@@ -11,6 +11,7 @@ must only ever be read from a folder the user alone writes to.
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import io
 import os
@@ -76,6 +77,7 @@ def cache_dir() -> Path:
     return Path(base) / "hungary56"
 
 
+@functools.lru_cache(maxsize=1)  # the code a process runs does not change under it
 def _engine_fingerprint() -> bytes:
     digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
     here = Path(__file__).resolve().parent

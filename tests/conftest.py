@@ -39,3 +39,19 @@ def tiny_story():
     from engine.loader import load_story
 
     return load_story(TINY)
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stories loaded by the tests (and the CLI they run) are cached in a temporary folder, not
+    in the user's ~/.cache, where each temporary story folder would leave an entry behind. Set
+    here, before the test modules (some load a story on import) are collected."""
+    import tempfile
+
+    os.environ["HUNGARY56_CACHE_DIR"] = tempfile.mkdtemp(prefix="hungary56-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    shutil.rmtree(os.environ.pop("HUNGARY56_CACHE_DIR", ""), ignore_errors=True)
