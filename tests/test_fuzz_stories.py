@@ -228,8 +228,7 @@ def test_what_would_crash_the_c_parser_is_refused_in_bounded_memory(tmp_path: Pa
     )
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    assert "scenes/one.yaml:1:" in result.stdout or "scenes/one.yaml:" in result.stdout
-    assert result.stdout.rstrip().endswith("error(s)")
+    assert "scenes/one.yaml:1:" in result.stdout and "error" in result.stdout
 
 
 @pytest.mark.parametrize("content, message", [
