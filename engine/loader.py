@@ -85,10 +85,15 @@ def load_story(root: Path | str) -> Story:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_story(Path(root))
+        story = _load_story(Path(root))
     finally:
         if collecting:
             gc.enable()
+    # And afterwards, every full collection would scan the whole story again (linting 10,000
+    # scenes took 1.3 s instead of 0.25 s): the story lives as long as the process, so move it
+    # (with whatever else is alive) out of the collector's sight.
+    gc.freeze()
+    return story
 
 
 def _load_story(root: Path) -> Story:
