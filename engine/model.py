@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -205,6 +205,23 @@ def date_key(date: str, time: str = "") -> str:
 # --- expressions in the story -----------------------------------------------------------------
 
 
+_Parsed = TypeVar("_Parsed")
+
+
+def _parse(
+    value: Any, location: Location, problems: Problems, parse: Callable[[str], _Parsed], what: str, example: str
+) -> _Parsed | None:
+    """Parse one condition or effect, reporting a wrong type or a syntax error at its column."""
+    if not isinstance(value, str):
+        problems.error(location, f"{what} must be a string such as \"{example}\", not {_describe(value)}", "E104")
+        return None
+    try:
+        return parse(value)
+    except ExpressionError as exc:
+        problems.error(location.shifted(exc.column), exc.message, "E200")
+        return None
+
+
 @attrs.frozen(eq=False)
 class Condition:
     """A guard or a text variant's condition: its source, where it stands, and its compiled form."""
@@ -218,15 +235,8 @@ class Condition:
     def from_yaml(cls, value: Any, location: Location, problems: Problems) -> Condition | None:
         if isinstance(value, bool):
             value = "true" if value else "false"
-        if not isinstance(value, str):
-            problems.error(location, f"a condition must be a string such as \"courage >= 2\", not {_describe(value)}", "E104")
-            return None
-        try:
-            node = expr.parse_condition(value)
-        except ExpressionError as exc:
-            problems.error(location.shifted(exc.column), exc.message, "E200")
-            return None
-        return cls(value, node, location, expr.compile_node(node))
+        node = _parse(value, location, problems, expr.parse_condition, "a condition", "courage >= 2")
+        return None if node is None else cls(value, node, location, expr.compile_node(node))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The compiled closure cannot be pickled (engine/cache.py); it is rebuilt from the tree.
@@ -244,15 +254,8 @@ class Effect:
 
     @classmethod
     def from_yaml(cls, value: Any, location: Location, problems: Problems) -> Effect | None:
-        if not isinstance(value, str):
-            problems.error(location, f"an effect must be a string such as \"courage += 1\", not {_describe(value)}", "E104")
-            return None
-        try:
-            assignment = expr.parse_effect(value)
-        except ExpressionError as exc:
-            problems.error(location.shifted(exc.column), exc.message, "E200")
-            return None
-        return cls(value, assignment, location, expr.compile_node(assignment.value))
+        assignment = _parse(value, location, problems, expr.parse_effect, "an effect", "courage += 1")
+        return None if assignment is None else cls(value, assignment, location, expr.compile_node(assignment.value))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_effect, (self.source, self.assignment, self.location))
