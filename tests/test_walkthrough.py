@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser_support import chromium as _chromium
+from browser_support import run_chromium as _run_chromium
 from classroom_support import ARTIFACTS, STORIES, check_golden, cli
 
 FIXTURES = sorted(p.name for p in STORIES.iterdir() if (p / "story").is_dir())
@@ -95,24 +95,6 @@ def test_html_is_self_contained_escaped_and_has_print_css(tmp_path: Path) -> Non
     # Story text is escaped: the source's "<en.wikipedia.org> &" is text, not markup.
     assert "&lt;en.wikipedia.org&gt; &amp; its talk page" in text
     assert "<en.wikipedia.org>" not in text
-
-
-def _chromium() -> str | None:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed, and CI must run the browser test (.ci/apt-packages lists it)")
-        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver); CI runs this test")
-    return found
-
-
-def _run_chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args],
-        capture_output=True, text=True, timeout=120,
-    )
 
 
 def test_html_walkthrough_in_headless_chromium(tmp_path: Path) -> None:

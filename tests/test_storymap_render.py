@@ -1,0 +1,61 @@
+"""The Mermaid story map rendered by Mermaid itself, in real headless Chromium, as an editor would."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from browser_support import chromium, run_chromium
+
+from engine import storymap
+from engine.loader import bundled_story_dir, load_story
+from tests.conftest import REPO, TINY
+
+MERMAID = REPO / "tests" / "browser" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+
+
+def mermaid_script() -> Path:
+    if not MERMAID.is_file():
+        if os.environ.get("CI"):
+            pytest.fail("Mermaid is not installed, and CI must render the map (.ci/run runs npm ci in tests/browser)")
+        pytest.skip("Mermaid is not installed: run `npm ci --prefix tests/browser` to render maps in the tests")
+    return MERMAID
+
+
+def render(text: str, tmp_path: Path) -> str:
+    """Load Mermaid into a page, render `text`, and return the page as Chromium leaves it."""
+    page = tmp_path / "map.html"
+    page.write_text(
+        '<!doctype html><meta charset="utf-8"><body>'
+        f'<script src="{mermaid_script().as_uri()}"></script><script>'
+        "mermaid.initialize({startOnLoad: false, maxTextSize: 10000000, maxEdges: 100000});"
+        f"mermaid.render('map', {json.dumps(text)})"
+        ".then(r => { document.body.innerHTML = '<div id=\"rendered\">' + r.svg + '</div>'; })"
+        ".catch(e => { document.body.innerHTML = '<pre id=\"failed\">' + String(e) + '</pre>'; });"
+        "</script></body>",
+        encoding="utf-8",
+    )
+    result = run_chromium(chromium(), tmp_path / "profile", "--allow-file-access-from-files",
+                          "--virtual-time-budget=30000", "--dump-dom", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize("story_dir, chapter", [(TINY, None), (None, None), (None, "ch05_radio")],
+                         ids=["tiny", "bundled", "bundled-radio-chapter"])
+def test_mermaid_map_renders(story_dir, chapter, tmp_path):
+    story = load_story(story_dir or bundled_story_dir())
+    text = storymap.to_mermaid(storymap.build(story, chapter))
+    dom = render(text, tmp_path)
+    assert 'id="failed"' not in dom, dom[dom.find('id="failed"'):][:500]
+    assert 'id="rendered"' in dom and "<svg" in dom
+    first = next(iter(story.scenes.values())) if chapter is None else story.scenes[story.chapter(chapter).first]
+    assert first.title.replace("'", "&#39;")[:20] in dom or first.title[:20] in dom
+
+
+def test_a_broken_map_is_caught(tmp_path):
+    """The check can fail: Mermaid's own parse error comes back as a failure."""
+    dom = render("flowchart TD\n  a -->", tmp_path)
+    assert 'id="failed"' in dom and "Parse error" in dom
