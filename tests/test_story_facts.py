@@ -18,8 +18,9 @@ ARTICLE = REPO.parent / "shared" / "reference" / "hungarian-revolution-1956.txt"
 NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
 
 
-def story_texts() -> Iterator[tuple[str, str]]:
-    """(where, text) for every piece of prose the player or the teacher reads."""
+def story_texts(cards: bool = True) -> Iterator[tuple[str, str]]:
+    """(where, text) for every piece of prose the player or the teacher reads (source cards are
+    attributed quotations by definition; `cards=False` leaves them out)."""
     story = load_story(bundled_story_dir())
     for scene in story.scenes.values():
         where = str(scene.location)
@@ -36,7 +37,8 @@ def story_texts() -> Iterator[tuple[str, str]]:
     for chapter in story.chapters:
         yield str(chapter.location), chapter.summary
         yield from ((str(chapter.location), q) for q in chapter.questions)
-        yield from ((str(card.location), card.quote) for card in chapter.cards)
+        if cards:
+            yield from ((str(card.location), card.quote) for card in chapter.cards)
     for entry in story.glossary.values():
         yield str(entry.location), entry.text
 
@@ -52,3 +54,24 @@ def test_every_figure_in_the_story_is_in_the_reference():
         if number.replace(",", "") not in known
     ]
     assert strays == [], "figures the reference does not give:\n" + "\n".join(strays)
+
+
+QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|„[^”]*”")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+(?:'[^\W_]+)?", text.lower())
+
+
+@pytest.mark.skipif(not ARTICLE.is_file(), reason="the reference article is not beside the repository")
+def test_no_sentence_is_copied_from_the_reference():
+    """Sentences do not carry over: no run of ten words outside quotation marks matches the article."""
+    run = 10
+    article = _words(ARTICLE.read_text(encoding="utf-8"))
+    shared = {tuple(article[i:i + run]) for i in range(len(article) - run + 1)}
+    copied = []
+    for where, text in story_texts(cards=False):
+        words = _words(QUOTED.sub(" ", text))
+        copied.extend(f"{where}: {' '.join(words[i:i + run])}" for i in range(len(words) - run + 1)
+                      if tuple(words[i:i + run]) in shared)
+    assert copied == [], "runs of words copied from the reference:\n" + "\n".join(copied)
