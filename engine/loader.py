@@ -107,29 +107,25 @@ def _load_story(root: Path) -> Story:
         ])
     story_paths, scene_paths = story_files(root)
     problems: list[Problem] = []
-    files: list[tuple[str, bytes]] = []
+    # (shown path, bytes, is a story/ file) for every file that could be read
+    files: list[tuple[str, bytes, bool]] = []
     for path in story_paths + scene_paths:
         data, found = read_bytes(path)
         problems.extend(found)
         if data is not None:
-            files.append((display_path(path), data))
-    key = cache.story_key(files) if not problems else ""
+            files.append((display_path(path), data, path.parent.name == "story"))
+    key = cache.story_key([(shown, data) for shown, data, _ in files]) if not problems else ""
     if key:
         cached = cache.get(root, key)
         if cached is not None:
             return cached
-    contents = dict(files)
     story_docs: list[tuple[str, object]] = []
     scene_docs: list[tuple[str, object]] = []
-    for paths, docs in ((story_paths, story_docs), (scene_paths, scene_docs)):
-        for path in paths:
-            path_shown = display_path(path)
-            if path_shown not in contents:
-                continue
-            document, found = parse_document(contents[path_shown], path_shown)
-            problems.extend(found)
-            if not found:
-                docs.append((path_shown, document))
+    for shown, data, is_story in files:
+        document, found = parse_document(data, shown)
+        problems.extend(found)
+        if not found:
+            (story_docs if is_story else scene_docs).append((shown, document))
     if not story_paths:
         problems.append(Problem(Location(display_path(root / "story" / "story.yaml")), "missing story file", "E100"))
     if not story_docs and problems:
