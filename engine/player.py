@@ -12,8 +12,8 @@ from typing import Any, Protocol
 import attrs
 
 from engine import classroom, machine, render
-from engine.errors import Hungary56Error, RuleError, SaveError, StoryError
-from engine.model import Choice, GameState, Story
+from engine.errors import Hungary56Error, SaveError, StoryError
+from engine.model import Choice, GameState, Scene, Story
 from engine.render import Block, Blocks
 from engine.saves import AUTOSAVE, SaveStore
 from engine.transcript import Transcript
@@ -115,7 +115,7 @@ class Session:
         action(arg)
 
     @property
-    def scene(self):  # type: ignore[no-untyped-def]
+    def scene(self) -> Scene:
         return machine.current_scene(self.story, self.state)
 
     def hint(self, first: str = "") -> None:
@@ -198,7 +198,7 @@ class Session:
         for start in starts:
             try:
                 states = machine.replay(self.story, state.path, start)
-            except (RuleError, Hungary56Error):
+            except Hungary56Error:  # the story changed under the save: no undo before it
                 continue
             if states[-1].scene == state.scene:
                 if start is not None and self.origin is None:
@@ -250,7 +250,7 @@ class Session:
             state = self.store.load(self.story, slot)
         except SaveError as exc:
             self.show([Block("error", f"Could not load: {exc}"),
-                               Block("hint", "The file was left as it is; your current game goes on.")])
+                       Block("hint", "The file was left as it is; your current game goes on.")])
             return
         self.state = state
         self.past = self._rebuild_past(state)
