@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synth import write_story  # noqa: E402
-from engine import machine  # noqa: E402
-from engine.loader import bundled_story_dir, load_story  # noqa: E402
-from engine.model import GameState, Story  # noqa: E402
-from engine.saves import SaveStore, state_to_json  # noqa: E402
-from engine.yamlio import bare_parse  # noqa: E402
+from engine.core import machine  # noqa: E402
+from engine.core.model import GameState, Story  # noqa: E402
+from engine.io.loader import bundled_story_dir, load_story  # noqa: E402
+from engine.io.saves import SaveStore, state_to_json  # noqa: E402
+from engine.io.yamlio import bare_parse  # noqa: E402
 
 TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"
 IMPORT_FLOOR = "import prompt_toolkit, yaml, attrs, colorama"
@@ -122,9 +122,9 @@ def bench_cold_start(report: Report, story_dir: Path | None, runs: int, work: Pa
 
 
 def find_linter() -> Callable[[Story], object] | None:
-    """engine/lint.py's entry point, if the linter exists in this checkout."""
+    """engine/author/lint.py's entry point, if the linter exists in this checkout."""
     try:
-        import engine.lint as lint  # type: ignore[import-not-found,unused-ignore]
+        import engine.author.lint as lint  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
     for name in ("lint_story", "lint", "check_story", "check", "run_checks"):
@@ -145,11 +145,11 @@ def bench_load(report: Report, sizes: tuple[int, int, int], repeats: int, work: 
         try:
             linter(load_story(TINY))
         except TypeError as exc:  # a linter whose entry point this benchmark does not know yet
-            print(f"  (engine/lint.py could not be called as {getattr(linter, '__name__', linter)}(story): {exc})")
+            print(f"  (engine/author/lint.py could not be called as {getattr(linter, '__name__', linter)}(story): {exc})")
             linter = None
     what = "load + validate" + (" + lint" if linter else "")
     if linter is None:
-        print("  (engine/lint.py is not in this checkout: the figures are load + validate)")
+        print("  (engine/author/lint.py is not in this checkout: the figures are load + validate)")
     print("  (CPU time of this process, least of the repeats)")
     os.environ["HUNGARY56_NO_CACHE"] = "1"
     timings: dict[int, float] = {}
@@ -266,7 +266,7 @@ class ScriptedConsole:
     """Plays random available choices through the real Session, rendering into a string."""
 
     def __init__(self, turns: int) -> None:
-        from engine.terminal import TextOutput
+        from engine.play.terminal import TextOutput
 
         self.output = TextOutput(io.StringIO(), colour=False, width=80)
         self.turns = turns
@@ -288,7 +288,7 @@ class ScriptedConsole:
 
 
 def bench_saves(report: Report, story: Story, runs: int, turns: int, work: Path) -> None:
-    from engine.player import Session
+    from engine.play.session import Session
 
     state = some_state(story, 20)
     store = SaveStore(work / "saves")

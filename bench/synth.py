@@ -2,7 +2,7 @@
 
 `python bench/synth.py N OUT_DIR` writes OUT_DIR/story/story.yaml and OUT_DIR/scenes/*.yaml
 (100 scenes per file): N scenes over chapters, choices with conditions and effects, and endings.
-The story is valid (it loads with engine.loader.load_story) and every scene can be reached.
+The story is valid (it loads with engine.io.loader.load_story) and every scene can be reached.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from engine.errors import Hungary56Error
+    from engine.core.errors import Hungary56Error
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or arguments[0] in COMMAND_MODULES:

@@ -36,7 +36,7 @@ def run_cli(*args: str, stdin: str = "", cwd: Path | None = None, env: dict[str,
 
 @pytest.fixture
 def tiny_story():
-    from engine.loader import load_story
+    from engine.io.loader import load_story
 
     return load_story(TINY)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.model import Story
-from engine.yamlio import parse_yaml
+from engine.core.model import Story
+from engine.io.yamlio import parse_yaml
 from tests.conftest import TINY
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import machine
-from engine.loader import bundled_story_dir, load_story
-from engine.model import Story
+from engine.core import machine
+from engine.core.model import Story
+from engine.io.loader import bundled_story_dir, load_story
 from tests.conftest import run_cli
 
 STORY: Story = load_story(bundled_story_dir())
@@ -84,7 +84,7 @@ def test_piped_playthrough_reaches_the_radio(tmp_path):
 
 
 def test_random_playthroughs_reach_every_scene_choice_and_ending():
-    from engine import playtest
+    from engine.author import playtest
 
     report = playtest.random_runs(STORY, runs=3000, seed=7)
     assert report.failures == ()
@@ -106,7 +106,7 @@ def test_contested_accounts_in_at_least_three_places():
 
 
 def test_exhaustive_search_completes_and_reaches_everything():
-    from engine import playtest
+    from engine.author import playtest
 
     report = playtest.exhaustive(STORY)
     assert not report.bound_hit

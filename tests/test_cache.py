@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import cache, loader, machine
-from engine.errors import StoryError
+from engine.core import machine
+from engine.core.errors import StoryError
+from engine.io import cache, loader
 
 TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
 ROOT = Path(__file__).resolve().parent.parent

@@ -180,11 +180,11 @@ def test_teacher_reveal_in_the_real_prompt_toolkit_session(tmp_path: Path) -> No
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from engine import machine
-    from engine.loader import load_story
-    from engine.player import TeacherSession
-    from engine.saves import SaveStore
-    from engine.terminal import PromptConsole, TextOutput
+    from engine.core import machine
+    from engine.io.loader import load_story
+    from engine.io.saves import SaveStore
+    from engine.play.session import TeacherSession
+    from engine.play.terminal import PromptConsole, TextOutput
 
     story = load_story(Path(CLASSROOM))
     shown = io.StringIO()

@@ -36,7 +36,7 @@ def test_every_cli_command_is_in_the_readme_and_has_help():
 
 
 def test_every_in_game_command_is_in_the_readme():
-    from engine.player import COMMANDS
+    from engine.play.session import COMMANDS
 
     for command in COMMANDS:
         assert f"`{command}" in README, command

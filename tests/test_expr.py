@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import expr
-from engine.errors import ExpressionError
+from engine.core import expr
+from engine.core.errors import ExpressionError
 
 VARS = {"courage": "int", "armed": "bool", "name": "str"}
 SCENES = {"radio": object(), "bem": object()}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import expr
-from engine.errors import EvaluationError, ExpressionError
+from engine.core import expr
+from engine.core.errors import EvaluationError, ExpressionError
 
 VARIABLES = {"courage": "int", "armed": "bool", "name": "str"}
 SCENES = {"gate": None, "street": None}

@@ -15,10 +15,10 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.shortcuts import PromptSession
 
-from engine.loader import load_story
-from engine.player import COMMANDS, Session
-from engine.saves import SaveStore
-from engine.terminal import PromptConsole, TextOutput
+from engine.io.loader import load_story
+from engine.io.saves import SaveStore
+from engine.play.session import COMMANDS, Session
+from engine.play.terminal import PromptConsole, TextOutput
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import machine
-from engine.loader import load_story
-from engine.model import GameState
-from engine.saves import SaveStore
+from engine.core import machine
+from engine.core.model import GameState
+from engine.io.loader import load_story
+from engine.io.saves import SaveStore
 
 TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
 ITERATIONS = 200

@@ -18,9 +18,9 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from engine.errors import StoryError
-from engine.loader import load_story
-from engine.model import Story
+from engine.core.errors import StoryError
+from engine.core.model import Story
+from engine.io.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"

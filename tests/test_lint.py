@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from engine import lint
-from engine.errors import Problem
+from engine.author import lint
+from engine.core.errors import Problem
 from tests.conftest import REPO as ROOT
 from tests.conftest import TINY, run_cli
 from tests.story_helpers import edited_tiny
@@ -117,7 +117,7 @@ def test_check_dead_ends_warns_about_a_choice_that_can_never_be_taken() -> None:
 
 
 def test_constant_guards() -> None:
-    from engine.expr import parse_condition
+    from engine.core.expr import parse_condition
     assert lint.constant(parse_condition("not (1 < 2)")) is False
     assert lint.constant(parse_condition("armed and false")) is None
     assert lint.constant(parse_condition("visited(gate)")) is None

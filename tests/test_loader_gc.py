@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import StoryError
-from engine.loader import load_story
+from engine.core.errors import StoryError
+from engine.io.loader import load_story
 
 TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import machine
-from engine.errors import RuleError
-from engine.model import Step
+from engine.core import machine
+from engine.core.errors import RuleError
+from engine.core.model import Step
 
 
 def test_new_game_starts_at_start(tiny_story):

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from engine.errors import Hungary56Error
-from engine.scaffold import append_scene, scene_skeleton
-from engine.yamlio import parse_yaml
+from engine.author.scaffold import append_scene, scene_skeleton
+from engine.core.errors import Hungary56Error
+from engine.io.yamlio import parse_yaml
 from tests.conftest import REPO as ROOT
 from tests.conftest import TINY, run_cli
 
@@ -41,7 +41,7 @@ def test_new_scene_is_appended_keeping_the_file(story: Path) -> None:
 
 def test_every_field_is_present_and_explained() -> None:
     text = scene_skeleton("cellar", "one", "1956-10-23")
-    from engine.model import CHOICE_KEYS, SCENE_KEYS
+    from engine.core.model import CHOICE_KEYS, SCENE_KEYS
     for key in SCENE_KEYS + CHOICE_KEYS:
         lines = [line for line in text.splitlines() if line.lstrip(" #-").startswith(f"{key}:")]
         if key in ("next", "ending"):

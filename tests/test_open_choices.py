@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import machine
-from engine.errors import RuleError
-from engine.loader import load_story
-from engine.model import GameState
+from engine.core import machine
+from engine.core.errors import RuleError
+from engine.core.model import GameState
+from engine.io.loader import load_story
 
 TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
 

@@ -14,10 +14,10 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from engine.loader import load_story
-from engine.player import Session
-from engine.saves import SaveStore
-from engine.terminal import PromptConsole, TextOutput
+from engine.io.loader import load_story
+from engine.io.saves import SaveStore
+from engine.play.session import Session
+from engine.play.terminal import PromptConsole, TextOutput
 from tests.conftest import TINY, cli_env
 
 

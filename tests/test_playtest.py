@@ -1,11 +1,12 @@
-"""Play-testing (engine/playtest.py): random runs, exhaustive search and recorded playthroughs."""
+"""Play-testing (engine/author/playtest.py): random runs, exhaustive search and recorded playthroughs."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine import machine, playtest
-from engine.loader import load_story
+from engine.author import playtest
+from engine.core import machine
+from engine.io.loader import load_story
 from tests.conftest import FIXTURES
 
 STORIES = FIXTURES / "stories"

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import machine
-from engine.errors import SaveError, SlotNameError
-from engine.loader import load_story
-from engine.model import GameState, Step
-from engine.saves import SaveStore, check_slot, decode, encode
+from engine.core import machine
+from engine.core.errors import SaveError, SlotNameError
+from engine.core.model import GameState, Step
+from engine.io.loader import load_story
+from engine.io.saves import SaveStore, check_slot, decode, encode
 from tests.conftest import TINY
 
 STORY = load_story(TINY)

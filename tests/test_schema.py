@@ -11,8 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from engine import model
-from engine.yamlio import parse_yaml
+from engine.core import model
+from engine.io.yamlio import parse_yaml
 from tests.conftest import REPO as ROOT
 from tests.conftest import TINY
 

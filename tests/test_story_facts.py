@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.loader import bundled_story_dir, load_story
+from engine.io.loader import bundled_story_dir, load_story
 from tests.conftest import REPO
 
 ARTICLE = REPO.parent / "shared" / "reference" / "hungarian-revolution-1956.txt"

@@ -1,4 +1,4 @@
-"""The story map (engine/storymap.py): golden DOT and Mermaid for the tiny story, real Graphviz, escaping."""
+"""The story map (engine/author/storymap.py): golden DOT and Mermaid for the tiny story, real Graphviz, escaping."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import storymap
-from engine.errors import UsageError
-from engine.loader import load_story
+from engine.author import storymap
+from engine.core.errors import UsageError
+from engine.io.loader import load_story
 from tests.conftest import REPO, TINY
 
 GOLDEN = REPO / "tests" / "golden"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from browser_support import chromium, run_chromium
 
-from engine import storymap
-from engine.loader import bundled_story_dir, load_story
+from engine.author import storymap
+from engine.io.loader import bundled_story_dir, load_story
 from tests.conftest import REPO, TINY
 
 MERMAID = REPO / "tests" / "browser" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"

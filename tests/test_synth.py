@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import machine
-from engine.loader import load_story
+from engine.core import machine
+from engine.io.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 

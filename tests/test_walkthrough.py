@@ -133,4 +133,4 @@ def test_templates_ship_in_the_wheel(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     (wheel,) = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "engine/templates/walkthrough.md.j2" in names and "engine/templates/walkthrough.html.j2" in names
+    assert "engine/classroom/templates/walkthrough.md.j2" in names and "engine/classroom/templates/walkthrough.html.j2" in names

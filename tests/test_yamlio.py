@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from engine.yamlio import YList, YMap, parse_yaml
+from engine.io.yamlio import YList, YMap, parse_yaml
 
 
 def test_keeps_yes_no_on_off_dates_and_times_as_strings():
@@ -74,7 +74,7 @@ def test_merge_keys_are_refused_with_a_reason():
 @pytest.mark.parametrize("text", ["[" * 200_000 + "]" * 200_000, "- " * 200_000 + "x"], ids=["flow", "block"])
 def test_absurd_nesting_is_an_error_not_a_segfault(text):
     # The C composer would overflow the stack; run in a child so a crash would show as one.
-    code = "import sys; from engine.yamlio import parse_yaml; print(parse_yaml(sys.stdin.read(), 'deep.yaml')[1][0].message)"
+    code = "import sys; from engine.io.yamlio import parse_yaml; print(parse_yaml(sys.stdin.read(), 'deep.yaml')[1][0].message)"
     result = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     # Our own depth guard, or (with a newer libyaml) its own limit: either way a message, not a crash.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from engine.model import Story
+from engine.core.model import Story
 
 
 def add_story_argument(parser: argparse.ArgumentParser) -> None:
@@ -23,12 +23,12 @@ def add_saves_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def story_dir(args: argparse.Namespace) -> Path:
-    from engine.loader import bundled_story_dir
+    from engine.io.loader import bundled_story_dir
 
     return Path(args.story_dir) if args.story_dir else bundled_story_dir()
 
 
 def load(args: argparse.Namespace) -> Story:
-    from engine.loader import load_story
+    from engine.io.loader import load_story
 
     return load_story(story_dir(args))

@@ -25,8 +25,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from engine.errors import Hungary56Error
-    from engine.storymap import render
+    from engine.author.storymap import render
+    from engine.core.errors import Hungary56Error
 
     text = render(load(args), args.format, args.chapter)
     if not args.output:

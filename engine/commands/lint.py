@@ -22,8 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from engine.lint import lint
-    from engine.loader import load_story
+    from engine.author.lint import lint
+    from engine.io.loader import load_story
 
     folder = story_dir(args)
     problems = lint(lambda: load_story(folder))

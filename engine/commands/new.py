@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from engine.scaffold import Outline
+    from engine.author.scaffold import Outline
 
 from engine.commands.common import add_story_argument, story_dir
 
@@ -50,10 +50,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace) -> int:
     import re
 
-    from engine import expr
-    from engine.errors import Hungary56Error, UsageError
-    from engine.loader import display_path
-    from engine.scaffold import append_scene, new_scene_file
+    from engine.author.scaffold import append_scene, new_scene_file
+    from engine.core import expr
+    from engine.core.errors import Hungary56Error, UsageError
+    from engine.io.loader import display_path
 
     folder = story_dir(args)
     story = _outline(folder)
@@ -104,9 +104,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _outline(folder: Path) -> Outline:
     """The chapters and scenes of the story as written, even if it does not load yet."""
-    from engine.errors import Hungary56Error
-    from engine.loader import display_path, read_document, story_files
-    from engine.scaffold import outline
+    from engine.author.scaffold import outline
+    from engine.core.errors import Hungary56Error
+    from engine.io.loader import display_path, read_document, story_files
 
     if not (folder / "story").is_dir() or not (folder / "scenes").is_dir():
         raise Hungary56Error(f"{display_path(folder)} is not a story folder: it needs story/ and scenes/")

@@ -9,8 +9,8 @@ import shutil
 from typing import IO
 
 from engine.commands.common import add_saves_argument, add_story_argument, load, story_dir
-from engine.errors import UsageError
-from engine.model import Chapter, Story
+from engine.core.errors import UsageError
+from engine.core.model import Chapter, Story
 
 PROJECTOR_WIDTH = 84
 
@@ -46,12 +46,12 @@ def find_chapter(story: Story, chapter_id: str) -> Chapter:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine import machine
-    from engine.loader import load_story
-    from engine.player import Session, TeacherSession
-    from engine.saves import AUTOSAVE, SaveStore, default_saves_dir
-    from engine.terminal import make_console
-    from engine.transcript import Transcript
+    from engine.core import machine
+    from engine.io.loader import load_story
+    from engine.io.saves import AUTOSAVE, SaveStore, default_saves_dir
+    from engine.play.session import Session, TeacherSession
+    from engine.play.terminal import make_console
+    from engine.play.transcript import Transcript
 
     story = load(args)
     origin = machine.start_chapter(story, find_chapter(story, args.chapter)) if args.chapter else None

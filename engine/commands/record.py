@@ -28,9 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from engine import playtest
-    from engine.errors import UsageError
-    from engine.loader import display_path
+    from engine.author import playtest
+    from engine.core.errors import UsageError
+    from engine.io.loader import display_path
 
     if not _NAME.match(args.name):
         raise UsageError(f"{args.name!r} cannot be a playthrough name: use letters, digits, '-' and '_'")

@@ -17,9 +17,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from engine.player import saves_blocks
-    from engine.saves import SaveStore, default_saves_dir
-    from engine.terminal import TextOutput
+    from engine.io.saves import SaveStore, default_saves_dir
+    from engine.play.session import saves_blocks
+    from engine.play.terminal import TextOutput
 
     story = load(args)
     store = SaveStore(default_saves_dir(args.saves))

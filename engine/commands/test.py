@@ -43,14 +43,14 @@ def playthroughs_dir(args: argparse.Namespace) -> Path:
 
 
 def _positive(value: int, flag: str) -> None:
-    from engine.errors import UsageError
+    from engine.core.errors import UsageError
 
     if value < 1:
         raise UsageError(f"{flag} must be at least 1")
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine import playtest
+    from engine.author import playtest
 
     for value, flag in ((args.runs, "--runs"), (args.max_steps, "--max-steps"), (args.max_states, "--max-states")):
         _positive(value, flag)
@@ -70,10 +70,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _replay_all(story: object, folder: Path, bless: bool) -> int:
-    from engine import playtest
-    from engine.errors import Hungary56Error
-    from engine.loader import display_path
-    from engine.model import Story
+    from engine.author import playtest
+    from engine.core.errors import Hungary56Error
+    from engine.core.model import Story
+    from engine.io.loader import display_path
 
     assert isinstance(story, Story)
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
@@ -113,7 +113,7 @@ def _replay_all(story: object, folder: Path, bless: bool) -> int:
 
 
 def _write(path: Path, text: str) -> None:
-    from engine.errors import Hungary56Error
+    from engine.core.errors import Hungary56Error
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

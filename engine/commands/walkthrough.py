@@ -25,9 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.errors import UsageError
-    from engine.handout import render_walkthrough
-    from engine.saves import write_atomically
+    from engine.classroom.handout import render_walkthrough
+    from engine.core.errors import UsageError
+    from engine.io.saves import write_atomically
 
     fmt = args.format
     if fmt is None:

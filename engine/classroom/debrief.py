@@ -10,9 +10,9 @@ from collections.abc import Mapping
 
 import attrs
 
-from engine import machine
-from engine.errors import RuleError
-from engine.model import Chapter, Choice, Entry, GameState, Scene, Story
+from engine.core import machine
+from engine.core.errors import RuleError
+from engine.core.model import Chapter, Choice, Entry, GameState, Scene, Story
 
 
 def historical_choice(scene: Scene) -> Choice | None:

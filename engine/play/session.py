@@ -11,12 +11,14 @@ from typing import Any, Protocol
 
 import attrs
 
-from engine import classroom, machine, render
-from engine.errors import Hungary56Error, SaveError, StoryError
-from engine.model import Choice, GameState, Scene, Story
-from engine.render import Block, Blocks
-from engine.saves import AUTOSAVE, SaveStore
-from engine.transcript import Transcript
+from engine.classroom import debrief as classroom
+from engine.core import machine
+from engine.core.errors import Hungary56Error, SaveError, StoryError
+from engine.core.model import Choice, GameState, Scene, Story
+from engine.io.saves import AUTOSAVE, SaveStore
+from engine.play import render
+from engine.play.render import Block, Blocks
+from engine.play.transcript import Transcript
 
 COMMANDS = (
     "help", "notes", "glossary", "timeline", "history", "debrief", "undo", "save", "load", "saves",

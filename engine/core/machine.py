@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from engine.errors import EvaluationError, RuleError
-from engine.expr import Env
-from engine.model import Chapter, Choice, Condition, GameState, Scene, Step, Story
+from engine.core.errors import EvaluationError, RuleError
+from engine.core.expr import Env
+from engine.core.model import Chapter, Choice, Condition, GameState, Scene, Step, Story
 
 
 @attrs.frozen

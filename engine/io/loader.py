@@ -6,17 +6,17 @@ import gc
 import os
 from pathlib import Path
 
-from engine import cache
-from engine.errors import Location, Problem, StoryError
-from engine.model import Story
-from engine.yamlio import parse_yaml
+from engine.core.errors import Location, Problem, StoryError
+from engine.core.model import Story
+from engine.io import cache
+from engine.io.yamlio import parse_yaml
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def bundled_story_dir() -> Path:
     """The story shipped with the engine: beside the package in a checkout, inside it in a wheel."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the engine package
     for candidate in (here / "bundled", here.parent):
         if (candidate / "story").is_dir() and (candidate / "scenes").is_dir():
             return candidate
@@ -76,7 +76,7 @@ def read_document(path: Path) -> tuple[object, list[Problem]]:
 def load_story(root: Path | str) -> Story:
     """Read and check every file of a story folder; raise StoryError listing every problem.
 
-    A valid story is kept in the compiled-story cache (engine/cache.py, off with
+    A valid story is kept in the compiled-story cache (engine/io/cache.py, off with
     HUNGARY56_NO_CACHE=1), so loading it again unchanged skips the parsing and the checks.
     """
     # A story is hundreds of thousands of small objects that all live on: the cyclic collector

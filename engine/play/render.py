@@ -1,7 +1,7 @@
 """Pure formatting of what the player sees: scenes, choices, annotations and the in-game screens.
 
 Functions here return Blocks (a style name and a text) and never touch a terminal; the console
-adapters in engine/terminal.py wrap, colour and write them.
+adapters in engine/play/terminal.py wrap, colour and write them.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from engine import machine
-from engine.classroom import Debrief
-from engine.model import Chapter, Choice, GameState, Scene, Story
+from engine.classroom.debrief import Debrief
+from engine.core import machine
+from engine.core.model import Chapter, Choice, GameState, Scene, Story
 
 KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",

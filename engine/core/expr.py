@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 import attrs
 
-from engine.errors import EvaluationError, ExpressionError
+from engine.core.errors import EvaluationError, ExpressionError
 
 Value = int | bool | str
 # What an evaluator reads: variable values and visit counts by scene id.

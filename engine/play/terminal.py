@@ -9,7 +9,7 @@ import sys
 import unicodedata
 from typing import IO, Any
 
-from engine.render import Blocks, wrap_blocks
+from engine.play.render import Blocks, wrap_blocks
 
 MAX_WIDTH = 100
 

@@ -1,6 +1,6 @@
 """The story linter: graph-wide checks over a loaded Story, each a small function over one shared walk.
 
-The loader (engine/loader.py, engine/model.py) already reports what stops a story loading: bad
+The loader (engine/io/loader.py, engine/core/model.py) already reports what stops a story loading: bad
 YAML, unknown keys, wrong types, broken targets, undefined variables and type errors in
 expressions. This module adds what needs the whole story at once: reachability, traps,
 chronology, unused variables, annotations and references to the glossary and sources.
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
-from engine import expr
-from engine.errors import EvaluationError, Location, Problem, StoryError
-from engine.model import Choice, Scene, Story
+from engine.core import expr
+from engine.core.errors import EvaluationError, Location, Problem, StoryError
+from engine.core.model import Choice, Scene, Story
 
 
 def error(location: Location, code: str, message: str) -> Problem:
@@ -206,7 +206,7 @@ def check_notes(graph: StoryGraph, story: Story) -> Iterator[Problem]:
 
 def story_time(scene: Scene) -> tuple[str, ...]:
     """(year, month, day, time) as far as the scene gives them; a missing part ends the tuple."""
-    key = scene.when  # engine.model.date_key: "YYYY-MM-DD HH:MM", with 00 for what is missing
+    key = scene.when  # engine.core.model.date_key: "YYYY-MM-DD HH:MM", with 00 for what is missing
     if not key:
         return ()
     year, month, day = key[:10].split("-")

@@ -24,15 +24,16 @@ from typing import Any
 
 import attrs
 
-from engine import __version__, errors, expr, model
-from engine.model import Story
+from engine import __version__
+from engine.core import errors, expr, model
+from engine.core.model import Story
 
 DISABLE_ENV = "HUNGARY56_NO_CACHE"
 DIR_ENV = "HUNGARY56_CACHE_DIR"
 _MAGIC = b"hungary56-story-cache 1\n"
 # The modules whose code decides what a built Story looks like: any edit to them makes every
 # entry stale, so a developer never runs on a Story built by older code.
-_ENGINE_MODULES = ("cache.py", "errors.py", "expr.py", "loader.py", "model.py", "yamlio.py")
+_ENGINE_MODULES = ("io/cache.py", "core/errors.py", "core/expr.py", "io/loader.py", "core/model.py", "io/yamlio.py")
 
 
 def _by_fields(cls: type) -> Callable[[Any], Any]:
@@ -80,7 +81,7 @@ def cache_dir() -> Path:
 @functools.lru_cache(maxsize=1)  # the code a process runs does not change under it
 def _engine_fingerprint() -> bytes:
     digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the engine package
     for name in _ENGINE_MODULES:
         try:
             digest.update(name.encode() + b"\0" + (here / name).read_bytes())

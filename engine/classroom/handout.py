@@ -1,4 +1,4 @@
-"""The teacher's handout: the whole story rendered through the Jinja2 templates in engine/templates/."""
+"""The teacher's handout: the whole story rendered through the Jinja2 templates in engine/classroom/templates/."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 import attrs
 import jinja2
 
-from engine import classroom, render
-from engine.model import Chapter, Story
-from engine.transcript import escape
+from engine.classroom import debrief as classroom
+from engine.core.model import Chapter, Story
+from engine.play import render
+from engine.play.transcript import escape
 
 FORMATS = ("md", "html")
 
@@ -24,7 +25,7 @@ class ChapterPart:
 
 def _environment(fmt: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("engine", "templates"),
+        loader=jinja2.PackageLoader("engine.classroom", "templates"),
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

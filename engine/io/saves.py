@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from engine.errors import SaveError, SlotNameError
-from engine.model import GameState, Step, Story
+from engine.core.errors import SaveError, SlotNameError
+from engine.core.model import GameState, Step, Story
 
 FORMAT = "hungary56-save"
 FORMAT_VERSION = 1

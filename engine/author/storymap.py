@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import attrs
 
-from engine.errors import UsageError
-from engine.model import Choice, Scene, Story
+from engine.core.errors import UsageError
+from engine.core.model import Choice, Scene, Story
 
 FORMATS = ("dot", "mermaid")
 LABEL_WIDTH = 32

@@ -12,8 +12,8 @@ from typing import Any
 
 import attrs
 
-from engine.errors import Hungary56Error, Location
-from engine.yamlio import YList, YMap, parse_yaml
+from engine.core.errors import Hungary56Error, Location
+from engine.io.yamlio import YList, YMap, parse_yaml
 
 SCENE_MODELINE = "# yaml-language-server: $schema={schema}"
 _ITEM = re.compile(r"^( *)- ", re.MULTILINE)

@@ -3,7 +3,7 @@
 Random runs prefer the least-used available choice at each step (as ChoiceScript's randomtest
 does), so a thousand runs cover a branching story far better than uniform picks. The exhaustive
 search is breadth-first over (scene, variables, visit counts), so the path it reports to anything
-is a shortest one. Recorded playthroughs run the real player (engine/player.py) over a scripted
+is a shortest one. Recorded playthroughs run the real player (engine/play/session.py) over a scripted
 console at a fixed width, so a transcript changes only when what a player sees changes.
 """
 
@@ -21,14 +21,14 @@ from typing import Any
 import attrs
 import yaml
 
-from engine import expr, machine
-from engine.errors import EvaluationError, Hungary56Error, Location, SaveError
-from engine.model import Effect, GameState, Scene, Story
-from engine.player import Session
-from engine.render import Blocks
-from engine.saves import SaveInfo, SaveStore, decode, encode
-from engine.terminal import TextOutput
-from engine.yamlio import parse_yaml
+from engine.core import expr, machine
+from engine.core.errors import EvaluationError, Hungary56Error, Location, SaveError
+from engine.core.model import Effect, GameState, Scene, Story
+from engine.io.saves import SaveInfo, SaveStore, decode, encode
+from engine.io.yamlio import parse_yaml
+from engine.play.render import Blocks
+from engine.play.session import Session
+from engine.play.terminal import TextOutput
 
 TRANSCRIPT_WIDTH = 80
 ChoiceKey = tuple[str, int]  # (scene id, 0-based choice index)

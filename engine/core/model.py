@@ -1,7 +1,7 @@
 """The story model: frozen values built from located YAML by named constructors, and the game state.
 
 Nothing here reads files, prints or asks for input. `Story.from_documents` takes documents that
-an adapter has already parsed (see engine/loader.py) and either returns a Story or raises
+an adapter has already parsed (see engine/io/loader.py) and either returns a Story or raises
 StoryError listing every problem, each with its file:line:column.
 """
 
@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 
 import attrs
 
-from engine import expr
-from engine.errors import ExpressionError, Location, Problem, StoryError
-from engine.yamlio import YList, YMap
+from engine.core import expr
+from engine.core.errors import ExpressionError, Location, Problem, StoryError
+from engine.io.yamlio import YList, YMap
 
 ANNOTATION_KINDS = ("historical", "plausible", "counterfactual")
 ENDING_KINDS = ("exile", "arrested", "stayed", "fallen", "other")
@@ -239,7 +239,7 @@ class Condition:
         return None if node is None else cls(value, node, location, expr.compile_node(node))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The compiled closure cannot be pickled (engine/cache.py); it is rebuilt from the tree.
+        # The compiled closure cannot be pickled (engine/io/cache.py); it is rebuilt from the tree.
         return (_condition, (self.source, self.node, self.location))
 
 
@@ -724,7 +724,7 @@ def _entry(key: str, value: Any, loc: Location, what: str, problems: Problems) -
 
 def _check_references(story: Story, problems: Problems, start_loc: Location) -> None:
     """Links between parts: targets, chapters, variables, types. The loader's own checks;
-    the linter (engine/lint.py) adds the graph-wide ones."""
+    the linter (engine/author/lint.py) adds the graph-wide ones."""
     scenes = story.scenes
     types = {name: var.type for name, var in story.variables.items()}
 
@@ -801,7 +801,7 @@ def _path(steps: Iterable[Step]) -> tuple[Step, ...]:
 
 @attrs.frozen
 class GameState:
-    """Where a game stands. Immutable: every move returns a new state (see engine/machine.py).
+    """Where a game stands. Immutable: every move returns a new state (see engine/core/machine.py).
 
     The mappings are private copies that nothing mutates; moves build new ones.
     """

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from engine.errors import Location, Problem
+from engine.core.errors import Location, Problem
 
 try:  # the C parser is several times faster; the pure-Python one behaves the same
     from yaml import CSafeLoader as _BaseLoader
