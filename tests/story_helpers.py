@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.core.build import build_story
 from engine.core.model import Story
 from engine.io.yamlio import parse_yaml
 from tests.conftest import TINY
@@ -27,7 +28,7 @@ def story_from(texts: dict[str, str]) -> Story:
         value, problems = parse_yaml(text, path)
         assert not problems, problems
         docs[path.split("/")[0]].append((path, value))
-    return Story.from_documents(docs["story"], docs["scenes"])
+    return build_story(docs["story"], docs["scenes"])
 
 
 def edited_tiny(edits: dict[str, list[tuple[str, str]]] | None = None) -> Story:

@@ -41,7 +41,7 @@ def test_new_scene_is_appended_keeping_the_file(story: Path) -> None:
 
 def test_every_field_is_present_and_explained() -> None:
     text = scene_skeleton("cellar", "one", "1956-10-23")
-    from engine.core.model import CHOICE_KEYS, SCENE_KEYS
+    from engine.core.format import CHOICE_KEYS, SCENE_KEYS
     for key in SCENE_KEYS + CHOICE_KEYS:
         lines = [line for line in text.splitlines() if line.lstrip(" #-").startswith(f"{key}:")]
         if key in ("next", "ending"):

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from engine.core import model
+from engine.core import format as model
 from engine.io.yamlio import parse_yaml
 from tests.conftest import REPO as ROOT
 from tests.conftest import TINY
@@ -97,7 +97,7 @@ def test_schema_keys_are_the_loaders_keys() -> None:
     assert keys(scene, "$defs", "account") == set(model.ACCOUNT_KEYS)
     assert scene["$defs"]["choice"]["properties"]["kind"]["enum"] == list(model.ANNOTATION_KINDS)
     assert scene["$defs"]["ending"]["properties"]["kind"]["enum"] == list(model.ENDING_KINDS)
-    assert story["$defs"]["variable"]["properties"]["type"]["enum"] == list(model.expr.TYPES)
+    assert story["$defs"]["variable"]["properties"]["type"]["enum"] == list(model.VARIABLE_TYPES)
 
 
 @pytest.mark.parametrize(("edit", "fragment"), [

@@ -33,7 +33,10 @@ DIR_ENV = "HUNGARY56_CACHE_DIR"
 _MAGIC = b"hungary56-story-cache 1\n"
 # The modules whose code decides what a built Story looks like: any edit to them makes every
 # entry stale, so a developer never runs on a Story built by older code.
-_ENGINE_MODULES = ("io/cache.py", "core/errors.py", "core/expr.py", "io/loader.py", "core/model.py", "io/yamlio.py")
+_ENGINE_MODULES = (
+    "io/cache.py", "core/build.py", "core/dates.py", "core/errors.py", "core/expr.py", "core/format.py", "core/model.py",
+    "core/nodes.py", "io/loader.py", "io/yamlio.py",
+)
 
 
 def _by_fields(cls: type) -> Callable[[Any], Any]:

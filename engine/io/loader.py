@@ -6,6 +6,7 @@ import gc
 import os
 from pathlib import Path
 
+from engine.core.build import build_story
 from engine.core.errors import Location, Problem, StoryError
 from engine.core.model import Story
 from engine.io import cache
@@ -133,7 +134,7 @@ def _load_story(root: Path) -> Story:
         # found" as well would only repeat the problem already reported for that file.
         raise StoryError(problems)
     try:
-        story = Story.from_documents(story_docs, scene_docs)
+        story = build_story(story_docs, scene_docs)
     except StoryError as exc:
         problems.extend(exc.problems)
         raise StoryError(problems) from None

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from engine.core.errors import Location, Problem
+from engine.core.nodes import YList, YMap
 
 try:  # the C parser is several times faster; the pure-Python one behaves the same
     from yaml import CSafeLoader as _BaseLoader
@@ -43,35 +44,6 @@ StoryLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
 StoryLoader.add_implicit_resolver(
     _FLOAT, re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"), list("-+0123456789.")
 )
-
-
-class YMap(dict):  # type: ignore[type-arg]
-    """A mapping read from YAML, with the location of itself, of each key and of each value."""
-
-    __slots__ = ("loc", "key_locs", "value_locs")
-
-    def __init__(self, loc: Location) -> None:
-        super().__init__()
-        self.loc = loc
-        self.key_locs: dict[str, Location] = {}
-        self.value_locs: dict[str, Location] = {}
-
-    def key_loc(self, key: str) -> Location:
-        return self.key_locs.get(key, self.loc)
-
-    def value_loc(self, key: str) -> Location:
-        return self.value_locs.get(key, self.loc)
-
-
-class YList(list):  # type: ignore[type-arg]
-    """A sequence read from YAML, with the location of itself and of each item."""
-
-    __slots__ = ("loc", "item_locs")
-
-    def __init__(self, loc: Location) -> None:
-        super().__init__()
-        self.loc = loc
-        self.item_locs: list[Location] = []
 
 
 def _loc(path: str, node: yaml.Node) -> Location:

@@ -1,0 +1,162 @@
+"""The story format, described once: every record's keys, their types, whether they are required and what they mean.
+
+The compiler (engine/core/build.py) takes its key lists from here; the JSON Schemas in schema/, the `new
+scene` skeleton and the field tables in docs/format.md are made from the same description, so adding a
+field is one edit here plus the behaviour that reads it.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from engine.core import expr
+
+ANNOTATION_KINDS = ("historical", "plausible", "counterfactual")
+ENDING_KINDS = ("exile", "arrested", "stayed", "fallen", "other")
+VARIABLE_TYPES = expr.TYPES
+
+# The types a field can have. `list:R` is a list of records R, `record:R` one record R, `map:R` a mapping
+# of names to records R; the rest are scalars or lists of scalars.
+SCALAR_TYPES = (
+    "id", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
+    "variable_type", "value",
+)
+
+
+def _field_type(_instance: object, _attribute: object, value: str) -> None:
+    head, _, _record = value.partition(":")
+    if value not in SCALAR_TYPES and head not in ("list", "record", "map"):
+        raise ValueError(f"unknown field type {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Field:
+    """One key of a record."""
+
+    key: str
+    type: str = attrs.field(validator=_field_type)
+    required: bool = False
+    doc: str
+    example: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Record:
+    """One kind of mapping in a story file."""
+
+    name: str
+    what: str  # how messages name it: "a scene", "a choice"
+    doc: str
+    fields: tuple[Field, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+def _f(key: str, type: str, doc: str, required: bool = False, example: str = "") -> Field:
+    return Field(key=key, type=type, doc=doc, required=required, example=example)
+
+
+VARIABLE = Record(name="variable", what="a variable", doc="A state variable the story declares in `variables`.", fields=(
+    _f("type", "variable_type", "`int`, `bool` or `str`", True),
+    _f("initial", "value", "its value at the start of a game, of that type", True),
+    _f("description", "text", "what it tracks, for authors and the debugger", True),
+))
+
+CARD = Record(name="card", what="a source card", doc="A primary-source card: a short attributed quotation.", fields=(
+    _f("quote", "text", "the quotation, in translation", True),
+    _f("who", "text", "who said or wrote it", True),
+    _f("when", "date", "when (a date such as 1956-10-23)"),
+    _f("source", "id", "the key of the source in `sources` it is quoted from", True),
+))
+
+CHAPTER = Record(name="chapter", what="a chapter", doc="A chapter of the story, in order.", fields=(
+    _f("id", "id", "the chapter's id", True, "ch01_points"),
+    _f("title", "text", "its title", True),
+    _f("date", "date", "when it begins", True),
+    _f("until", "date", "when it ends"),
+    _f("first", "id", "the id of its first scene", True),
+    _f("reading_minutes", "int", "typical minutes to play it"),
+    _f("summary", "text", "a paragraph on what happens, for teachers"),
+    _f("questions", "strings", "discussion questions"),
+    _f("cards", "list:card", "primary-source cards"),
+    _f("setup", "effects", "effects that give a teacher who starts here the state of the historical path"),
+))
+
+ACCOUNT = Record(name="account", what="a contested account", doc="One side of a contested account.", fields=(
+    _f("who", "text", "whose account it is", True),
+    _f("account", "text", "what they say", True),
+    _f("source", "text", "where it is recorded", True),
+))
+
+VARIANT = Record(name="variant", what="a text variant", doc="Text shown instead of the scene's text when its condition holds.", fields=(
+    _f("if", "condition", "when to show it", True, "courage >= 2"),
+    _f("text", "text", "the text", True),
+))
+
+CHOICE = Record(name="choice", what="a choice", doc="A transition: what the player can do, and what really happened.", fields=(
+    _f("label", "text", "what the player reads in the menu", True),
+    _f("goto", "id", "the scene it leads to", True),
+    _f("if", "condition", "offered only when this holds", False, "armed and courage >= 2"),
+    _f("do", "effects", "assignments made when it is taken", False, "courage += 1"),
+    _f("kind", "kind", "`historical`, `plausible` or `counterfactual`"),
+    _f("history", "text", "what really happened, shown after the choice"),
+))
+
+ENDING = Record(name="ending", what="an ending", doc="What makes a scene an ending.", fields=(
+    _f("title", "text", "the ending's title", True),
+    _f("kind", "ending_kind", "`exile`, `arrested`, `stayed`, `fallen` or `other`", True),
+    _f("epilogue", "text", "what became of you", True),
+))
+
+SCENE = Record(name="scene", what="a scene", doc="One scene: a state of the story.", fields=(
+    _f("id", "id", "the scene's id, unique in the story", True, "radio_gate"),
+    _f("chapter", "id", "the id of its chapter", True),
+    _f("title", "text", "its title", True),
+    _f("date", "date", "the story date", True),
+    _f("time", "time", "the clock time, HH:MM, when the sources give one"),
+    _f("where", "text", "the place", True),
+    _f("warning", "text", "a content warning shown before the text"),
+    _f("flashback", "bool", "true when the scene is out of story time"),
+    _f("text", "text", "what the player reads", True),
+    _f("variants", "list:variant", "text shown instead when a condition holds"),
+    _f("note", "text", "the historical note"),
+    _f("sources", "strings", "keys of the sources the note rests on"),
+    _f("contested", "list:account", "accounts that disagree, each attributed"),
+    _f("terms", "strings", "glossary terms the scene uses"),
+    _f("choices", "list:choice", "the choices (exactly one of choices, next, ending)"),
+    _f("next", "id", "the scene that follows when there is no choice"),
+    _f("ending", "record:ending", "makes this scene an ending"),
+))
+
+STORY = Record(name="story", what="the story", doc="The story's identity, variables, chapters, glossary and sources.", fields=(
+    _f("id", "id", "the story's id", True),
+    _f("title", "text", "its title", True),
+    _f("version", "text", "its version", True),
+    _f("start", "id", "the first scene", True),
+    _f("perspective", "text", "who the player is"),
+    _f("variables", "map:variable", "the state variables"),
+    _f("chapters", "list:chapter", "the chapters, in order", True),
+    _f("glossary", "map:text", "glossary terms and their definitions"),
+    _f("sources", "map:text", "sources, by key"),
+))
+
+SCENE_FILE = Record(name="scene_file", what="a scene file", doc="A file of scenes.", fields=(
+    _f("scenes", "list:scene", "the scenes", True),
+))
+
+RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
+
+STORY_KEYS = STORY.keys
+VARIABLE_KEYS = VARIABLE.keys
+CARD_KEYS = CARD.keys
+CHAPTER_KEYS = CHAPTER.keys
+ACCOUNT_KEYS = ACCOUNT.keys
+VARIANT_KEYS = VARIANT.keys
+CHOICE_KEYS = CHOICE.keys
+ENDING_KEYS = ENDING.keys
+SCENE_KEYS = SCENE.keys
