@@ -130,11 +130,11 @@ PLAYTHROUGHS = sorted((ROOT / "tests" / "playthroughs").glob("*.yaml"))
 
 @pytest.mark.parametrize("file", PLAYTHROUGHS, ids=[p.name for p in PLAYTHROUGHS])
 def test_bundled_story_playthroughs_still_match(file: Path) -> None:
-    from engine.author import playtest
+    from engine.author import playthroughs
     from engine.io.loader import bundled_story_dir, load_story
 
-    playthrough = playtest.parse_playthrough(file.read_text(encoding="utf-8"), file.name)
-    assert playtest.replay_diff(load_story(bundled_story_dir()), playthrough, file.name) == ""
+    playthrough = playthroughs.parse_playthrough(file.read_text(encoding="utf-8"), file.name)
+    assert playthroughs.replay_diff(load_story(bundled_story_dir()), playthrough, file.name) == ""
 
 
 def test_every_command_is_in_the_readme() -> None:

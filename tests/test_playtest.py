@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.author import playtest
+from engine.author import playtest, playthroughs, reports, search
 from engine.core import machine
 from engine.io.loader import load_story
 from tests.conftest import FIXTURES
@@ -49,7 +49,7 @@ def test_a_loop_is_reported_with_its_path() -> None:
     assert loop.kind == "loop" and loop.count == 3
     assert len(loop.path) == 40 and "a, b" in loop.message
     assert report.endings == {}
-    text = playtest.format_random(story("loop"), report)
+    text = reports.format_random(story("loop"), report)
     assert "possible loop" in text and "loop.yaml:30:5: scene 'out'" in text
 
 
@@ -59,14 +59,14 @@ def test_a_stuck_scene_is_reported_with_a_path_that_reproduces_it() -> None:
     assert stuck.kind == "stuck" and stuck.scene == "dead_end"
     assert stuck.location is not None and stuck.location.path.endswith("stuck.yaml") and stuck.location.line == 27
     assert replay_numbers("stuck", stuck.path) == "dead_end"
-    assert "choices: 2" in playtest.format_random(story("stuck"), report)
+    assert "choices: 2" in reports.format_random(story("stuck"), report)
 
 
 def test_unreached_scenes_and_choices_are_listed_with_file_and_line() -> None:
     s = story("unreachable")
     report = playtest.random_runs(s, runs=50)
     assert report.ok
-    text = playtest.format_random(s, report)
+    text = reports.format_random(s, report)
     assert "Scenes reached: 2/3 (66.7%)" in text
     assert "Choices taken:  1/2 (50.0%)" in text
     assert "unreachable.yaml:27:5: scene 'orphan' (Scene orphan)" in text
@@ -76,36 +76,36 @@ def test_unreached_scenes_and_choices_are_listed_with_file_and_line() -> None:
 
 def test_exhaustive_finds_shortest_paths_to_everything() -> None:
     s = story("tiny")
-    report = playtest.exhaustive(s)
+    report = search.exhaustive(s)
     assert report.complete and not report.failures
     assert report.scenes["end_fallen"] == (1, 1, 1)  # the rifle, then stand your ground
     assert report.scenes["end_home"] == (1, 1, 2)
     assert report.choices[("square", 2)] == (1, 1, 3)
-    assert playtest.exhaustive_ok(s, report)
+    assert search.exhaustive_ok(s, report)
     for scene_id, path in report.scenes.items():
         assert replay_numbers("tiny", path) == scene_id
 
 
 def test_exhaustive_proves_unreachable_parts() -> None:
     s = story("unreachable")
-    report = playtest.exhaustive(s)
-    assert report.complete and not playtest.exhaustive_ok(s, report)
-    text = playtest.format_exhaustive(s, report)
+    report = search.exhaustive(s)
+    assert report.complete and not search.exhaustive_ok(s, report)
+    text = reports.format_exhaustive(s, report)
     assert "Unreachable:" in text and "scene 'orphan'" in text and "choice 2 of 'a'" in text
 
 
 def test_exhaustive_reports_stuck_scenes_and_its_bound() -> None:
-    stuck = playtest.exhaustive(story("stuck"))
+    stuck = search.exhaustive(story("stuck"))
     assert [(f.kind, f.path) for f in stuck.failures] == [("stuck", (2,))]
-    looping = playtest.exhaustive(story("loop"), max_states=50)
+    looping = search.exhaustive(story("loop"), max_states=50)
     assert looping.bound_hit and looping.states == 50
-    text = playtest.format_exhaustive(story("loop"), looping)
+    text = reports.format_exhaustive(story("loop"), looping)
     assert "stopped at the bound of 50" in text and "Not reached within 50 states" in text
-    assert playtest.exhaustive_ok(story("loop"), looping)  # not proven unreachable, only not found
+    assert search.exhaustive_ok(story("loop"), looping)  # not proven unreachable, only not found
 
 
 def test_transcript_is_what_the_plain_player_prints() -> None:
-    transcript = playtest.play_transcript(story("tiny"), ["2", "", "notes", "2"])
+    transcript = playthroughs.play_transcript(story("tiny"), ["2", "", "notes", "2"])
     assert "At the gate" in transcript and "> 2\nHISTORICAL" in transcript
     assert "Historical note: The square" in transcript
     assert "THE END: Home" in transcript
@@ -114,18 +114,18 @@ def test_transcript_is_what_the_plain_player_prints() -> None:
 
 
 def test_playthrough_round_trips_through_yaml() -> None:
-    recorded = playtest.record(story("tiny"), "home", ["2", "", "save x", "saves", "2"])
-    text = playtest.dump_playthrough(recorded)
+    recorded = playthroughs.record(story("tiny"), "home", ["2", "", "save x", "saves", "2"])
+    text = playthroughs.dump_playthrough(recorded)
     assert "transcript: |" in text  # readable as a block, not an escaped string
-    again = playtest.parse_playthrough(text, "home.yaml")
+    again = playthroughs.parse_playthrough(text, "home.yaml")
     assert again == recorded
-    assert playtest.replay_diff(story("tiny"), again, "home.yaml") == ""
+    assert playthroughs.replay_diff(story("tiny"), again, "home.yaml") == ""
 
 
 def test_a_changed_text_shows_as_a_unified_diff() -> None:
-    recorded = playtest.record(story("tiny"), "home", ["2", "", "2"])
-    edited = playtest.Playthrough("home", recorded.inputs, recorded.transcript.replace("Tanks at", "Tanks near"))
-    diff = playtest.replay_diff(story("tiny"), edited, "home.yaml")
+    recorded = playthroughs.record(story("tiny"), "home", ["2", "", "2"])
+    edited = playthroughs.Playthrough("home", recorded.inputs, recorded.transcript.replace("Tanks at", "Tanks near"))
+    diff = playthroughs.replay_diff(story("tiny"), edited, "home.yaml")
     assert "--- home.yaml (recorded)" in diff and "+++ home.yaml (now)" in diff
     assert "-Tanks near the Parliament." in diff and "+Tanks at the Parliament." in diff
 
@@ -138,9 +138,9 @@ def test_a_changed_text_shows_as_a_unified_diff() -> None:
     ("inputs: [\n", "invalid YAML"),
 ])
 def test_broken_playthrough_files_are_reported(text: str, message: str) -> None:
-    with pytest.raises(playtest.PlaythroughError, match=message):
-        playtest.parse_playthrough(text, "bad.yaml")
+    with pytest.raises(playthroughs.PlaythroughError, match=message):
+        playthroughs.parse_playthrough(text, "bad.yaml")
 
 
 def test_choices_text_becomes_input_lines() -> None:
-    assert playtest.split_choices(" 1 2\t. 3 ") == ["1", "2", "", "3"]
+    assert playthroughs.split_choices(" 1 2\t. 3 ") == ["1", "2", "", "3"]

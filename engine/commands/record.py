@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from engine.author import playtest
+    from engine.author import playthroughs
     from engine.core.errors import UsageError
     from engine.io.loader import display_path
 
@@ -36,15 +36,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.name!r} cannot be a playthrough name: use letters, digits, '-' and '_'")
     story = load(args)
     if args.choices is not None:
-        inputs = playtest.split_choices(args.choices)
+        inputs = playthroughs.split_choices(args.choices)
     else:
         if sys.stdin.isatty():
             print("Type one input per line (a choice number, Enter, or a command); end with Ctrl-D.", file=sys.stderr)
         inputs = [line.rstrip("\r\n") for line in sys.stdin]
-    playthrough = playtest.record(story, args.name, inputs)
+    playthrough = playthroughs.record(story, args.name, inputs)
     target = playthroughs_dir(args) / f"{args.name}.yaml"
     existed = target.exists()
-    _write(target, playtest.dump_playthrough(playthrough))
+    _write(target, playthroughs.dump_playthrough(playthrough))
     lines = playthrough.transcript.count("\n")
     print(f"{'Updated' if existed else 'Recorded'} {display_path(target)}: {len(inputs)} input(s), "
           f"{lines} transcript lines. Replay with: hungary56 test{' ' + args.story_dir if args.story_dir else ''} "

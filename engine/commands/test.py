@@ -50,7 +50,7 @@ def _positive(value: int, flag: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.author import playtest
+    from engine.author import playtest, reports, search
 
     for value, flag in ((args.runs, "--runs"), (args.max_steps, "--max-steps"), (args.max_states, "--max-states")):
         _positive(value, flag)
@@ -61,16 +61,16 @@ def run(args: argparse.Namespace) -> int:
     if args.playthroughs:
         return _replay_all(story, playthroughs_dir(args), args.bless)
     if args.exhaustive:
-        report = playtest.exhaustive(story, args.max_states)
-        print(playtest.format_exhaustive(story, report, story_arg), end="")
-        return 0 if playtest.exhaustive_ok(story, report) else 1
+        report = search.exhaustive(story, args.max_states)
+        print(reports.format_exhaustive(story, report, story_arg), end="")
+        return 0 if search.exhaustive_ok(story, report) else 1
     random_report = playtest.random_runs(story, args.runs, args.seed, args.max_steps)
-    print(playtest.format_random(story, random_report, story_arg), end="")
+    print(reports.format_random(story, random_report, story_arg), end="")
     return 0 if random_report.ok else 1
 
 
 def _replay_all(story: object, folder: Path, bless: bool) -> int:
-    from engine.author import playtest
+    from engine.author import playthroughs
     from engine.core.errors import Hungary56Error
     from engine.core.model import Story
     from engine.io.loader import display_path
@@ -84,7 +84,7 @@ def _replay_all(story: object, folder: Path, bless: bool) -> int:
     for file in files:
         shown = display_path(file)
         try:
-            playthrough = playtest.parse_playthrough(file.read_text(encoding="utf-8"), shown)
+            playthrough = playthroughs.parse_playthrough(file.read_text(encoding="utf-8"), shown)
         except (OSError, UnicodeDecodeError) as exc:
             print(f"FAIL {shown}: cannot read it: {exc}")
             failed += 1
@@ -93,12 +93,12 @@ def _replay_all(story: object, folder: Path, bless: bool) -> int:
             print(f"FAIL {exc}")
             failed += 1
             continue
-        diff = playtest.replay_diff(story, playthrough, shown)
+        diff = playthroughs.replay_diff(story, playthrough, shown)
         if not diff:
             print(f"ok   {shown}")
         elif bless:
-            blessed = playtest.record(story, playthrough.name, playthrough.inputs)
-            _write(file, playtest.dump_playthrough(blessed))
+            blessed = playthroughs.record(story, playthrough.name, playthrough.inputs)
+            _write(file, playthroughs.dump_playthrough(blessed))
             print(f"blessed {shown}")
         else:
             failed += 1

@@ -1,0 +1,125 @@
+"""Play-test reports: coverage of scenes, choices and endings, and the text `hungary56 test` prints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from engine.author.playtest import ChoiceKey, Failure, RandomReport
+from engine.core.model import Scene, Story
+
+if TYPE_CHECKING:
+    from engine.author.search import ExhaustiveReport
+
+
+# --- coverage -----------------------------------------------------------------------------------
+
+
+def unreached_scenes(story: Story, reached: Mapping[str, Any] | set[str]) -> list[Scene]:
+    return [s for s in story.scenes.values() if s.id not in reached]
+
+
+def unreached_choices(story: Story, taken: Mapping[ChoiceKey, Any] | set[ChoiceKey]) -> list[tuple[Scene, int]]:
+    """Authored choices never taken (automatic `next` links are covered by their scenes)."""
+    return [(s, c.index) for s in story.scenes.values() for c in s.choices
+            if not c.auto and (s.id, c.index) not in taken]
+
+
+def count_choices(story: Story) -> int:
+    return sum(1 for s in story.scenes.values() for c in s.choices if not c.auto)
+
+
+# --- reports as text ----------------------------------------------------------------------------
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+
+
+def format_path(path: Sequence[int]) -> str:
+    return " ".join(str(n) for n in path) if path else "(none: the start)"
+
+
+def _replay_hint(path: Sequence[int], story_arg: str) -> str:
+    target = f" {story_arg}" if story_arg else ""
+    return f"printf '%s\\n' {' '.join(str(n) for n in path)} | hungary56 play{target}"
+
+
+def _choice_line(scene: Scene, index: int) -> str:
+    choice = scene.choices[index]
+    return f"{choice.location}: choice {index + 1} of {scene.id!r} ({choice.label})"
+
+
+def _failure_lines(failures: Sequence[Failure], story_arg: str) -> list[str]:
+    if not failures:
+        return ["No errors."]
+    total = sum(f.count for f in failures)
+    lines = [f"Problems ({total}):"]
+    for failure in failures:
+        where = f"{failure.location}: " if failure.location else ""
+        times = f" ({failure.count} runs)" if failure.count > 1 else ""
+        label = {"loop": "possible loop", "stuck": "stuck"}.get(failure.kind, "error")
+        lines.append(f"  {where}{label}: {failure.message}{times}")
+        lines.append(f"    choices: {format_path(failure.path)}")
+        if failure.path and failure.kind != "loop":
+            lines.append(f"    replay:  {_replay_hint(failure.path, story_arg)}")
+    return lines
+
+
+def _ending_label(scene: Scene) -> str:
+    assert scene.ending is not None
+    return f"{scene.id} ({scene.ending.title}, {scene.ending.kind})"
+
+
+def format_random(story: Story, report: RandomReport, story_arg: str = "") -> str:
+    total_choices = count_choices(story)
+    taken = sum(1 for s in story.scenes.values() for c in s.choices if not c.auto and (s.id, c.index) in report.choices)
+    lines = [
+        f"{report.runs} random playthroughs of {story.title!r} (seed {report.seed}, at most {report.max_steps} choices each)",
+        f"Scenes reached: {len(report.scenes)}/{len(story.scenes)} ({_percent(len(report.scenes), len(story.scenes))})",
+        f"Choices taken:  {taken}/{total_choices} ({_percent(taken, total_choices)})",
+        "Endings:",
+    ]
+    endings = story.endings()
+    width = max((len(_ending_label(s)) for s in endings), default=0)
+    for scene in endings:
+        count = report.endings.get(scene.id, 0)
+        lines.append(f"  {_ending_label(scene):<{width}}  {count:>7}  {_percent(count, report.runs):>6}")
+    missed_scenes = unreached_scenes(story, report.scenes)
+    missed_choices = unreached_choices(story, report.choices)
+    if missed_scenes or missed_choices:
+        lines.append("Never reached:")
+        lines.extend(f"  {s.location}: scene {s.id!r} ({s.title})" for s in missed_scenes)
+        lines.extend(f"  {_choice_line(s, i)}" for s, i in missed_choices)
+    lines.extend(_failure_lines(report.failures, story_arg))
+    return "\n".join(lines) + "\n"
+
+
+def format_exhaustive(story: Story, report: ExhaustiveReport, story_arg: str = "") -> str:
+    lines = [f"Exhaustive search of {story.title!r}: {report.states} distinct states"
+             + (f" (stopped at the bound of {report.max_states}; raise it with --max-states)" if report.bound_hit
+                else " (complete)")]
+    lines.append("Shortest choice path to every scene:")
+    width = max((len(s) for s in report.scenes), default=0)
+    lines.extend(f"  {sid:<{width}}  {format_path(path)}" for sid, path in report.scenes.items())
+    lines.append("Shortest choice path to every ending:")
+    for scene in story.endings():
+        if scene.id in report.scenes:
+            lines.append(f"  {_ending_label(scene)}: {format_path(report.scenes[scene.id])}")
+    lines.append("Shortest choice path taking every choice:")
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            if not choice.auto and (scene.id, choice.index) in report.choices:
+                lines.append(f"  {scene.id} {choice.index + 1}: {format_path(report.choices[(scene.id, choice.index)])}")
+    missed_scenes = unreached_scenes(story, report.scenes)
+    missed_choices = unreached_choices(story, report.choices)
+    if missed_scenes or missed_choices:
+        lines.append("Unreachable:" if report.complete else f"Not reached within {report.max_states} states:")
+        lines.extend(f"  {s.location}: {'ending' if s.ending else 'scene'} {s.id!r} ({s.title})" for s in missed_scenes)
+        lines.extend(f"  {_choice_line(s, i)}" for s, i in missed_choices)
+    else:
+        lines.append("Every scene, choice and ending can be reached.")
+    lines.extend(_failure_lines(report.failures, story_arg))
+    return "\n".join(lines) + "\n"
+
+
