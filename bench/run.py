@@ -130,7 +130,7 @@ def find_linter() -> Callable[[Story], object] | None:
     for name in ("lint_story", "lint", "check_story", "check", "run_checks"):
         function = getattr(lint, name, None)
         if callable(function):
-            return function  # type: ignore[no-any-return]
+            return function
     return None
 
 

@@ -11,7 +11,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
-TINY = FIXTURES / "stories" / "tiny"
+STORIES = FIXTURES / "stories"
+TINY = STORIES / "tiny"
+BROKEN = FIXTURES / "broken"
+GOLDEN = REPO / "tests" / "golden"
+ARTIFACTS = REPO / "test-artifacts"
+
+# Set by `pytest --update-goldens`: check_golden() then rewrites the golden files instead of comparing.
+UPDATE_GOLDENS = {"on": os.environ.get("HUNGARY56_UPDATE_GOLDEN") == "1"}
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -25,13 +32,33 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run_cli(*args: str, stdin: str = "", cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `python -m engine ARGS` as a user would, with piped stdin."""
     return subprocess.run(
         [sys.executable, "-m", "engine", *args],
         input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=cwd or REPO,
         env=env or cli_env(), timeout=timeout,
     )
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare `actual` with the golden file at `path`; `pytest --update-goldens` rewrites it instead.
+
+    A missing golden file fails (it is never created silently): run with --update-goldens, then
+    review the diff before committing it.
+    """
+    if UPDATE_GOLDENS["on"]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    if not path.exists():
+        raise AssertionError(f"no golden file {path}: run `python -m pytest --update-goldens` to create it")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{path.relative_to(REPO)} differs from its golden file (pytest --update-goldens updates it)"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden files instead of comparing with them")
 
 
 @pytest.fixture
@@ -47,6 +74,9 @@ def pytest_configure(config: pytest.Config) -> None:
     in the user's ~/.cache, where each temporary story folder would leave an entry behind. Set
     here, before the test modules (some load a story on import) are collected."""
     import tempfile
+
+    if config.getoption("--update-goldens", default=False):
+        UPDATE_GOLDENS["on"] = True
 
     os.environ["HUNGARY56_CACHE_DIR"] = tempfile.mkdtemp(prefix="hungary56-test-cache-")
 

@@ -98,6 +98,7 @@ def test_every_chapter_has_choices_and_classroom_material(chapter):
     decisions = [s for s in scenes if len([c for c in s.choices if not c.auto]) >= 2]
     assert len(decisions) >= 1 and sum(len(s.choices) for s in decisions) >= 4, "two meaningful choices"
     info = STORY.chapter(chapter)
+    assert info is not None
     assert info.summary and info.reading_minutes > 0 and 1 <= len(info.questions) <= 3
 
 

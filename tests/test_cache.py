@@ -13,9 +13,8 @@ import pytest
 from engine.core import machine
 from engine.core.errors import StoryError
 from engine.io import cache, loader
-
-TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY
 
 
 @pytest.fixture

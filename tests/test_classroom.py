@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from classroom_support import REPO, STORIES, check_golden, cli, env
+
+from tests.classroom_support import REPO, STORIES, check_golden, cli, env
 
 CLASSROOM = str(STORIES / "classroom")
 

@@ -1,5 +1,4 @@
 """Playing from a pipe starts fast: it must not import the terminal UI or the authoring tools."""
-
 from __future__ import annotations
 
 import os
@@ -9,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY
+
 HEAVY = ("prompt_toolkit", "jinja2", "jsonschema")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from engine.cli import COMMAND_MODULES, build_parser
 from tests.conftest import REPO
@@ -28,7 +29,7 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_every_cli_command_is_in_the_readme_and_has_help():
     parser = build_parser()
-    subparsers = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    subparsers: dict[str, Any] = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr,assignment]
     assert set(subparsers) == set(COMMAND_MODULES)
     for name, sub in subparsers.items():
         assert f"`hungary56 {name}" in README, f"README.md does not document `hungary56 {name}`"

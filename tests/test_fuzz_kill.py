@@ -15,8 +15,8 @@ from engine.core import machine
 from engine.core.model import GameState
 from engine.io.loader import load_story
 from engine.io.saves import SaveStore
+from tests.conftest import TINY
 
-TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
 ITERATIONS = 200
 
 

@@ -19,8 +19,8 @@ from engine.core.errors import SaveError, SlotNameError
 from engine.core.model import GameState, Step
 from engine.io.loader import load_story
 from engine.io.saves import SaveStore, check_slot, decode, encode
+from tests.conftest import TINY
 
-TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
 STORY = load_story(TINY)
 SCENES = sorted(STORY.scenes)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from engine.core.errors import StoryError
 from engine.core.model import Story
 from engine.io.loader import load_story
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"
 FILES = {name: (TINY / name).read_bytes() for name in ("story/story.yaml", "scenes/one.yaml", "scenes/two.yaml")}
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

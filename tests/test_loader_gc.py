@@ -9,8 +9,7 @@ import pytest
 
 from engine.core.errors import StoryError
 from engine.io.loader import load_story
-
-TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
+from tests.conftest import TINY
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,7 @@ from engine.core import machine
 from engine.core.errors import RuleError
 from engine.core.model import GameState
 from engine.io.loader import load_story
-
-TINY = Path(__file__).parent / "fixtures" / "stories" / "tiny"
+from tests.conftest import TINY
 
 
 @pytest.mark.parametrize("seed", range(20))

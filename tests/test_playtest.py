@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES
 STORIES = FIXTURES / "stories"
 
 
-def story(name: str):  # type: ignore[no-untyped-def]
+def story(name: str):
     return load_story(STORIES / name)
 
 

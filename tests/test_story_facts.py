@@ -69,7 +69,7 @@ def test_no_sentence_is_copied_from_the_reference():
     run = 10
     article = _words(ARTICLE.read_text(encoding="utf-8"))
     shared = {tuple(article[i:i + run]) for i in range(len(article) - run + 1)}
-    copied = []
+    copied: list[str] = []
     for where, text in story_texts(cards=False):
         words = _words(QUOTED.sub(" ", text))
         copied.extend(f"{where}: {' '.join(words[i:i + run])}" for i in range(len(words) - run + 1)

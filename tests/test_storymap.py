@@ -12,9 +12,8 @@ import pytest
 from engine.author import storymap
 from engine.core.errors import UsageError
 from engine.io.loader import load_story
-from tests.conftest import REPO, TINY
+from tests.conftest import GOLDEN, TINY, check_golden
 
-GOLDEN = REPO / "tests" / "golden"
 CASES = [("dot", None), ("mermaid", None), ("dot", "one"), ("mermaid", "one")]
 
 
@@ -25,7 +24,7 @@ def golden_name(fmt: str, chapter: str | None) -> str:
 @pytest.mark.parametrize(("fmt", "chapter"), CASES, ids=[golden_name(*c) for c in CASES])
 def test_matches_golden(fmt: str, chapter: str | None) -> None:
     text = storymap.render(load_story(TINY), fmt, chapter)
-    assert text == (GOLDEN / golden_name(fmt, chapter)).read_text(encoding="utf-8")
+    check_golden(GOLDEN / golden_name(fmt, chapter), text)
 
 
 def render_svg(dot_text: str) -> str:

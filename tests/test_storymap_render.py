@@ -7,13 +7,20 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_support import chromium, run_chromium
 
 from engine.author import storymap
+from engine.core.model import Chapter, Story
 from engine.io.loader import bundled_story_dir, load_story
+from tests.browser_support import chromium, run_chromium
 from tests.conftest import REPO, TINY
 
 MERMAID = REPO / "tests" / "browser" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+
+
+def _chapter(story: Story, chapter_id: str) -> Chapter:
+    found = story.chapter(chapter_id)
+    assert found is not None, chapter_id
+    return found
 
 
 def mermaid_script() -> Path:
@@ -51,7 +58,7 @@ def test_mermaid_map_renders(story_dir, chapter, tmp_path):
     dom = render(text, tmp_path)
     assert 'id="failed"' not in dom, dom[dom.find('id="failed"'):][:500]
     assert 'id="rendered"' in dom and "<svg" in dom
-    first = next(iter(story.scenes.values())) if chapter is None else story.scenes[story.chapter(chapter).first]
+    first = next(iter(story.scenes.values())) if chapter is None else story.scenes[_chapter(story, chapter).first]
     assert first.title.replace("'", "&#39;")[:20] in dom or first.title[:20] in dom
 
 

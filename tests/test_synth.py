@@ -10,8 +10,7 @@ import pytest
 
 from engine.core import machine
 from engine.io.loader import load_story
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO as ROOT
 
 
 @pytest.mark.parametrize("scenes", [1, 7, 250])

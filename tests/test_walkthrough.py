@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser_support import chromium as _chromium
-from browser_support import run_chromium as _run_chromium
-from classroom_support import ARTIFACTS, STORIES, check_golden, cli
+
+from tests.browser_support import chromium as _chromium
+from tests.browser_support import run_chromium as _run_chromium
+from tests.classroom_support import ARTIFACTS, STORIES, check_golden, cli
 
 FIXTURES = sorted(p.name for p in STORIES.iterdir() if (p / "story").is_dir())
 GOLDEN_STORIES = ("classroom", "tiny")  # other fixtures belong to other tests and change with them

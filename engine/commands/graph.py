@@ -7,7 +7,7 @@ import argparse
 from engine.commands.common import add_story_argument, load
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "graph", help="draw the story map (Graphviz DOT or Mermaid)",
         description="Print the story map: scenes grouped by chapter, one edge per choice. Historical "

@@ -7,7 +7,7 @@ import argparse
 from engine.commands.common import add_story_argument, story_dir
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "lint", help="check a story for errors",
         description="Check a story and report every problem, as 'path:line:col: error|warning CODE message'. "

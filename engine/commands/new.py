@@ -29,7 +29,7 @@ class _IntermixedParser(argparse.ArgumentParser):
             self._mixing = False
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("new", help="add a skeleton scene to a story",
                             description="Create parts of a story from commented skeletons.")
     kinds = parser.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_IntermixedParser)

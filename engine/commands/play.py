@@ -15,7 +15,7 @@ from engine.core.model import Chapter, Story
 PROJECTOR_WIDTH = 84
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("play", help="play a story (the default command)",
                             description="Play a story. Type 'help' in the game for its commands.")
     add_story_argument(parser)

@@ -11,7 +11,7 @@ from engine.commands.test import _write, add_playthroughs_argument, playthroughs
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "record", help="record a playthrough for 'hungary56 test --playthroughs'",
         description="Play the story with the given inputs (or one input line per line of standard input) and "

@@ -7,7 +7,7 @@ import argparse
 from engine.commands.common import add_saves_argument, add_story_argument, load
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("saves", help="list saved games", description="List saved games.")
     add_story_argument(parser)
     add_saves_argument(parser)

@@ -8,7 +8,7 @@ from pathlib import Path
 from engine.commands.common import add_story_argument, load, story_dir
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "test", help="play-test a story: random runs, exhaustive search, recorded playthroughs",
         description="Play a story automatically. By default, random playthroughs that prefer the least-used "

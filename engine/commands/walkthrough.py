@@ -9,7 +9,7 @@ from pathlib import Path
 from engine.commands.common import add_story_argument, load
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "walkthrough", help="write a teacher's handout of the whole story",
         description="Write a teacher's handout: timeline, chapters with summaries and reading times, the "

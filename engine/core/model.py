@@ -58,9 +58,9 @@ class Effect:
         value = self.value(env)
         target = self.assignment.target
         if self.assignment.op == "+=":
-            value = variables[target] + value  # type: ignore[operator]
+            value = variables[target] + value
         elif self.assignment.op == "-=":
-            value = variables[target] - value  # type: ignore[operator]
+            value = variables[target] - value
         variables[target] = value
 
 

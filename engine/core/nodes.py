@@ -8,7 +8,7 @@ from __future__ import annotations
 from engine.core.errors import Location
 
 
-class YMap(dict):  # type: ignore[type-arg]
+class YMap(dict):
     """A mapping read from YAML, with the location of itself, of each key and of each value."""
 
     __slots__ = ("loc", "key_locs", "value_locs")
@@ -26,7 +26,7 @@ class YMap(dict):  # type: ignore[type-arg]
         return self.value_locs.get(key, self.loc)
 
 
-class YList(list):  # type: ignore[type-arg]
+class YList(list):
     """A sequence read from YAML, with the location of itself and of each item."""
 
     __slots__ = ("loc", "item_locs")

@@ -28,7 +28,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class StoryLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class StoryLoader(_BaseLoader):
     """A safe loader whose implicit types are only true/false, null, decimal ints and floats.
 
     yes/no/on/off, dates, times such as 20:00 (YAML 1.1 would read 1200) and octal-looking
