@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.author import storymap
-from engine.core.errors import UsageError
+from engine.core.errors import UnknownNameError
 from engine.io.loader import load_story
 from tests.conftest import GOLDEN, TINY, check_golden
 
@@ -97,7 +97,7 @@ def test_chapter_map_has_stubs_for_scenes_outside() -> None:
 
 
 def test_unknown_chapter_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="no chapter 'three'.*one, two"):
+    with pytest.raises(UnknownNameError, match="no chapter 'three'.*one, two"):
         storymap.build(load_story(TINY), "three")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import attrs
 
-from engine.core.errors import UsageError
+from engine.core.errors import UnknownNameError
 from engine.core.model import Choice, Scene, Story
 
 FORMATS = ("dot", "mermaid")
@@ -81,7 +81,7 @@ def build(story: Story, chapter: str | None = None) -> StoryMap:
     """The map of the whole story, or of one chapter with stubs for the scenes it leads out to."""
     if chapter is not None and story.chapter(chapter) is None:
         known = ", ".join(c.id for c in story.chapters)
-        raise UsageError(f"no chapter {chapter!r} in this story (chapters: {known})")
+        raise UnknownNameError(f"no chapter {chapter!r} in this story (chapters: {known})")
     wanted = [s for s in story.scenes.values() if chapter is None or s.chapter == chapter]
     shown = {s.id for s in wanted}
     clusters = []
@@ -217,5 +217,5 @@ RENDERERS: dict[str, Callable[[StoryMap], str]] = {"dot": to_dot, "mermaid": to_
 
 def render(story: Story, fmt: str = "dot", chapter: str | None = None) -> str:
     if fmt not in RENDERERS:
-        raise UsageError(f"unknown graph format {fmt!r} (use {' or '.join(FORMATS)})")
+        raise UnknownNameError(f"unknown graph format {fmt!r} (use {' or '.join(FORMATS)})")
     return RENDERERS[fmt](build(story, chapter))

@@ -105,6 +105,12 @@ class SlotNameError(SaveError):
     """A save slot name that would escape the saves folder or cannot be a file name."""
 
 
+class UnknownNameError(Hungary56Error):
+    """A name the story or the engine does not know: a chapter, a scene, an output format."""
+
+    exit_code = 2
+
+
 class UsageError(Hungary56Error):
     """A command-line or in-game command used the wrong way."""
 
