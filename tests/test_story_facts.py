@@ -85,3 +85,21 @@ def test_no_sentence_is_copied_from_the_reference():
         copied.extend(f"{where}: {' '.join(words[i:i + run])}" for i in range(len(words) - run + 1)
                       if tuple(words[i:i + run]) in shared)
     assert copied == [], "runs of words copied from the reference:\n" + "\n".join(copied)
+
+
+# --- Findings of the historian's review (../shared/reviews/2026-11-29/historian.md) ----------------
+
+def _all_texts() -> list[tuple[str, str]]:
+    return [(where, text) for where, text in story_texts() if text]
+
+
+def _scene(scene_id: str):
+    return load_story(bundled_story_dir()).scenes[scene_id]
+
+
+def test_h1_no_eighty_percent_casualty_claim():
+    """H1: the reference's "80 percent of all casualties in the 8th and 9th districts" was misread
+    (most likely Soviet losses) and contradicts "Csepel saw the heaviest fighting"; it must not be told."""
+    claims = [f"{where}: {text[:80]}" for where, text in _all_texts()
+              if re.search(r"\b80\s*(?:%|per\s*cent|percent)", text, re.IGNORECASE)]
+    assert claims == []
