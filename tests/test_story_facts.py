@@ -103,3 +103,11 @@ def test_h1_no_eighty_percent_casualty_claim():
     claims = [f"{where}: {text[:80]}" for where, text in _all_texts()
               if re.search(r"\b80\s*(?:%|per\s*cent|percent)", text, re.IGNORECASE)]
     assert claims == []
+
+
+def test_h2_republic_square_does_not_confine_the_killings_to_one_place():
+    """H2: the reveal at Republic Square said the killings were "the work of a crowd at one building on
+    one day"; it must say they were not the only ones (the Kádár-era count of 213) and not minimise."""
+    texts = [choice.history for choice in _scene("republic_square").choices]
+    assert not any("one building on one day" in text for text in texts)
+    assert any("213" in text and "lynch" in text for text in texts)
