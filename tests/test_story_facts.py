@@ -111,3 +111,33 @@ def test_h2_republic_square_does_not_confine_the_killings_to_one_place():
     texts = [choice.history for choice in _scene("republic_square").choices]
     assert not any("one building on one day" in text for text in texts)
     assert any("213" in text and "lynch" in text for text in texts)
+
+
+def _every_string() -> Iterator[tuple[str, str]]:
+    """Everything a student can read: the prose above plus who-lines, cards and the source list."""
+    story = load_story(bundled_story_dir())
+    yield from story_texts()
+    for scene in story.scenes.values():
+        yield from ((str(scene.location), a.who) for a in scene.contested)
+    for chapter in story.chapters:
+        for card in chapter.cards:
+            yield str(card.location), card.who
+    for entry in story.sources.values():
+        yield str(entry.location), entry.text
+    yield str(story.location), story.title
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;!?])\s+", " ".join(text.split())) if s]
+
+
+SZOLNOK_HEDGES = ("said to", "in the name of", "under the name", "name under which", "official story",
+                  "historians", "announced as")
+
+
+def test_h3_the_szolnok_proclamation_is_never_told_as_fact():
+    """H3: Kádár's government was announced "from Szolnok", but the broadcast came from Soviet territory
+    and Kádár was not there: every sentence naming Szolnok says so, or attributes the claim."""
+    bare = [f"{where}: {sentence}" for where, text in _every_string() for sentence in _sentences(text)
+            if "Szolnok" in sentence and not any(h in sentence for h in SZOLNOK_HEDGES)]
+    assert bare == [], "\n".join(bare)
