@@ -141,3 +141,12 @@ def test_h3_the_szolnok_proclamation_is_never_told_as_fact():
     bare = [f"{where}: {sentence}" for where, text in _every_string() for sentence in _sentences(text)
             if "Szolnok" in sentence and not any(h in sentence for h in SZOLNOK_HEDGES)]
     assert bare == [], "\n".join(bare)
+
+
+def test_m1_radio_free_europe_scenes_agree_on_what_happened():
+    """M1: on 28 October scepticism was labelled historical and on 1 November belief was, so the debrief
+    told students two opposite things. In both scenes believing the broadcasts is what happened."""
+    for scene_id in ("ceasefire_rfe", "neutrality_rfe"):
+        believe, doubt = _scene(scene_id).choices[:2]
+        assert "trusts_rfe = true" in str(believe.effects) or believe.label.startswith("Believe")
+        assert (believe.kind, doubt.kind) == ("historical", "plausible"), scene_id
