@@ -150,3 +150,14 @@ def test_m1_radio_free_europe_scenes_agree_on_what_happened():
         believe, doubt = _scene(scene_id).choices[:2]
         assert "trusts_rfe = true" in str(believe.effects) or believe.label.startswith("Believe")
         assert (believe.kind, doubt.kind) == ("historical", "plausible"), scene_id
+
+
+def test_m2_republic_square_reveal_names_the_lynchings():
+    """M2: the debrief showed "Help carry the wounded" as what happened at the scene of the lynchings,
+    and a PLAUSIBLE banner ("some real people did this") sat over "no individual attempts"."""
+    scene = _scene("republic_square")
+    first = next(c for c in scene.choices if c.kind == "historical")
+    assert "lynch" in first.history
+    for choice in scene.choices:
+        if choice.kind == "plausible":
+            assert "records no" not in choice.history
