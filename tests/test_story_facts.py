@@ -161,3 +161,13 @@ def test_m2_republic_square_reveal_names_the_lynchings():
     for choice in scene.choices:
         if choice.kind == "plausible":
             assert "records no" not in choice.history
+
+
+def test_m3_kossuth_square_is_contested_not_certain():
+    """M3: who fired first at Kossuth Square, and how many died, are disputed; the note said "what is
+    certain" and gave one version. The scene now sets out attributed accounts."""
+    scene = _scene("kossuth_square")
+    assert "certain" not in scene.note
+    assert len(scene.contested) >= 2
+    assert any("tank" in a.account for a in scene.contested)
+    assert any("dead" in a.who.lower() or "killed" in a.account for a in scene.contested)
