@@ -171,3 +171,13 @@ def test_m3_kossuth_square_is_contested_not_certain():
     assert len(scene.contested) >= 2
     assert any("tank" in a.account for a in scene.contested)
     assert any("dead" in a.who.lower() or "killed" in a.account for a in scene.contested)
+
+
+def test_m4_petofi_circle_comes_before_rakosis_fall():
+    """M4: the Petőfi Circle's debates (spring to June 1956) came before Rákosi's fall and helped cause
+    it; they were banned from 30 June, so "all summer" and "after Rákosi's fall" were wrong."""
+    story = load_story(bundled_story_dir())
+    texts = [text for _, text in story_texts() if "Petőfi Circle" in text or "Petőfi circle" in text]
+    assert texts
+    assert not any("All summer" in t or "after Rákosi's fall" in t for t in texts)
+    assert "30 June" in story.glossary["Petőfi Circle"].text
