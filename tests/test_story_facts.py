@@ -181,3 +181,12 @@ def test_m4_petofi_circle_comes_before_rakosis_fall():
     assert texts
     assert not any("All summer" in t or "after Rákosi's fall" in t for t in texts)
     assert "30 June" in story.glossary["Petőfi Circle"].text
+
+
+def test_m5_zhukov_holding_back_is_flagged_as_a_contradiction():
+    """M5: Zhukov both orders the tanks in (02:00, 24 October) and "at first held back": the reference
+    contradicts itself, and any text saying he held back or opposed intervention must say so."""
+    unflagged = [f"{where}: {sentence}" for where, text in _every_string() for sentence in _sentences(text)
+                 if "Zhukov" in sentence and re.search(r"held back|opposed", sentence)
+                 and not re.search(r"differ|both", sentence)]
+    assert unflagged == [], "\n".join(unflagged)
