@@ -190,3 +190,11 @@ def test_m5_zhukov_holding_back_is_flagged_as_a_contradiction():
                  if "Zhukov" in sentence and re.search(r"held back|opposed", sentence)
                  and not re.search(r"differ|both", sentence)]
     assert unflagged == [], "\n".join(unflagged)
+
+
+def test_m6_maleter_commanded_no_armoured_division():
+    """M6: Maléter came over at the Kilián barracks with a handful of tanks; he had no armoured division
+    (an error inherited from the reference). The phrase may appear only to correct it."""
+    wrong = [f"{where}: {sentence}" for where, text in _every_string() for sentence in _sentences(text)
+             if "armoured division" in sentence and "overstates" not in sentence]
+    assert wrong == [], "\n".join(wrong)
