@@ -198,3 +198,13 @@ def test_m6_maleter_commanded_no_armoured_division():
     wrong = [f"{where}: {sentence}" for where, text in _every_string() for sentence in _sentences(text)
              if "armoured division" in sentence and "overstates" not in sentence]
     assert wrong == [], "\n".join(wrong)
+
+
+def test_m7_taking_up_arms_is_what_happened_at_the_radio_and_at_csepel():
+    """M7: at the Radio (23 October) and at Csepel (5 November) taking up arms is the historical fact, so
+    the debrief's "what really happened" there is the armed choice; not fighting stays historical too."""
+    for scene_id in ("radio_soldiers", "csepel_arrival"):
+        scene = _scene(scene_id)
+        first = next(c for c in scene.choices if c.kind == "historical")
+        assert "armed = true" in " ".join(str(e) for e in first.effects) or "armed" in repr(first.effects), scene_id
+        assert sum(c.kind == "historical" for c in scene.choices) >= 2, scene_id
