@@ -206,5 +206,13 @@ def test_m7_taking_up_arms_is_what_happened_at_the_radio_and_at_csepel():
     for scene_id in ("radio_soldiers", "csepel_arrival"):
         scene = _scene(scene_id)
         first = next(c for c in scene.choices if c.kind == "historical")
-        assert "armed = true" in " ".join(str(e) for e in first.effects) or "armed" in repr(first.effects), scene_id
+        assert any(effect.source == "armed = true" for effect in first.effects), scene_id
         assert sum(c.kind == "historical" for c in scene.choices) >= 2, scene_id
+
+
+def test_l1_stalins_death_is_heard_on_the_radio_the_next_day():
+    """L1: Stalin died late on 5 March 1953; Moscow announced it on 6 March, so the radio scene is dated
+    6 March and says he died the night before."""
+    scene = _scene("prologue_years_before")
+    assert scene.date == "1953-03-06"
+    assert "last night" in scene.text
