@@ -216,3 +216,11 @@ def test_l1_stalins_death_is_heard_on_the_radio_the_next_day():
     scene = _scene("prologue_years_before")
     assert scene.date == "1953-03-06"
     assert "last night" in scene.text
+
+
+def test_l2_suez_began_on_29_october_with_israel():
+    """L2: the Suez war began on 29 October with Israel's invasion (agreed in secret with Britain and
+    France), not when "Britain and France moved against Egypt" the day after the ceasefire."""
+    note = _scene("neutrality_rfe").note
+    assert "29 October" in note and "Israel" in note
+    assert "were making" not in _scene("ceasefire_broadcast").note
