@@ -224,3 +224,11 @@ def test_l2_suez_began_on_29_october_with_israel():
     note = _scene("neutrality_rfe").note
     assert "29 October" in note and "Israel" in note
     assert "were making" not in _scene("ceasefire_broadcast").note
+
+
+def test_l3_nagys_reforms_were_begun_not_shelved_three_years_before():
+    """L3: Nagy's reforms began in 1953 and were abandoned in 1955; "put aside three years before" (1953)
+    contradicted the story's own account of his removal."""
+    scene = _scene("tanks_nagy")
+    assert "put aside three years" not in scene.note and "put away three years" not in scene.text
+    assert "1955" in scene.note
