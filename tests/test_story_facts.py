@@ -232,3 +232,9 @@ def test_l3_nagys_reforms_were_begun_not_shelved_three_years_before():
     scene = _scene("tanks_nagy")
     assert "put aside three years" not in scene.note and "put away three years" not in scene.text
     assert "1955" in scene.note
+
+
+def test_l4_szabad_nep_shooting_is_not_given_a_date_the_sources_lack():
+    """L4: the reference gives no date for the shooting at the Szabad Nép offices."""
+    entry = load_story(bundled_story_dir()).glossary["Szabad Nép"].text
+    assert "24 October" not in entry and "first days" in entry
