@@ -238,3 +238,11 @@ def test_l4_szabad_nep_shooting_is_not_given_a_date_the_sources_lack():
     """L4: the reference gives no date for the shooting at the Szabad Nép offices."""
     entry = load_story(bundled_story_dir()).glossary["Szabad Nép"].text
     assert "24 October" not in entry and "first days" in entry
+
+
+def test_l5_crowd_sizes_are_estimates_not_counts():
+    """L5: nobody counted the crowds of 23 October; every 20,400 is an estimate, and nothing "was counted"."""
+    bad = [f"{where}: {sentence}" for where, text in _every_string() for sentence in _sentences(text)
+           if ("20,400" in sentence and "estimate" not in sentence)
+           or re.search(r"was counted at|later counts", sentence, re.IGNORECASE)]
+    assert bad == [], "\n".join(bad)
