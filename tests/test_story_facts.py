@@ -246,3 +246,11 @@ def test_l5_crowd_sizes_are_estimates_not_counts():
            if ("20,400" in sentence and "estimate" not in sentence)
            or re.search(r"was counted at|later counts", sentence, re.IGNORECASE)]
     assert bad == [], "\n".join(bad)
+
+
+def test_l6_gero_and_hegedus_flee_days_later_not_on_25_october():
+    """L6: Gerő and Hegedüs left for the USSR several days after 25 October; nobody in the stairwell
+    could know it that evening."""
+    scene = _scene("kossuth_evening")
+    assert "Soviet Union" not in scene.text
+    assert "days later" in scene.note
