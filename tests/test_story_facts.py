@@ -254,3 +254,10 @@ def test_l6_gero_and_hegedus_flee_days_later_not_on_25_october():
     scene = _scene("kossuth_evening")
     assert "Soviet Union" not in scene.text
     assert "days later" in scene.note
+
+
+def test_l7_kiraly_is_not_named_commander_on_28_october():
+    """L7: recruiting began on 28 October but Király commanded the guard only from 30 October."""
+    scene = _scene("ceasefire_guard")
+    assert "is to lead it" not in scene.text and "may lead it" in scene.text
+    assert "30 October" in scene.note
