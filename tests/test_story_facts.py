@@ -261,3 +261,11 @@ def test_l7_kiraly_is_not_named_commander_on_28_october():
     scene = _scene("ceasefire_guard")
     assert "is to lead it" not in scene.text and "may lead it" in scene.text
     assert "30 October" in scene.note
+
+
+def test_l8_return_to_work_was_decided_on_2_and_3_november():
+    """L8: the councils' decisions to return to work on 5 November came in the first days of November; on 31 October
+    and 1 November they could only be talked about."""
+    early = [_scene("neutrality_rumours"), _scene("neutrality_csepel"), _scene("republic_kremlin")]
+    texts = [s.text + s.note + " ".join(v.text for v in s.variants) for s in early]
+    assert not any(re.search(r"agreed to end|have agreed|has a plan to restart", t) for t in texts)
