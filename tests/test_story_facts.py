@@ -269,3 +269,10 @@ def test_l8_return_to_work_was_decided_on_2_and_3_november():
     early = [_scene("neutrality_rumours"), _scene("neutrality_csepel"), _scene("republic_kremlin")]
     texts = [s.text + s.note + " ".join(v.text for v in s.variants) for s in early]
     assert not any(re.search(r"agreed to end|have agreed|has a plan to restart", t) for t in texts)
+
+
+def test_l9_tokol_talks_moved_there_only_in_the_evening():
+    """L9: Maléter was named minister in the reshuffle of 3 November, and the talks moved to Tököl only
+    in the evening; the morning papers and the 21:30 post cannot have him "still at Tököl"."""
+    assert "The new Defence Minister is" not in _scene("tokol_waiting").text
+    assert "still at Tököl" not in _scene("tokol_post").text
