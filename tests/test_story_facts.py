@@ -276,3 +276,11 @@ def test_l9_tokol_talks_moved_there_only_in_the_evening():
     in the evening; the morning papers and the 21:30 post cannot have him "still at Tököl"."""
     assert "The new Defence Minister is" not in _scene("tokol_waiting").text
     assert "still at Tököl" not in _scene("tokol_post").text
+
+
+def test_l10_the_radio_shooting_is_not_heard_before_it_happens():
+    """L10: the statue crowd, 3 km away, "heard" the Radio shooting that the player then sees begin at the
+    gate; now a runner brings news, and the firing starts at the gate."""
+    scene = _scene("stalin_statue")
+    assert "shooting at the Radio" not in scene.text
+    assert all("shooting" not in c.label for c in scene.choices)
