@@ -284,3 +284,10 @@ def test_l10_the_radio_shooting_is_not_heard_before_it_happens():
     scene = _scene("stalin_statue")
     assert "shooting at the Radio" not in scene.text
     assert all("shooting" not in c.label for c in scene.choices)
+
+
+def test_l11_nagys_grave_is_inside_budapest():
+    """L11: the plot at the New Public Cemetery (Rákoskeresztúr) is inside Budapest."""
+    wrong = [f"{where}: {s}" for where, text in _every_string() for s in _sentences(text)
+             if "outside Budapest" in s and "wrongly" not in s]
+    assert wrong == [], "\n".join(wrong)
