@@ -291,3 +291,9 @@ def test_l11_nagys_grave_is_inside_budapest():
     wrong = [f"{where}: {s}" for where, text in _every_string() for s in _sentences(text)
              if "outside Budapest" in s and "wrongly" not in s]
     assert wrong == [], "\n".join(wrong)
+
+
+def test_l12_mindszenty_was_tried_not_seized_in_1949():
+    """L12: Mindszenty was arrested on 26 December 1948 and tried in February 1949."""
+    note = _scene("prologue_years_before").note
+    assert "seized in 1949" not in note and "1948" in note
