@@ -297,3 +297,11 @@ def test_l12_mindszenty_was_tried_not_seized_in_1949():
     """L12: Mindszenty was arrested on 26 December 1948 and tried in February 1949."""
     note = _scene("prologue_years_before").note
     assert "seized in 1949" not in note and "1948" in note
+
+
+def test_l13_fighter_numbers_belong_to_the_november_fighting():
+    """L13: the 10,000-15,000 fighters are the reference's figure for the fighting after 4 November."""
+    for scene_id in ("radio_home", "tanks_barricade"):
+        for choice in _scene(scene_id).choices:
+            if "fifteen thousand" in choice.history:
+                assert "November" in choice.history, scene_id
