@@ -305,3 +305,11 @@ def test_l13_fighter_numbers_belong_to_the_november_fighting():
         for choice in _scene(scene_id).choices:
             if "fifteen thousand" in choice.history:
                 assert "November" in choice.history, scene_id
+
+
+def test_l14_january_and_mid_1957_are_reconciled():
+    """L14: "all public opposition suppressed by January 1957" and "strikes until mid-1957" stood side by
+    side; the note now says organised opposition was broken early in 1957 and scattered strikes went on."""
+    history = " ".join(c.history for c in _scene("csepel_count").choices)
+    assert "suppressed open opposition by January" not in history
+    assert "early 1957" in history and "summer" in history
