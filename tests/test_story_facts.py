@@ -313,3 +313,12 @@ def test_l14_january_and_mid_1957_are_reconciled():
     history = " ".join(c.history for c in _scene("csepel_count").choices)
     assert "suppressed open opposition by January" not in history
     assert "early 1957" in history and "summer" in history
+
+
+def test_l15_the_casualty_figures_are_flagged_as_estimates():
+    """L15: "over 2,500" (the reference's summary) and "around 2,500" (its account of the fighting) are
+    flagged like 699/700, and the note says the Hungarian figures are estimates from 1957 counts."""
+    note = _scene("csepel_count").note
+    assert '"over"' in note and '"around"' in note
+    assert "estimates" in note and "1957" in note
+    assert not any("in one place and" in text for _, text in _every_string())
