@@ -322,3 +322,10 @@ def test_l15_the_casualty_figures_are_flagged_as_estimates():
     assert '"over"' in note and '"around"' in note
     assert "estimates" in note and "1957" in note
     assert not any("in one place and" in text for _, text in _every_string())
+
+
+def test_l16_the_csepel_army_story_is_always_attributed():
+    """L16: the army's 27-29 October stay at Csepel comes from Kádár-era sources and is attributed."""
+    bare = [f"{where}: {s}" for where, text in _every_string() for s in _sentences(text)
+            if "27 October" in s and "Csepel" in s and "Kádár-era" not in s]
+    assert bare == [], "\n".join(bare)
