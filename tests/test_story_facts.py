@@ -329,3 +329,9 @@ def test_l16_the_csepel_army_story_is_always_attributed():
     bare = [f"{where}: {s}" for where, text in _every_string() for s in _sentences(text)
             if "27 October" in s and "Csepel" in s and "Kádár-era" not in s]
     assert bare == [], "\n".join(bare)
+
+
+def test_l17_nagy_only_hinted_at_neutrality_on_30_october():
+    """L17: the reference says Nagy "hinted" neutrality to Mikoyan and Suslov, not that he told them."""
+    accounts = " ".join(a.account for a in _scene("republic_kremlin").contested)
+    assert "hinted to Mikoyan" in accounts and "told Mikoyan" not in accounts
