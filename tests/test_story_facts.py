@@ -335,3 +335,10 @@ def test_l17_nagy_only_hinted_at_neutrality_on_30_october():
     """L17: the reference says Nagy "hinted" neutrality to Mikoyan and Suslov, not that he told them."""
     accounts = " ".join(a.account for a in _scene("republic_kremlin").contested)
     assert "hinted to Mikoyan" in accounts and "told Mikoyan" not in accounts
+
+
+def test_l18_the_prologue_chapter_starts_with_its_first_scene():
+    """L18: the prologue chapter was dated 1949 though its first scene is March 1953."""
+    story = load_story(bundled_story_dir())
+    chapter = story.chapters[0]
+    assert chapter.date == story.scenes[chapter.first].date
