@@ -342,3 +342,8 @@ def test_l18_the_prologue_chapter_starts_with_its_first_scene():
     story = load_story(bundled_story_dir())
     chapter = story.chapters[0]
     assert chapter.date == story.scenes[chapter.first].date
+
+
+def test_l19_the_stayed_ending_does_not_assume_a_holed_flag():
+    """L19: a player who rolled up the flag whole at the Bem statue still read of "the holed flag"."""
+    assert "holed flag" not in _scene("radio_end_home").ending.epilogue
