@@ -347,3 +347,8 @@ def test_l18_the_prologue_chapter_starts_with_its_first_scene():
 def test_l19_the_stayed_ending_does_not_assume_a_holed_flag():
     """L19: a player who rolled up the flag whole at the Bem statue still read of "the holed flag"."""
     assert "holed flag" not in _scene("radio_end_home").ending.epilogue
+
+
+def test_l20_no_unsupported_claim_about_the_guards_rolls():
+    """L20: "its rolls were easy to trace" is not in any source."""
+    assert not any("easy to trace" in c.history for c in _scene("ceasefire_guard").choices)
