@@ -352,3 +352,12 @@ def test_l19_the_stayed_ending_does_not_assume_a_holed_flag():
 def test_l20_no_unsupported_claim_about_the_guards_rolls():
     """L20: "its rolls were easy to trace" is not in any source."""
     assert not any("easy to trace" in c.history for c in _scene("ceasefire_guard").choices)
+
+
+def test_l21_small_continuity_points():
+    """L21: the family has no telephone; Rákosi's portraits were gone from the Boulevard by 31 October;
+    the reference has plain Hungarian flags, not holed ones, in Stalin's boots."""
+    assert "Mrs Kiss" in _scene("tanks_evening").text
+    assert "portrait of Rákosi" not in _scene("republic_kremlin").text
+    assert "holes" not in _scene("stalin_statue").text
+    assert "holed flags" not in load_story(bundled_story_dir()).chapter("ch04_stalin").summary
