@@ -361,3 +361,16 @@ def test_l21_small_continuity_points():
     assert "portrait of Rákosi" not in _scene("republic_kremlin").text
     assert "holes" not in _scene("stalin_statue").text
     assert "holed flags" not in load_story(bundled_story_dir()).chapter("ch04_stalin").summary
+
+
+EDITING_NOTES = re.compile(r"our reference|the reference|our source|in one place and|in another passage|the article\b",
+                           re.IGNORECASE)
+
+
+def test_students_see_no_editing_notes():
+    """Teacher review: "our reference records no...", "700 in one place and 699 in another" are notes to
+    ourselves. Where sources differ, the text names them."""
+    story = load_story(bundled_story_dir())
+    strings = [(w, t) for w, t in _every_string() if not any(t == e.text for e in story.sources.values())]
+    notes = [f"{where}: {m.group(0)}" for where, text in strings for m in EDITING_NOTES.finditer(text)]
+    assert notes == [], "\n".join(notes)
