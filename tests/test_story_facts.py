@@ -374,3 +374,8 @@ def test_students_see_no_editing_notes():
     strings = [(w, t) for w, t in _every_string() if not any(t == e.text for e in story.sources.values())]
     notes = [f"{where}: {m.group(0)}" for where, text in strings for m in EDITING_NOTES.finditer(text)]
     assert notes == [], "\n".join(notes)
+
+
+def test_the_title_does_not_clash_with_a_cold_war_classic():
+    """Teacher review: "Thirteen Days" is the best-known book and film on the Cuban missile crisis."""
+    assert "Thirteen Days" not in load_story(bundled_story_dir()).title
