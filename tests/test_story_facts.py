@@ -379,3 +379,11 @@ def test_students_see_no_editing_notes():
 def test_the_title_does_not_clash_with_a_cold_war_classic():
     """Teacher review: "Thirteen Days" is the best-known book and film on the Cuban missile crisis."""
     assert "Thirteen Days" not in load_story(bundled_story_dir()).title
+
+
+def test_the_other_sides_have_faces():
+    """Historian's review, section 6: a communist who believes, a Soviet conscript after 4 November and an
+    ÁVH man as a person (without excusing what was done)."""
+    assert "still believes" in _scene("ceasefire_committee").text
+    assert "conscript" in _scene("republic_square").text
+    assert "Soviet soldier" in _scene("csepel_count").text
