@@ -90,6 +90,7 @@ def test_schema_keys_are_the_loaders_keys() -> None:
     assert keys(story, "$defs", "chapter") == set(model.CHAPTER_KEYS)
     assert keys(story, "$defs", "variable") == set(model.VARIABLE_KEYS)
     assert keys(story, "$defs", "card") == set(model.CARD_KEYS)
+    assert keys(story, "$defs", "source") == set(model.SOURCE_KEYS)
     assert keys(scene, "$defs", "scene") == set(model.SCENE_KEYS)
     assert keys(scene, "$defs", "choice") == set(model.CHOICE_KEYS)
     assert keys(scene, "$defs", "ending") == set(model.ENDING_KEYS)

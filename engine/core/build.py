@@ -23,6 +23,7 @@ from engine.core.format import (
     ENDING_KEYS,
     ENDING_KINDS,
     SCENE_KEYS,
+    SOURCE_KEYS,
     STORY_KEYS,
     VARIABLE_KEYS,
     VARIANT_KEYS,
@@ -248,7 +249,8 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
 
 def build_card(node: Any, location: Location, problems: Problems) -> Card:
     f = Fields(node, "a source card", problems, CARD_KEYS, location)
-    return Card(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc)
+    return Card(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc,
+                f.text("provenance", False), f.boolean("slogan"))
 
 def build_chapter(node: Any, location: Location, index: int, problems: Problems) -> Chapter:
     f = Fields(node, "a chapter", problems, CHAPTER_KEYS, location)
@@ -478,10 +480,24 @@ def _build(
 
 
 def _entry(key: str, value: Any, loc: Location, what: str, problems: Problems) -> Entry:
+    if what == "source" and isinstance(value, YMap):
+        return _source(key, value, loc, problems)
     if not isinstance(value, str) or not value.strip():
         problems.error(loc, f"{what} {key!r} needs a text, not {_describe(value)}", "E104")
         return Entry(key, "", loc)
     return Entry(key, value.strip(), loc)
+
+
+def _source(key: str, node: YMap, loc: Location, problems: Problems) -> Entry:
+    """A source given as a record: its parts, and the reference written out in one line."""
+    f = Fields(node, f"source {key!r}", problems, SOURCE_KEYS, loc)
+    parts = {k: " ".join(f.text(k, k == "title").split()) for k in SOURCE_KEYS}
+    published = ", ".join(p for p in (parts["publisher"], parts["year"]) if p)
+    text = f"{parts['author']}, {parts['title']}" if parts["author"] else parts["title"]
+    text += f" ({published})." if published else "."
+    text += "".join(f" {parts[k]}" + ("" if parts[k].endswith(".") else ".") for k in ("licence", "url", "note") if parts[k])
+    return Entry(key, text, loc, parts["author"], parts["title"], parts["year"], parts["publisher"],
+                 parts["licence"], parts["url"])
 
 
 def _check_references(story: Story, problems: Problems, start_loc: Location) -> None:

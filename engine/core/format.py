@@ -72,6 +72,18 @@ CARD = Record(name="card", what="a source card", doc="A primary-source card: a s
     _f("who", "text", "who said or wrote it", True),
     _f("when", "date", "when (a date such as 1956-10-23)"),
     _f("source", "id", "the key of the source in `sources` it is quoted from", True),
+    _f("provenance", "text", "what the document is and where it was published or broadcast"),
+    _f("slogan", "bool", "true for a slogan or motto, which may be shorter than a quotation"),
+))
+
+SOURCE = Record(name="source", what="a source", doc="A work the story rests on, for the bibliography.", fields=(
+    _f("title", "text", "the title of the work", True),
+    _f("author", "text", "its author, editors or issuing body"),
+    _f("year", "text", "the year of publication (or the date of the document)"),
+    _f("publisher", "text", "the publisher, with the place when known"),
+    _f("licence", "text", "its licence, when it is openly licensed"),
+    _f("url", "text", "where to find it online"),
+    _f("note", "text", "what it is and how the story uses it"),
 ))
 
 CHAPTER = Record(name="chapter", what="a chapter", doc="A chapter of the story, in order.", fields=(
@@ -142,18 +154,19 @@ STORY = Record(name="story", what="the story", doc="The story's identity, variab
     _f("variables", "map:variable", "the state variables"),
     _f("chapters", "list:chapter", "the chapters, in order", True),
     _f("glossary", "map:text", "glossary terms and their definitions"),
-    _f("sources", "map:text", "sources, by key"),
+    _f("sources", "map:source", "sources, by key: a text, or a record with title, author, year and publisher"),
 ))
 
 SCENE_FILE = Record(name="scene_file", what="a scene file", doc="A file of scenes.", fields=(
     _f("scenes", "list:scene", "the scenes", True),
 ))
 
-RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
+RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
 
 STORY_KEYS = STORY.keys
 VARIABLE_KEYS = VARIABLE.keys
 CARD_KEYS = CARD.keys
+SOURCE_KEYS = SOURCE.keys
 CHAPTER_KEYS = CHAPTER.keys
 ACCOUNT_KEYS = ACCOUNT.keys
 VARIANT_KEYS = VARIANT.keys

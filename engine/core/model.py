@@ -92,6 +92,8 @@ class Card:
     when: str
     source: str
     location: Location
+    provenance: str = ""
+    slogan: bool = False
 
 
 @attrs.frozen
@@ -200,11 +202,18 @@ class Scene:
 
 @attrs.frozen
 class Entry:
-    """A glossary term or a source: a key, its text and where it was defined."""
+    """A glossary term or a source: a key, its text and where it was defined. A source given as a record
+    keeps its parts for the bibliography; its `text` is the whole reference in one line."""
 
     key: str
     text: str
     location: Location
+    author: str = ""
+    title: str = ""
+    year: str = ""
+    publisher: str = ""
+    licence: str = ""
+    url: str = ""
 
 
 @attrs.frozen

@@ -206,6 +206,8 @@ def card_blocks(story: Story, chapter: Chapter) -> Blocks:
         blocks.append(Block("heading", "[SOURCE CARD]"))
         blocks.append(Block("text", f"\u201c{card.quote}\u201d", indent=3, tight=True))
         blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
+        if card.provenance:
+            blocks.append(Block("note", card.provenance, indent=3, tight=True))
         if source is not None:
             blocks.append(Block("note", f"Source: {source.text}", indent=3, tight=True))
     return blocks
