@@ -362,7 +362,8 @@ def test_l21_small_continuity_points():
     assert "Mrs Kiss" in _scene("tanks_evening").text
     assert "portrait of Rákosi" not in _scene("republic_kremlin").text
     assert "holes" not in _scene("stalin_statue").text
-    assert "holed flags" not in load_story(bundled_story_dir()).chapter("ch04_stalin").summary
+    chapter = load_story(bundled_story_dir()).chapter("ch04_stalin")
+    assert chapter is not None and "holed flags" not in chapter.summary
 
 
 EDITING_NOTES = re.compile(r"our reference|the reference|our source|in one place and|in another passage|the article\b",
@@ -405,7 +406,9 @@ def test_every_chapter_has_a_source_card_and_no_card_is_a_fragment():
 
 
 def test_the_sixteen_points_card_gives_every_point():
-    card = load_story(bundled_story_dir()).chapter("ch01_points").cards[0]
+    chapter = load_story(bundled_story_dir()).chapter("ch01_points")
+    assert chapter is not None
+    card = chapter.cards[0]
     assert all(f"({n}) " in card.quote for n in range(1, 17))
     assert "(17)" not in card.quote
 
