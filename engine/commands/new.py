@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.author.scaffold import append_scene, new_scene_file
     from engine.core import expr
     from engine.core.errors import Hungary56Error, UsageError
+    from engine.io.atomic import write_atomically
     from engine.io.loader import display_path
 
     folder = story_dir(args)
@@ -91,10 +92,8 @@ def run(args: argparse.Namespace) -> int:
         existing = ""
         text = new_scene_file(scene_id, chapter, date, _schema_for(target))
     line = text[: text.index(f"- id: {scene_id} ")].count("\n") + 1
-    temporary = target.with_name(f".{target.name}.new")
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        write_atomically(target, text)
     except OSError as exc:
         raise Hungary56Error(f"{shown}: cannot write the file: {exc.strerror or exc}") from None
     print(f"{shown}:{line}: added scene {scene_id!r} to chapter {chapter!r}.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ import attrs
 
 from engine.core.errors import SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
+from engine.io.atomic import write_atomically
 
 FORMAT = "hungary56-save"
 FORMAT_VERSION = 1
@@ -132,34 +132,6 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
     if not isinstance(turn, int) or isinstance(turn, bool) or turn < 0:
         raise _fail("the save's turn counter is damaged")
     return GameState(scene, variables, visits, tuple(Step(s, c) for s, c in path), turn)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file, fsync, then rename over the target: old or new, never torn."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 class SaveStore:

@@ -1,0 +1,48 @@
+"""Regression tests for the attack review's write findings (reviews/2026-11-29/reliability.md):
+the engine never writes through a symlink or outside the folder it was given (H2, M7), and every
+file it writes goes through the one `engine.io.atomic.write_atomically`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+STARTER = REPO / "examples" / "starter"
+PAYLOAD = "# the victim's own file\necho hello\n"
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    folder = tmp_path / "S"
+    shutil.copytree(STARTER, folder)
+    return folder
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    path = tmp_path / "home" / ".bashrc"
+    path.parent.mkdir()
+    path.write_text(PAYLOAD, encoding="utf-8")
+    return path
+
+
+def test_h2_new_scene_does_not_write_through_a_planted_temporary_symlink(story: Path, victim: Path) -> None:
+    # The attack: the story ships `scenes/.one.yaml.new -> ~/.bashrc` (git keeps symlinks), the
+    # name `new scene` used for its temporary file; the author runs `new scene`.
+    scenes = story / "scenes"
+    os.symlink(os.path.relpath(victim, scenes), scenes / ".one.yaml.new")
+    before = (scenes / "one.yaml").read_text(encoding="utf-8")
+    result = run_cli("new", "scene", "cellar", "--chapter", "radio", str(story))
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text(encoding="utf-8") == PAYLOAD
+    assert not (scenes / "one.yaml").is_symlink()
+    after = (scenes / "one.yaml").read_text(encoding="utf-8")
+    assert after.startswith(before) and "- id: cellar" in after
+    assert os.readlink(scenes / ".one.yaml.new")  # the planted link itself is left alone
+    assert sorted(p.name for p in scenes.iterdir()) == [".one.yaml.new", "one.yaml"]  # no temporary left
+
