@@ -79,3 +79,27 @@ def test_absurd_nesting_is_an_error_not_a_segfault(text):
     assert result.returncode == 0, result.stderr
     # Our own depth guard, or (with a newer libyaml) its own limit: either way a message, not a crash.
     assert "nesting deeper than 100 levels" in result.stdout or "maximum nesting depth" in result.stdout
+
+
+@pytest.mark.parametrize("text, where", [
+    ("a: &x [*x]\n", "r.yaml:1:4"),
+    ("a: &x {b: *x}\n", "r.yaml:1:4"),
+    ("a:\n  - &x\n    - ok\n    - [1, [2, *x]]\n", "r.yaml:2:5"),
+])
+def test_a_recursive_alias_is_a_located_error(text, where):
+    value, problems = parse_yaml(text, "r.yaml")
+    assert value is None
+    assert [str(p.location) for p in problems] == [where]
+    assert "refers to its own anchor" in problems[0].message
+
+
+def test_an_alias_used_twice_is_not_mistaken_for_recursion():
+    value, problems = parse_yaml("a: &x [1]\nb: [*x, *x, [*x]]\nc: *x\n", "d.yaml")
+    assert problems == [] and value["b"] == [[1], [1], [[1]]]
+
+
+def test_a_long_chain_of_aliases_is_refused_as_too_deep():
+    text = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 300))
+    value, problems = parse_yaml(text, "c.yaml")
+    assert value is None
+    assert [p.format() for p in problems] == ["c.yaml:101:7: error: aliases nest this deeper than 100 levels"]

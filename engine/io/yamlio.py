@@ -52,6 +52,18 @@ def _loc(path: str, node: yaml.Node) -> Location:
     return Location(path, mark.line + 1, mark.column + 1 + shift)
 
 
+class _Recursive(Exception):
+    """An anchored node that contains an alias to itself."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+class _TooDeep(_Recursive):
+    """A node whose aliases nest it deeper than MAX_DEPTH (a chain of anchors)."""
+
+
 class _Converter:
     """Turns a composed node graph into YMap/YList/scalars, collecting problems as it goes."""
 
@@ -62,18 +74,30 @@ class _Converter:
         self.aliases = aliases
         self.memo: dict[int, Any] = {}
         self.weights: dict[int, int] = {}
+        self.depths: dict[int, int] = {}
 
     def weight(self, root: yaml.Node) -> int:
-        """How many nodes the document would have with every alias expanded (memoised, iterative)."""
+        """How many nodes the document would have with every alias expanded (memoised, iterative).
+
+        Raises _Recursive on an alias inside its own anchor (`a: &x [*x]`), which would expand
+        without end: a node met again while its own children are still being counted."""
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        open_nodes: set[int] = set()  # the nodes on the path being counted
         while stack:
             node, done = stack.pop()
             if id(node) in self.weights:
                 continue
             children = self._children(node)
             if done:
+                open_nodes.discard(id(node))
                 self.weights[id(node)] = 1 + sum(self.weights[id(c)] for c in children)
+                self.depths[id(node)] = 1 + max((self.depths[id(c)] for c in children), default=0)
+                if self.depths[id(node)] > MAX_DEPTH + 1:
+                    raise _TooDeep(node)
+            elif id(node) in open_nodes:
+                raise _Recursive(node)
             else:
+                open_nodes.add(id(node))
                 stack.append((node, True))
                 stack.extend((c, False) for c in children if id(c) not in self.weights)
         return self.weights[id(root)]
@@ -214,7 +238,14 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     anchors = "&" in text
     conv = _Converter(path, aliases=anchors)
     could_expand = anchors or 2 * len(text) + 1 > MAX_EXPANDED_NODES
-    if could_expand and conv.weight(root) > MAX_EXPANDED_NODES:
+    try:
+        too_big = could_expand and conv.weight(root) > MAX_EXPANDED_NODES
+    except _TooDeep as exc:
+        return None, [Problem(_loc(path, exc.node), f"aliases nest this deeper than {MAX_DEPTH} levels", "E001")]
+    except _Recursive as exc:
+        message = "an alias refers to its own anchor (a recursive alias), so it would never end; write it out plainly"
+        return None, [Problem(_loc(path, exc.node), message, "E001")]
+    if too_big:
         return None, [
             Problem(_loc(path, root), "aliases expand this file past a safe size; write it out plainly", "E001")
         ]
