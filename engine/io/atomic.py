@@ -96,6 +96,37 @@ def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[
         pass  # some file systems cannot fsync a folder; the data itself is on disk
 
 
+def keep_copy(folder: int, name: str, copy_name: str) -> None:
+    """Atomically make `copy_name` (in the folder open as `folder`) a copy of the regular file
+    `name`, if there is one: a hard link when the file system allows it, else a copy. `name`
+    itself is never moved, so it exists throughout. Raises OSError."""
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        return
+    temporary = temporary_name(copy_name)
+    try:
+        os.link(name, temporary, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+    except OSError:  # no hard links here (FAT, some network shares): copy the bytes
+        fd = os.open(name, _READ | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
+        try:
+            data = _read_fd(fd, info.st_size, name)
+        finally:
+            os.close(fd)
+        _write_in(folder, copy_name, data, None)
+        return
+    try:
+        os.replace(temporary, copy_name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        try:
+            os.unlink(temporary, dir_fd=folder)
+        except OSError:
+            pass
+        raise
+
+
 def read_regular(path: Path | str, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; NotRegularFile for anything else
     (FIFO, device, folder, socket, larger file), OSError when it cannot be read."""
@@ -106,16 +137,21 @@ def read_regular(path: Path | str, limit: int) -> bytes:
             raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
         if info.st_size > limit:
             raise NotRegularFile(errno.EFBIG, "file too large", str(path))
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:  # it grew while being read
-            raise NotRegularFile(errno.EFBIG, "file too large", str(path))
-        return b"".join(chunks)
+        return _read_fd(fd, limit, str(path))
     finally:
         os.close(fd)
+
+
+def _read_fd(fd: int, limit: int, shown: str) -> bytes:
+    """At most `limit` bytes from fd; NotRegularFile if there are more (it grew while read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise NotRegularFile(errno.EFBIG, "file too large", shown)
+    return b"".join(chunks)

@@ -14,7 +14,7 @@ import attrs
 
 from engine.core.errors import SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
-from engine.io.atomic import write_atomically
+from engine.io.atomic import keep_copy, write_atomically
 
 FORMAT = "hungary56-save"
 FORMAT_VERSION = 1
@@ -146,24 +146,33 @@ class SaveStore:
         return self.directory / f"{check_slot(slot)}.json"
 
     def save(self, story: Story, state: GameState, slot: str) -> Path:
+        return self._write(story, state, slot)
+
+    def _write(self, story: Story, state: GameState, slot: str,
+               before_replace: Callable[[int], None] | None = None) -> Path:
         target = self.path(slot)
         try:
-            write_atomically(target, encode(story, state, self.clock()))
+            write_atomically(target, encode(story, state, self.clock()), before_replace)
         except OSError as exc:
             raise SaveError(f"cannot write the save: {exc.strerror or exc}", str(target)) from None
         return target
 
     def autosave(self, story: Story, state: GameState) -> Path:
-        """Save to the autosave slot; the first autosave of a session keeps the one before it."""
-        if not self._rotated:
-            self._rotated = True
-            current = self.path(AUTOSAVE)
-            if current.exists():
-                try:
-                    os.replace(current, self.path(PREVIOUS_AUTOSAVE))
-                except OSError:
-                    pass
-        return self.save(story, state, AUTOSAVE)
+        """Save to the autosave slot; the first autosave of a session keeps the one before it as
+        autosave-previous. The new autosave is on disk before that copy is made, and the old one
+        keeps its name until the new one takes it: a crash, Ctrl-C or full disk at any moment leaves
+        a loadable autosave. Raises SaveError when the new one could not be written."""
+        keep = None if self._rotated else self._keep_previous
+        target = self._write(story, state, AUTOSAVE, keep)
+        self._rotated = True
+        return target
+
+    @staticmethod
+    def _keep_previous(folder: int) -> None:
+        try:
+            keep_copy(folder, f"{AUTOSAVE}.json", f"{PREVIOUS_AUTOSAVE}.json")
+        except OSError:
+            pass  # the new autosave matters more than the copy of the old one
 
     def load(self, story: Story, slot: str) -> GameState:
         target = self.path(slot)

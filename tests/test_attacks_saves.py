@@ -1,0 +1,53 @@
+"""Regression tests for the attack review's save findings (reviews/2026-11-29/reliability.md), run
+the way the review ran them: the installed CLI on the bundled story, with faults injected by
+strace where the review did."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, cli_env, run_cli
+
+HAS_STRACE = shutil.which("strace") is not None
+
+
+def play(saves: Path, stdin: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("play", "--saves", str(saves), *extra, stdin=stdin)
+
+
+def play_under_strace(saves: Path, stdin: str, inject: list[str], *extra: str) -> subprocess.CompletedProcess[str]:
+    command = ["strace", "-f", "-o", "/dev/null", *inject, sys.executable, "-m", "engine", "play",
+               "--saves", str(saves), *extra]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120)
+
+
+@pytest.mark.skipif(not HAS_STRACE, reason="needs strace")
+@pytest.mark.parametrize("inject", [
+    ["-e", "trace=fsync", "-e", "inject=fsync:signal=SIGKILL:when=1"],
+    ["-e", "trace=fsync", "-e", "inject=fsync:signal=SIGKILL:when=2"],
+    ["-e", "trace=fsync", "-e", "inject=fsync:signal=SIGINT:when=1"],
+    ["-e", "trace=fsync", "-e", "inject=fsync:error=ENOSPC:when=1"],
+    ["-e", "trace=link,linkat", "-e", "inject=link,linkat:signal=SIGKILL:when=1"],
+    ["-e", "trace=rename,renameat,renameat2", "-e", "inject=rename,renameat,renameat2:signal=SIGKILL:when=1"],
+    ["-e", "trace=rename,renameat,renameat2", "-e", "inject=rename,renameat,renameat2:signal=SIGKILL:when=2"],
+], ids=["kill-at-fsync", "kill-at-folder-fsync", "ctrl-c-at-fsync", "enospc-at-fsync", "kill-at-link",
+        "kill-at-first-rename", "kill-at-second-rename"])
+def test_m1_the_first_autosave_of_a_session_never_empties_the_autosave_slot(tmp_path: Path, inject: list[str]) -> None:
+    saves = tmp_path / "D"
+    assert play(saves, "1\n2\n").returncode == 0
+    before = (saves / "autosave.json").read_bytes()
+    stopped = play_under_strace(saves, "1\n", inject, "--continue")
+    if "fsync:signal" in inject[-1] and "when=1" in inject[-1]:  # stopped before the new one was durable
+        assert (saves / "autosave.json").read_bytes() == before
+    if "ENOSPC" in inject[-1]:
+        assert "Autosave failed" in stopped.stdout
+    resumed = play(saves, "quit\n", "--continue")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "there is no save" not in resumed.stderr + resumed.stdout
+    assert "Progress saved" in resumed.stdout
+
