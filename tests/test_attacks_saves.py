@@ -51,3 +51,12 @@ def test_m1_the_first_autosave_of_a_session_never_empties_the_autosave_slot(tmp_
     assert "there is no save" not in resumed.stderr + resumed.stdout
     assert "Progress saved" in resumed.stdout
 
+
+def test_m2_a_failed_autosave_never_says_progress_saved(tmp_path: Path) -> None:
+    saves = tmp_path / "saves-is-a-file"
+    saves.write_text("not a folder\n", encoding="utf-8")
+    result = play(saves, "1\nquit\n")
+    shown = result.stdout + result.stderr
+    assert "Autosave failed" in shown
+    assert "Progress saved" not in shown
+    assert "NOT saved" in shown

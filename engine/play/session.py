@@ -170,11 +170,14 @@ class Session:
         if blocks:
             self.show(blocks)
 
-    def autosave(self) -> None:
+    def autosave(self) -> bool:
+        """Autosave; False (and a message) when it failed, the previous autosave kept."""
         try:
             self.store.autosave(self.story, self.state)
         except SaveError as exc:
             self.show([Block("error", f"Autosave failed: {exc}")])
+            return False
+        return True
 
     def leave(self) -> None:
         self.running = False
@@ -182,9 +185,13 @@ class Session:
             self.transcript.write("## Debrief so far")
             self.transcript.blocks(self.debrief_blocks())
         if self.state.turn > 0:
-            self.autosave()
-            self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. "
-                                     "Resume with: hungary56 play --continue")])
+            if self.autosave():
+                self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. "
+                                         "Resume with: hungary56 play --continue")])
+            else:
+                self.show([Block("error", "Your progress since the last autosave was NOT saved. "
+                                          "'hungary56 play --continue' resumes from the last autosave that "
+                                          "worked, if any.")])
         else:
             self.show([Block("hint", "Goodbye.")])
 
