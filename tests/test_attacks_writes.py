@@ -46,3 +46,29 @@ def test_h2_new_scene_does_not_write_through_a_planted_temporary_symlink(story: 
     assert os.readlink(scenes / ".one.yaml.new")  # the planted link itself is left alone
     assert sorted(p.name for p in scenes.iterdir()) == [".one.yaml.new", "one.yaml"]  # no temporary left
 
+
+
+def test_m7_record_does_not_write_through_a_symlinked_playthrough(story: Path, victim: Path) -> None:
+    folder = story / "tests" / "playthroughs"
+    folder.mkdir(parents=True)
+    os.symlink(victim, folder / "demo.yaml")
+    result = run_cli("record", str(story), "--name", "demo", "--choices", "1 1")
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text(encoding="utf-8") == PAYLOAD
+    assert not (folder / "demo.yaml").is_symlink()
+    assert (folder / "demo.yaml").read_text(encoding="utf-8").startswith("# A recorded playthrough")
+
+
+def test_m7_bless_does_not_write_through_a_symlinked_playthrough(story: Path, victim: Path) -> None:
+    folder = story / "tests" / "playthroughs"
+    assert run_cli("record", str(story), "--name", "demo", "--choices", "1 1").returncode == 0
+    outside = victim.parent / "demo.yaml"
+    (folder / "demo.yaml").rename(outside)
+    stale = outside.read_text(encoding="utf-8").replace("At the gate", "At the old gate")
+    outside.write_text(stale, encoding="utf-8")
+    os.symlink(outside, folder / "demo.yaml")
+    result = run_cli("test", str(story), "--playthroughs", "--bless")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "blessed" in result.stdout
+    assert outside.read_text(encoding="utf-8") == stale
+    assert not (folder / "demo.yaml").is_symlink()

@@ -114,9 +114,9 @@ def _replay_all(story: object, folder: Path, bless: bool) -> int:
 
 def _write(path: Path, text: str) -> None:
     from engine.core.errors import Hungary56Error
+    from engine.io.atomic import write_atomically
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text)  # a symlink planted at PATH is replaced, never written through
     except OSError as exc:
         raise Hungary56Error(f"{path}: cannot write the playthrough: {exc.strerror or exc}") from None
