@@ -45,3 +45,70 @@ def test_h1_a_recursive_alias_is_a_located_error_not_endless_memory(story: Path,
         assert "Traceback" not in result.stderr + result.stdout
         shown = result.stdout + result.stderr
         assert "scenes/x.yaml:1:4: error" in shown and "an alias refers to its own anchor" in shown, shown
+
+
+TINY = REPO / "tests" / "fixtures" / "stories" / "tiny"
+LOOP_SQUARE = """scenes:
+  - id: square
+    chapter: two
+    title: The square
+    date: 1956-10-24
+    where: Kossuth tér
+    text: Tanks at the Parliament.
+    note: Soviet tanks stood outside Parliament by noon.
+    sources: [article]
+    choices:
+      - label: Again
+        goto: square
+        do: ["{effect}"]
+        kind: plausible
+        history: Some waited.
+      - label: Go home
+        goto: end_home
+        if: "visits(square) >= 60"
+        kind: historical
+        history: Most went home.
+  - id: end_home
+    chapter: two
+    title: Home
+    date: 1956-10-24
+    where: Józsefváros
+    text: You go home.
+    note: Most stayed.
+    sources: [article]
+    ending: {{title: Home, kind: stayed, epilogue: You lived.}}
+"""
+
+
+def looping_story(tmp_path: Path, effect: str) -> Path:
+    """The tiny story with a choice that runs `effect` and loops back, 60 times before the way out."""
+    folder = tmp_path / "loop"
+    shutil.copytree(TINY, folder)
+    story_yaml = folder / "story" / "story.yaml"
+    story_yaml.write_text(story_yaml.read_text(encoding="utf-8").replace(
+        "variables:\n", "variables:\n  s: {type: str, initial: x, description: Grows.}\n"), encoding="utf-8")
+    (folder / "scenes" / "two.yaml").write_text(LOOP_SQUARE.format(effect=effect), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("effect, message", [
+    ("s += s", "the text grows past 100,000 characters"),
+    ("courage += courage + 1", "the number grows past ±9,007,199,254,740,991"),
+], ids=["M5-string-doubling", "M3-number-doubling"])
+def test_m5_m3_a_value_doubling_on_a_loop_is_stopped_with_a_located_message(
+        tmp_path: Path, effect: str, message: str) -> None:
+    story = looping_story(tmp_path, effect)
+    linted = limited_cli("lint", str(story))
+    assert linted.returncode == 0, linted.stdout  # the review's story passes lint: the limit is at run time
+    tested = limited_cli("test", str(story), "--runs", "5")
+    assert tested.returncode == 1 and "Traceback" not in tested.stderr, tested.stderr[-2000:]
+    assert message in tested.stdout and "scenes/two.yaml:13:" in tested.stdout, tested.stdout
+    saves = tmp_path / "saves"
+    played = limited_cli("play", str(story), "--saves", str(saves), stdin="2\n\n" + "1\n" * 70 + "quit\n")
+    assert played.returncode == 0 and "Traceback" not in played.stderr, played.stderr[-2000:]
+    shown = " ".join(played.stdout.split())  # the message is wrapped to the terminal
+    assert "This choice cannot be taken" in shown and message in shown
+    assert "Progress saved" in played.stdout
+    resumed = limited_cli("play", str(story), "--saves", str(saves), "--continue", stdin="quit\n")
+    assert resumed.returncode == 0, resumed.stderr
+    assert (saves / "autosave.json").stat().st_size < 1_000_000

@@ -13,7 +13,7 @@ import attrs
 
 from engine.core import expr
 from engine.core.dates import TIME, valid_date
-from engine.core.errors import ExpressionError, Location, Problem, StoryError
+from engine.core.errors import EvaluationError, ExpressionError, Location, Problem, StoryError
 from engine.core.format import (
     ACCOUNT_KEYS,
     ANNOTATION_KINDS,
@@ -243,6 +243,12 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
     ):
         problems.error(f.at("initial"), f"'initial' of {kind} variable {name!r} cannot be {_describe(initial)}", "E104")
         initial = {"int": 0, "bool": False}.get(kind, "")
+    else:
+        try:
+            expr.bounded(initial)
+        except EvaluationError as exc:
+            problems.error(f.at("initial"), f"'initial' of variable {name!r}: {exc.message}", "E104")
+            initial = {"int": 0, "bool": False}.get(kind, "")
     if not _ID.match(name) or name in expr.KEYWORDS:
         problems.error(location, f"variable name {name!r} must be letters, digits and _ and not a keyword", "E106")
     return Variable(name, kind or "int", initial, description, location)

@@ -13,7 +13,7 @@ import attrs
 
 from engine.classroom import debrief as classroom
 from engine.core import machine
-from engine.core.errors import Hungary56Error, SaveError, StoryError
+from engine.core.errors import EvaluationError, Hungary56Error, SaveError, StoryError
 from engine.core.model import Choice, GameState, Scene, Story
 from engine.io.saves import AUTOSAVE, SaveStore
 from engine.play import render
@@ -153,7 +153,11 @@ class Session:
             self.hint("There is no such choice here.")
             return
         choice = offers[index].choice
-        new_state = machine.choose(self.story, self.state, index)
+        try:
+            new_state = machine.choose(self.story, self.state, index)
+        except EvaluationError as exc:  # an effect past the limits of engine/core/expr.py
+            self.show([Block("error", f"This choice cannot be taken: {exc}")])
+            return
         self.past.append(self.state)
         self.state = new_state
         self.record_choice(index, choice)
