@@ -60,3 +60,32 @@ def test_m2_a_failed_autosave_never_says_progress_saved(tmp_path: Path) -> None:
     assert "Autosave failed" in shown
     assert "Progress saved" not in shown
     assert "NOT saved" in shown
+
+
+@pytest.mark.parametrize("digits", [4_300, 4_000, 17], ids=["4300-digits", "4000-digits", "past-2^53"])
+def test_m3_a_save_with_a_huge_integer_is_refused_at_load_not_crashing_the_next_autosave(
+        tmp_path: Path, digits: int) -> None:
+    saves = tmp_path / "D"
+    assert play(saves, "1\n").returncode == 0
+    autosave = saves / "autosave.json"
+    text = autosave.read_text(encoding="utf-8")
+    autosave.write_text(text.replace('"courage": 0', '"courage": ' + "9" * digits), encoding="utf-8")
+    result = play(saves, "1\nquit\n", "--continue")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert "variable 'courage'" in result.stderr and "past the limits" in result.stderr
+
+
+def test_m3_a_save_whose_state_cannot_be_encoded_is_a_save_error(tmp_path: Path) -> None:
+    from engine.core import machine
+    from engine.core.errors import SaveError
+    from engine.io.loader import load_story
+    from engine.io.saves import SaveStore
+    from tests.conftest import TINY
+
+    story = load_story(TINY)
+    state = machine.new_game(story)
+    huge = type(state)(state.scene, {**state.variables, "courage": 10**5000}, state.visits, state.path, 1)
+    with pytest.raises(SaveError, match="cannot write the save"):
+        SaveStore(tmp_path).autosave(story, huge)
+    assert list(tmp_path.iterdir()) == []

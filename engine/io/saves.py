@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import attrs
 
-from engine.core.errors import SaveError, SlotNameError
+from engine.core import expr
+from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
 from engine.io.atomic import keep_copy, write_atomically
 
@@ -99,6 +100,17 @@ def decode(story: Story, data: bytes) -> tuple[GameState, str]:
     return state, saved_at if isinstance(saved_at, str) else ""
 
 
+def _count(value: object) -> TypeGuard[int]:
+    """A visit count, a turn or a choice number: an int from 0 to expr.MAX_INT."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= expr.MAX_INT
+
+
+def _short(value: object) -> str:
+    """A value from a save, as a message may show it: repr'd (no control characters), shortened."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
     scene = raw.get("scene")
     if not isinstance(scene, str):
@@ -115,21 +127,23 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
             continue  # a variable the story dropped since: harmless, forget it
         expected = {"int": int, "bool": bool, "str": str}[declared.type]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise _fail(f"the save gives variable {name!r} the value {value!r}, but it must be a {declared.type}")
-        variables[name] = value
+            raise _fail(f"the save gives variable {name!r} the value {_short(value)}, but it must be a {declared.type}")
+        try:
+            variables[name] = expr.bounded(cast(expr.Value, value))
+        except EvaluationError as exc:
+            raise _fail(f"the save gives variable {name!r} a value past the limits: {exc.message}") from None
     visits = raw.get("visits")
     if not isinstance(visits, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in visits.items()
+        isinstance(k, str) and _count(v) for k, v in visits.items()
     ):
         raise _fail("the save's visit counts are damaged")
     path = raw.get("path")
     if not isinstance(path, list) or not all(
-        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and isinstance(s[1], int)
-        and not isinstance(s[1], bool) for s in path
+        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and _count(s[1]) for s in path
     ):
         raise _fail("the save's path of choices is damaged")
     turn = raw.get("turn")
-    if not isinstance(turn, int) or isinstance(turn, bool) or turn < 0:
+    if not _count(turn):
         raise _fail("the save's turn counter is damaged")
     return GameState(scene, variables, visits, tuple(Step(s, c) for s, c in path), turn)
 
@@ -152,7 +166,11 @@ class SaveStore:
                before_replace: Callable[[int], None] | None = None) -> Path:
         target = self.path(slot)
         try:
-            write_atomically(target, encode(story, state, self.clock()), before_replace)
+            data = encode(story, state, self.clock())
+        except ValueError as exc:  # a value past what JSON can hold (a state not built by the engine)
+            raise SaveError(f"cannot write the save: {exc}", str(target)) from None
+        try:
+            write_atomically(target, data, before_replace)
         except OSError as exc:
             raise SaveError(f"cannot write the save: {exc.strerror or exc}", str(target)) from None
         return target
