@@ -4,6 +4,8 @@ strace where the review did."""
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -89,3 +91,41 @@ def test_m3_a_save_whose_state_cannot_be_encoded_is_a_save_error(tmp_path: Path)
     with pytest.raises(SaveError, match="cannot write the save"):
         SaveStore(tmp_path).autosave(story, huge)
     assert list(tmp_path.iterdir()) == []
+
+
+def special_saves(saves: Path) -> None:
+    """The review's M8 folder: a slot linked to /dev/zero, a FIFO slot and a 4 GB sparse slot."""
+    saves.mkdir(parents=True, exist_ok=True)
+    (saves / "zero.json").symlink_to("/dev/zero")
+    os.mkfifo(saves / "fifo.json")
+    with open(saves / "big.json", "wb") as handle:
+        handle.truncate(4 * 2**30)
+
+
+def limited_run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    limit = 1_500_000 * 1024
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return subprocess.run([sys.executable, "-m", "engine", *args], input=stdin, capture_output=True, text=True,
+                          cwd=REPO, env=cli_env(), timeout=60, preexec_fn=cap)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_m8_the_saves_listing_and_load_refuse_devices_fifos_and_huge_files(tmp_path: Path) -> None:
+    saves = tmp_path / "D"
+    assert play(saves, "1\n").returncode == 0
+    special_saves(saves)
+    listed = limited_run("saves", "--saves", str(saves))
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr[-2000:]
+    for slot in ("zero", "fifo", "big", "autosave"):
+        assert slot in listed.stdout
+    assert "far too large" in listed.stdout and "not a regular file" in listed.stdout
+    played = limited_run("play", "--saves", str(saves), "--continue",
+                         stdin="load zero\nload fifo\nload big\nquit\n")
+    assert played.returncode == 0 and "Traceback" not in played.stderr, played.stderr[-2000:]
+    assert played.stdout.count("Could not load") == 3
+    for slot in ("zero", "fifo", "big"):
+        refused = limited_run("play", "--saves", str(saves), "--load", slot, stdin="quit\n")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert "not a regular file" in refused.stderr or "far too large" in refused.stderr

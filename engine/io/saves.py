@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import attrs
 from engine.core import expr
 from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
-from engine.io.atomic import keep_copy, write_atomically
+from engine.io.atomic import NotRegularFile, keep_copy, read_regular, write_atomically
 
 FORMAT = "hungary56-save"
 FORMAT_VERSION = 1
@@ -194,19 +195,27 @@ class SaveStore:
 
     def load(self, story: Story, slot: str) -> GameState:
         target = self.path(slot)
-        try:
-            if target.stat().st_size > MAX_SAVE_BYTES:
-                raise SaveError("the save is far too large to be a hungary56 save", str(target))
-            data = target.read_bytes()
-        except FileNotFoundError:
-            raise SaveError(f"there is no save called {slot!r}", str(target)) from None
-        except OSError as exc:
-            raise SaveError(f"cannot read the save: {exc.strerror or exc}", str(target)) from None
+        data = self._read(target, slot)
         try:
             state, _ = decode(story, data)
         except SaveError as exc:
             raise SaveError(exc.message, str(target)) from None
         return state
+
+    @staticmethod
+    def _read(target: Path, slot: str) -> bytes:
+        """A save's bytes: only from a regular file of at most MAX_SAVE_BYTES (a FIFO, /dev/zero
+        or a 4 GB file is refused without reading it), else SaveError."""
+        try:
+            return read_regular(target, MAX_SAVE_BYTES)
+        except FileNotFoundError:
+            raise SaveError(f"there is no save called {slot!r}", str(target)) from None
+        except NotRegularFile as exc:
+            if exc.errno == errno.EFBIG:
+                raise SaveError("the save is far too large to be a hungary56 save", str(target)) from None
+            raise SaveError("the save is not a regular file (a folder, a device or a pipe)", str(target)) from None
+        except OSError as exc:
+            raise SaveError(f"cannot read the save: {exc.strerror or exc}", str(target)) from None
 
     def exists(self, slot: str) -> bool:
         return self.path(slot).exists()
@@ -220,7 +229,7 @@ class SaveStore:
             if not _SLOT.match(slot):
                 continue
             try:
-                state, saved_at = decode(story, file.read_bytes())
+                state, saved_at = decode(story, self._read(file, slot))
                 infos.append(SaveInfo(slot, state.scene, saved_at, state.turn))
             except (SaveError, OSError) as exc:
                 infos.append(SaveInfo(slot, "", "", 0, problem=getattr(exc, "message", str(exc))))
