@@ -112,3 +112,12 @@ def test_m5_m3_a_value_doubling_on_a_loop_is_stopped_with_a_located_message(
     resumed = limited_cli("play", str(story), "--saves", str(saves), "--continue", stdin="quit\n")
     assert resumed.returncode == 0, resumed.stderr
     assert (saves / "autosave.json").stat().st_size < 1_000_000
+
+
+def test_m4_a_48_mib_file_of_tiny_nodes_is_refused_quickly_in_bounded_memory(story: Path) -> None:
+    nodes = 24 * 2**20  # the review's `x: [1,1,1,…]`: 48 MiB, no anchors
+    (story / "scenes" / "x.yaml").write_bytes(b"x: [" + b"1," * (nodes - 1) + b"1]\n")
+    result = limited_cli("lint", str(story), timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "scenes/x.yaml:1:" in result.stdout and "more than 2,000,000 values" in result.stdout
+    assert "aliases" not in result.stdout

@@ -202,15 +202,38 @@ def _could_nest_deeply(text: str) -> bool:
     return deepest + widest > _SUSPICIOUS_DEPTH
 
 
-def _too_deep(text: str) -> Any:
-    depth = 0
+# Every node after the first needs one of these before it (an empty value: at most one per
+# ':' or ',' or '-'), so twice their count bounds the number of nodes, and counting them takes
+# milliseconds where walking the events of a large file takes seconds.
+_SEPARATORS = ",:-?[{\n\r\x85\u2028\u2029"
+
+
+def _could_hold_too_many(text: str) -> bool:
+    if 2 * len(text) + 2 <= MAX_EXPANDED_NODES:
+        return False
+    return 2 * sum(text.count(char) for char in _SEPARATORS) + 2 > MAX_EXPANDED_NODES
+
+
+def _measure(text: str) -> tuple[Any, str] | None:
+    """Walk the parser's events (iteratively, one at a time, nothing composed): the mark and the
+    message of the first place nesting passes MAX_DEPTH or the node count passes
+    MAX_EXPANDED_NODES, or None. Composing a file of 24 million tiny nodes would take gigabytes."""
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=StoryLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
+            nodes += 1
             if depth > MAX_DEPTH:
-                return event.start_mark
+                return event.start_mark, f"nesting deeper than {MAX_DEPTH} levels"
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+        else:
+            continue
+        if nodes > MAX_EXPANDED_NODES:
+            return event.start_mark, (f"this file has more than {MAX_EXPANDED_NODES:,} values; "
+                                      "split it into several files")
     return None
 
 
@@ -219,10 +242,10 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        deep = _too_deep(text) if _could_nest_deeply(text) else None
-        if deep is not None:
-            loc = Location(path, deep.line + 1, deep.column + 1)
-            return None, [Problem(loc, f"nesting deeper than {MAX_DEPTH} levels", "E001")]
+        measured = _measure(text) if _could_hold_too_many(text) or _could_nest_deeply(text) else None
+        if measured is not None:
+            mark, message = measured
+            return None, [Problem(Location(path, mark.line + 1, mark.column + 1), message, "E001")]
         root = yaml.compose(text, Loader=StoryLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -233,11 +256,11 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(Location(path, 1, 1), f"invalid YAML: {exc}", "E001")]
     if root is None:
         return None, []
-    # Only aliases can make a document bigger than its text, and an alias needs an anchor ('&');
-    # a node takes at least half a character, so a short text without one is within the limit.
+    # Only aliases can make a document bigger than its text (which _measure has counted), and an
+    # alias needs an anchor ('&').
     anchors = "&" in text
     conv = _Converter(path, aliases=anchors)
-    could_expand = anchors or 2 * len(text) + 1 > MAX_EXPANDED_NODES
+    could_expand = anchors
     try:
         too_big = could_expand and conv.weight(root) > MAX_EXPANDED_NODES
     except _TooDeep as exc:
