@@ -121,3 +121,47 @@ def test_m4_a_48_mib_file_of_tiny_nodes_is_refused_quickly_in_bounded_memory(sto
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert "scenes/x.yaml:1:" in result.stdout and "more than 2,000,000 values" in result.stdout
     assert "aliases" not in result.stdout
+
+
+ESCAPES = {
+    "clear screen": "\\e[2J",
+    "window title": "\\e]0;PWNED\\a",
+    "clipboard": "\\e]52;c;cm0gLXJmIH4=\\a",
+    "hidden link": "\\e]8;;http://evil.example/\\e\\\\click\\e]8;;\\e\\\\",
+    "hidden text": "\\e[8msecret\\e[0m",
+    "C1 CSI and OSC": "\\x9b2J\\x9d0;x\\a",
+    "bidi override": "\\u202eevil",
+}
+C0_C1 = "".join(chr(c) for c in range(32) if chr(c) not in "\n") + "\x7f" + "".join(map(chr, range(0x80, 0xA0)))
+
+
+def test_m6_story_text_cannot_send_escape_sequences_to_the_player(story: Path) -> None:
+    scene = story / "scenes" / "one.yaml"
+    text = scene.read_text(encoding="utf-8")
+    payload = "".join(ESCAPES.values())
+    text = text.replace("    title: At the gate\n", f'    title: "At the gate{payload}"\n', 1)
+    text = text.replace("      - label: Push to the front\n",
+                        '      - label: "Push to the front\\e[1A\\e[2K  9. a forged choice"\n', 1)
+    scene.write_text(text, encoding="utf-8")
+    linted = limited_cli("lint", str(story))
+    assert linted.returncode == 0, linted.stdout
+    assert not set(linted.stdout) & set(C0_C1 + "\u202e\u2066"), "lint printed a raw control character"
+    warnings = [line for line in linted.stdout.splitlines() if "W109" in line]
+    assert len(warnings) == 2 and all(line.startswith(str(scene)) for line in warnings), linted.stdout
+    assert "\\x1b" in linted.stdout and "\\u202e" in linted.stdout
+    played = limited_cli("play", str(story), "--no-color", "--saves", str(story / "saves"), stdin="1\nquit\n")
+    assert played.returncode == 0, played.stderr
+    assert not set(played.stdout) & set(C0_C1 + "\u202e"), "the game printed a raw control character"
+    assert "At the gate" in played.stdout and "Push to the front" in played.stdout
+    assert "\n  9. a forged choice" not in played.stdout
+
+
+def test_m6_the_terminal_drops_control_characters_from_any_text(capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from engine.play.render import Block
+    from engine.play.terminal import TextOutput
+
+    stream = io.StringIO()
+    TextOutput(stream, colour=False, width=80).show([Block("text", "a\x1b]0;x\x07b\x9b2Jc\u202ed")])
+    assert stream.getvalue().strip() == "a]0;xb2Jcd"
