@@ -5,6 +5,7 @@ strace where the review did."""
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -71,7 +72,9 @@ def test_m3_a_save_with_a_huge_integer_is_refused_at_load_not_crashing_the_next_
     assert play(saves, "1\n").returncode == 0
     autosave = saves / "autosave.json"
     text = autosave.read_text(encoding="utf-8")
-    autosave.write_text(text.replace('"courage": 0', '"courage": ' + "9" * digits), encoding="utf-8")
+    huge = re.sub(r'"courage":\s*0', '"courage": ' + "9" * digits, text)  # JSON cannot write such a number
+    assert huge != text
+    autosave.write_text(huge, encoding="utf-8")
     result = play(saves, "1\nquit\n", "--continue")
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
@@ -129,3 +132,26 @@ def test_m8_the_saves_listing_and_load_refuse_devices_fifos_and_huge_files(tmp_p
         refused = limited_run("play", "--saves", str(saves), "--load", slot, stdin="quit\n")
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
         assert "not a regular file" in refused.stderr or "far too large" in refused.stderr
+
+
+def test_l8_the_game_never_writes_a_save_it_would_refuse_to_read(tmp_path: Path) -> None:
+    from engine.core import machine
+    from engine.core.errors import SaveError
+    from engine.core.model import GameState, Step
+    from engine.io.loader import load_story
+    from engine.io.saves import MAX_SAVE_BYTES, SaveStore
+    from tests.conftest import TINY
+
+    story = load_story(TINY)
+    start = machine.new_game(story)
+    store = SaveStore(tmp_path)
+    # the review's 400,000-step path: a 9.6 MB compact save that loads, autosaved again at 16 MB
+    path = tuple(Step("gate", 1) for _ in range(400_000))
+    long_game = GameState(start.scene, start.variables, start.visits, path, 400_000)
+    store.autosave(story, long_game)
+    assert (tmp_path / "autosave.json").stat().st_size <= MAX_SAVE_BYTES
+    assert store.load(story, "autosave") == long_game
+    too_long = GameState(start.scene, start.variables, start.visits, path * 3, 1_200_000)
+    with pytest.raises(SaveError, match="larger than 10 MiB"):
+        store.autosave(story, too_long)
+    assert store.load(story, "autosave") == long_game  # the last save that fits is kept

@@ -69,7 +69,9 @@ def encode(story: Story, state: GameState, saved_at: datetime) -> bytes:
         "saved_at": saved_at.isoformat(timespec="seconds"),
         "state": state_to_json(state),
     }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    # Compact: a long game's path of choices takes about 20 bytes a step, so whatever the game
+    # writes stays far below what it reads back (MAX_SAVE_BYTES).
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _fail(message: str) -> SaveError:
@@ -170,6 +172,9 @@ class SaveStore:
             data = encode(story, state, self.clock())
         except ValueError as exc:  # a value past what JSON can hold (a state not built by the engine)
             raise SaveError(f"cannot write the save: {exc}", str(target)) from None
+        if len(data) > MAX_SAVE_BYTES:  # never write a save that load would refuse
+            raise SaveError(f"cannot write the save: the game state is larger than {MAX_SAVE_BYTES // 2**20} MiB",
+                            str(target))
         try:
             write_atomically(target, data, before_replace)
         except OSError as exc:
