@@ -4,6 +4,7 @@ strace where the review did."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -155,3 +156,16 @@ def test_l8_the_game_never_writes_a_save_it_would_refuse_to_read(tmp_path: Path)
     with pytest.raises(SaveError, match="larger than 10 MiB"):
         store.autosave(story, too_long)
     assert store.load(story, "autosave") == long_game  # the last save that fits is kept
+
+
+def test_l2_the_saves_listing_never_prints_a_saved_at_with_escape_sequences(tmp_path: Path) -> None:
+    saves = tmp_path / "D"
+    assert play(saves, "1\n").returncode == 0
+    autosave = saves / "autosave.json"
+    document = json.loads(autosave.read_text(encoding="utf-8"))
+    document["saved_at"] = "2026\u001b]0;X\u0007\u001b[2J"
+    autosave.write_text(json.dumps(document), encoding="utf-8")
+    listed = run_cli("saves", "--saves", str(saves))
+    assert listed.returncode == 0
+    assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout and "]0;X" not in listed.stdout
+    assert "autosave" in listed.stdout

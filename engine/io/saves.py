@@ -24,6 +24,7 @@ AUTOSAVE = "autosave"
 PREVIOUS_AUTOSAVE = "autosave-previous"
 SAVES_ENV = "HUNGARY56_SAVES"
 MAX_SAVE_BYTES = 10 * 1024 * 1024
+_SAVED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 _SLOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 Clock = Callable[[], datetime]
@@ -100,7 +101,8 @@ def decode(story: Story, data: bytes) -> tuple[GameState, str]:
         raise _fail("the save has no game state")
     state = _state_from_json(story, raw)
     saved_at = document.get("saved_at")
-    return state, saved_at if isinstance(saved_at, str) else ""
+    # Only a time as encode writes it is kept: the listing prints it to the terminal.
+    return state, saved_at if isinstance(saved_at, str) and _SAVED_AT.fullmatch(saved_at) else ""
 
 
 def _count(value: object) -> TypeGuard[int]:
