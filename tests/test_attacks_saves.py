@@ -169,3 +169,23 @@ def test_l2_the_saves_listing_never_prints_a_saved_at_with_escape_sequences(tmp_
     assert listed.returncode == 0
     assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout and "]0;X" not in listed.stdout
     assert "autosave" in listed.stdout
+
+
+def test_l13_a_save_with_a_bom_loads_and_impossible_versions_are_refused(tmp_path: Path) -> None:
+    saves = tmp_path / "D"
+    assert play(saves, "1\n").returncode == 0
+    autosave = saves / "autosave.json"
+    original = autosave.read_bytes()
+    autosave.write_bytes(b"\xef\xbb\xbf" + original)  # what Notepad writes
+    assert play(saves, "quit\n", "--continue").returncode == 0
+    for version in (0, -5):
+        document = json.loads(original)
+        document["format_version"] = version
+        autosave.write_text(json.dumps(document), encoding="utf-8")
+        refused = play(saves, "quit\n", "--continue")
+        assert refused.returncode == 1 and "no valid format version" in refused.stderr
+    document = json.loads(original)
+    document["state"]["variables"]["courage"] = "brave"
+    autosave.write_text(json.dumps(document), encoding="utf-8")
+    refused = play(saves, "quit\n", "--continue")
+    assert "must be a whole number" in refused.stderr and "a int" not in refused.stderr

@@ -134,7 +134,7 @@ def test_a_missing_scene_is_named() -> None:
 def test_a_variable_of_the_wrong_type_is_named() -> None:
     document = valid_document()
     document["state"]["variables"]["courage"] = "brave"
-    with pytest.raises(SaveError, match="variable 'courage' the value 'brave', but it must be a int"):
+    with pytest.raises(SaveError, match="variable 'courage' the value 'brave', but it must be a whole number"):
         decode(STORY, json.dumps(document).encode())
 
 

@@ -82,13 +82,13 @@ def _fail(message: str) -> SaveError:
 def decode(story: Story, data: bytes) -> tuple[GameState, str]:
     """Check a save against the story and return its state and time; raises SaveError."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = json.loads(data.decode("utf-8-sig"))  # Notepad adds a BOM when it saves
     except (ValueError, RecursionError):  # bad UTF-8 or JSON, or a number of over 4,300 digits
         raise _fail("the save is corrupted or truncated (not valid JSON)") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _fail("this is not a hungary56 save file")
     version = document.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _fail("the save has no valid format version")
     if version > FORMAT_VERSION:
         raise _fail(f"the save was written by a newer hungary56 (save format {version}); update to load it")
@@ -103,6 +103,9 @@ def decode(story: Story, data: bytes) -> tuple[GameState, str]:
     saved_at = document.get("saved_at")
     # Only a time as encode writes it is kept: the listing prints it to the terminal.
     return state, saved_at if isinstance(saved_at, str) and _SAVED_AT.fullmatch(saved_at) else ""
+
+
+_KIND = {"int": "a whole number", "bool": "true or false", "str": "text"}
 
 
 def _count(value: object) -> TypeGuard[int]:
@@ -132,7 +135,7 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
             continue  # a variable the story dropped since: harmless, forget it
         expected = {"int": int, "bool": bool, "str": str}[declared.type]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise _fail(f"the save gives variable {name!r} the value {_short(value)}, but it must be a {declared.type}")
+            raise _fail(f"the save gives variable {name!r} the value {_short(value)}, but it must be {_KIND[declared.type]}")
         try:
             variables[name] = expr.bounded(cast(expr.Value, value))
         except EvaluationError as exc:
