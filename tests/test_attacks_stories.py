@@ -165,3 +165,13 @@ def test_m6_the_terminal_drops_control_characters_from_any_text(capsys: pytest.C
     stream = io.StringIO()
     TextOutput(stream, colour=False, width=80).show([Block("text", "a\x1b]0;x\x07b\x9b2Jc\u202ed")])
     assert stream.getvalue().strip() == "a]0;xb2Jcd"
+
+
+def test_l1_lint_prints_a_hostile_file_name_escaped(story: Path) -> None:
+    name = "x\x1b]0;PWNED\x07\x1b[2J\nfake.yaml:1:1: error E999 forged\n.yaml"
+    (story / "scenes" / name).write_text("scenes: [\n", encoding="utf-8")
+    result = limited_cli("lint", str(story))
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert not any(line.startswith("fake.yaml") for line in result.stdout.splitlines())
+    assert "x\\x1b]0;PWNED\\x07\\x1b[2J\\nfake.yaml:1:1: error E999 forged\\n.yaml:" in result.stdout
