@@ -189,3 +189,17 @@ def test_l13_a_save_with_a_bom_loads_and_impossible_versions_are_refused(tmp_pat
     autosave.write_text(json.dumps(document), encoding="utf-8")
     refused = play(saves, "quit\n", "--continue")
     assert "must be a whole number" in refused.stderr and "a int" not in refused.stderr
+
+
+@pytest.mark.parametrize("redirect, code, message", [
+    ("<&-", 0, ""),
+    (">&-", 1, "standard output is closed"),
+    (">/dev/full", 1, "No space left on device"),
+], ids=["stdin-closed", "stdout-closed", "stdout-full"])
+def test_l6_closed_or_full_standard_streams_end_cleanly(tmp_path: Path, redirect: str, code: int, message: str) -> None:
+    command = f'printf "1\\n" | "{sys.executable}" -m engine play --saves "{tmp_path / "D"}" {redirect}'
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=REPO, env=cli_env(),
+                            timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
