@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, cli_env, run_cli
 
 STARTER = REPO / "examples" / "starter"
 PAYLOAD = "# the victim's own file\necho hello\n"
@@ -72,3 +74,44 @@ def test_m7_bless_does_not_write_through_a_symlinked_playthrough(story: Path, vi
     assert "blessed" in result.stdout
     assert outside.read_text(encoding="utf-8") == stale
     assert not (folder / "demo.yaml").is_symlink()
+
+
+def test_l7_a_transcript_never_replaces_a_students_essay(tmp_path: Path) -> None:
+    essay = tmp_path / "essay.md"
+    essay.write_text("My essay on 1956\n", encoding="utf-8")
+    result = run_cli("play", "--saves", str(tmp_path / "D"), "--transcript", str(essay), stdin="1\nquit\n")
+    assert result.returncode == 2 and "already exists and is not a hungary56 transcript" in result.stderr
+    assert essay.read_text(encoding="utf-8") == "My essay on 1956\n"
+    transcript = tmp_path / "t.md"
+    for _ in range(2):  # a transcript of its own is replaced by the next session's
+        again = run_cli("play", "--saves", str(tmp_path / "D"), "--transcript", str(transcript), stdin="1\nquit\n")
+        assert again.returncode == 0, again.stderr
+
+
+def test_l7_a_transcript_on_a_full_disk_ends_the_file_not_the_game(tmp_path: Path) -> None:
+    # the review's 8 KiB tmpfs, as a fault injected into the transcript's writes: ENOSPC from
+    # the third one on
+    script = (
+        "import errno, sys\n"
+        "from engine.io import atomic\n"
+        "real = atomic.write_atomically\n"
+        "count = [0]\n"
+        "def full(path, data, before_replace=None):\n"
+        "    if str(path).endswith('tr.md'):\n"
+        "        count[0] += 1\n"
+        "        if count[0] > 2:\n"
+        "            raise OSError(errno.ENOSPC, 'No space left on device')\n"
+        "    return real(path, data, before_replace)\n"
+        "atomic.write_atomically = full\n"
+        "from engine.cli import main\n"
+        "sys.exit(main())\n"
+    )
+    command = [sys.executable, "-c", script, "play", "--saves", str(tmp_path / "D"),
+               "--transcript", str(tmp_path / "tr.md")]
+    result = subprocess.run(command, input="1\n2\n1\n1\n1\nquit\n", capture_output=True, text=True, cwd=REPO,
+                            env=cli_env(), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("cannot write the transcript") == 1
+    assert "Progress saved" in result.stdout
+    assert (tmp_path / "tr.md").read_text(encoding="utf-8").startswith("# ")

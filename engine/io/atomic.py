@@ -155,3 +155,38 @@ def _read_fd(fd: int, limit: int, shown: str) -> bytes:
     if size > limit:
         raise NotRegularFile(errno.EFBIG, "file too large", shown)
     return b"".join(chunks)
+
+
+class AtomicTextFile:
+    """A text stream for a file written as a session goes (a transcript): every flush replaces the
+    whole file with write_atomically, so it is complete up to the last flush whatever stops the
+    process, and never written through a symlink. A failed flush calls `on_error` once and the
+    stream then drops what follows: a full disk ends the file, not the game."""
+
+    def __init__(self, path: Path | str, on_error: Callable[[OSError], None]) -> None:
+        self.path = Path(path)
+        self.on_error = on_error
+        self.parts: list[str] = []
+        self.failed = False
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.failed:
+            return
+        try:
+            write_atomically(self.path, "".join(self.parts))
+        except OSError as exc:
+            self.failed = True
+            self.on_error(exc)
+
+    def close(self) -> None:
+        self.flush()
+
+    def __enter__(self) -> AtomicTextFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
