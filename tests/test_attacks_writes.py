@@ -115,3 +115,21 @@ def test_l7_a_transcript_on_a_full_disk_ends_the_file_not_the_game(tmp_path: Pat
     assert result.stderr.count("cannot write the transcript") == 1
     assert "Progress saved" in result.stdout
     assert (tmp_path / "tr.md").read_text(encoding="utf-8").startswith("# ")
+
+
+def test_one_write_atomically_writes_every_file_of_the_engine() -> None:
+    """Issue 9: `grep -rn os.replace engine/` finds one place. The story cache (engine/io/cache.py)
+    is being rewritten by the speed work and moves to write_atomically with it."""
+    found = subprocess.run(["grep", "-rlE", r"os\.replace|os\.rename|write_text|write_bytes|open\(.*['\"][wa]",
+                            str(REPO / "engine")], capture_output=True, text=True).stdout.split()
+    writers = sorted(Path(p).relative_to(REPO).as_posix() for p in found)
+    assert [w for w in writers if w != "engine/io/cache.py"] == ["engine/io/atomic.py"]
+
+
+def test_graph_output_does_not_write_through_a_symlink(story: Path, victim: Path, tmp_path: Path) -> None:
+    link = tmp_path / "map.dot"
+    os.symlink(victim, link)
+    result = run_cli("graph", str(story), "-o", str(link))
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text(encoding="utf-8") == PAYLOAD
+    assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("digraph")
