@@ -203,3 +203,21 @@ def test_l6_closed_or_full_standard_streams_end_cleanly(tmp_path: Path, redirect
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == code, result.stderr
     assert message in result.stderr
+
+
+@pytest.mark.skipif(not HAS_STRACE, reason="needs strace")
+def test_l9_temporary_files_left_by_killed_writers_are_swept(tmp_path: Path) -> None:
+    saves = tmp_path / "D"
+    assert play(saves, "1\n").returncode == 0
+    # the review's way of leaving one: SIGKILL at the rename
+    play_under_strace(saves, "1\n", ["-e", "trace=rename,renameat,renameat2",
+                                     "-e", "inject=rename,renameat,renameat2:signal=SIGKILL:when=1"], "--continue")
+    left = [p for p in saves.iterdir() if p.name.endswith(".tmp")]
+    assert left
+    fresh = saves / ".slot.json.0123456789ab.tmp"
+    fresh.write_text("another process's save in progress", encoding="utf-8")
+    for path in left:
+        os.utime(path, (0, 0))  # more than an hour ago
+    assert play(saves, "1\nquit\n", "--continue").returncode == 0
+    assert not any(path.exists() for path in left)
+    assert fresh.exists()

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,6 +96,31 @@ def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[
         os.fsync(folder)  # the rename itself is durable once the folder is
     except OSError:
         pass  # some file systems cannot fsync a folder; the data itself is on disk
+
+
+_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{6,16}\.tmp$")
+STALE_SECONDS = 3600
+
+
+def sweep_temporaries(folder: Path | str, older_than: float = STALE_SECONDS) -> int:
+    """Remove the temporary files (`.NAME.RANDOM.tmp`) that writers killed before they could
+    clean up left in `folder`, if they are older than an hour (a younger one may be another
+    process's write in progress); returns how many. Never fails."""
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if (_TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False)
+                    and now - entry.stat(follow_symlinks=False).st_mtime > older_than):
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def keep_copy(folder: int, name: str, copy_name: str) -> None:

@@ -16,7 +16,7 @@ import attrs
 from engine.core import expr
 from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
-from engine.io.atomic import NotRegularFile, keep_copy, read_regular, write_atomically
+from engine.io.atomic import NotRegularFile, keep_copy, read_regular, sweep_temporaries, write_atomically
 
 FORMAT = "hungary56-save"
 FORMAT_VERSION = 1
@@ -163,6 +163,7 @@ class SaveStore:
         self.directory = Path(directory)
         self.clock = clock
         self._rotated = False
+        self._swept = False
 
     def path(self, slot: str) -> Path:
         return self.directory / f"{check_slot(slot)}.json"
@@ -180,6 +181,9 @@ class SaveStore:
         if len(data) > MAX_SAVE_BYTES:  # never write a save that load would refuse
             raise SaveError(f"cannot write the save: the game state is larger than {MAX_SAVE_BYTES // 2**20} MiB",
                             str(target))
+        if not self._swept:  # what killed writers left behind, once a session
+            self._swept = True
+            sweep_temporaries(self.directory)
         try:
             write_atomically(target, data, before_replace)
         except OSError as exc:
