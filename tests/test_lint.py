@@ -190,3 +190,52 @@ def test_lint_reports_each_problem_once_in_file_order() -> None:
 def test_loader_codes_carry_through() -> None:
     problems = lint.lint(lambda: edited_tiny({TWO: [('if: "armed and courage >= 2"', 'if: "armed + 1"')]}))
     assert [(p.code, p.severity) for p in problems] == [("E201", "error")]
+
+
+# --- traps as strongly connected components (code review §6: the trap check was quadratic) ------
+
+
+class CountingEdges(list):  # type: ignore[type-arg]
+    """A node's edge list that counts how often the walk reads it."""
+
+    reads = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        CountingEdges.reads += 1
+        return super().__iter__()
+
+
+def ring_operations(size: int) -> tuple[int, int]:
+    """(successor look-ups, edge-list reads) for the trap check of a ring of `size` nodes that never ends."""
+    calls = 0
+
+    def successors(node: int) -> tuple[int, ...]:
+        nonlocal calls
+        calls += 1
+        return ((node + 1) % size,)
+
+    CountingEdges.reads = 0
+    real = lint._components
+    groups = lint.traps(range(size), successors, can_end=())
+    assert [sorted(g) for g in groups] == [list(range(size))]
+    edges = [CountingEdges([(n + 1) % size]) for n in range(size)]
+    assert [sorted(c) for c in real(edges)] == [list(range(size))]
+    return calls, CountingEdges.reads
+
+
+def test_the_trap_check_is_linear() -> None:
+    small, large = ring_operations(2_000), ring_operations(4_000)
+    assert large[0] <= 2 * small[0] and large[1] <= 2 * small[1]
+    assert small[0] <= 2 * 2_000 and small[1] <= 2 * 2_000  # a few operations per node, not per pair
+
+
+def test_a_deep_chain_into_a_trap_needs_no_recursion() -> None:
+    size = 50_000  # far past Python's recursion limit
+    chain = {n: (n + 1,) for n in range(size)} | {size: (size,)}
+    assert lint.traps(chain, lambda n: chain[n], can_end=()) == [[size]]
+
+
+def test_traps_leading_into_traps_are_reported_at_the_last_one() -> None:
+    graph = {"a": ("b",), "b": ("a", "c"), "c": ("d",), "d": ("c",), "e": ("e", "end"), "end": ()}
+    found = lint.traps(graph, lambda n: graph[n], can_end={"e", "end"})
+    assert [sorted(g) for g in found] == [["c", "d"]]
