@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
 from engine.author import lint
 from engine.core.errors import Problem
 from tests.conftest import BROKEN, TINY, check_golden, run_cli
-from tests.conftest import REPO as ROOT
 from tests.story_helpers import edited_tiny
 
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
@@ -195,12 +195,12 @@ def test_loader_codes_carry_through() -> None:
 # --- traps as strongly connected components (code review §6: the trap check was quadratic) ------
 
 
-class CountingEdges(list):  # type: ignore[type-arg]
+class CountingEdges(list[int]):
     """A node's edge list that counts how often the walk reads it."""
 
     reads = 0
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[int]:
         CountingEdges.reads += 1
         return super().__iter__()
 

@@ -10,7 +10,7 @@ Pure: it takes a Story and returns Problem values; engine/commands/lint.py print
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 import attrs
@@ -129,7 +129,7 @@ def _numbered(nodes: Iterable[Node], successors: Callable[[Node], Iterable[Node]
     return names, [[number[o] for o in successors(node) if o in number] for node in names]
 
 
-def _components(edges: list[list[int]]) -> list[list[int]]:
+def _components(edges: Sequence[Iterable[int]]) -> list[list[int]]:
     """Tarjan's strongly connected components of the graph 0..n-1, iteratively (no recursion limit).
 
     Linear in nodes + edges; components come out in reverse topological order (every edge leaving
