@@ -71,11 +71,15 @@ def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:
     assert result.returncode == 0, result.stderr
     path = story / "scenes" / "attic.yaml"
     first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.endswith("$schema=../schema/scene.schema.json")  # relative to the story, never site-packages
     schema = path.parent / first.split("$schema=")[1]
-    assert schema.resolve() == (ROOT / "schema" / "scene.schema.json").resolve()
+    assert schema.resolve() == (story / "schema" / "scene.schema.json").resolve()
+    assert schema.read_text(encoding="utf-8") == (ROOT / "schema" / "scene.schema.json").read_text(encoding="utf-8")
     value, problems = parse_yaml(path.read_text(encoding="utf-8"), "attic.yaml")
     assert problems == []
-    jsonschema.validate(value, json.loads(schema.read_text(encoding="utf-8")))
+    validator = jsonschema.Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")))
+    # the editor marks exactly what lint reports (E109): the placeholders left to fill in
+    assert {e.path[-1] for e in validator.iter_errors(value)} == {"title", "where", "text", "note", "label", "goto", "history"}
 
 
 def test_a_story_with_todos_can_still_grow(story: Path) -> None:

@@ -273,10 +273,15 @@ def _build(
             problems.error(root.loc, f"the story is missing required key {key!r}", "E103")
             return ""
         value, loc = found
-        if not isinstance(value, (str, int)) or isinstance(value, bool):
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             problems.error(loc, f"{key!r} must be a string, not {describe(value)}", "E104")
             return ""
-        return str(value)
+        text = str(value)  # `version: 1.0` means the text the author typed, as in every other text
+        if not text.strip():
+            problems.error(loc, f"{key!r} of the story is empty", "E105")
+        elif key == "id" and not ID.match(text):
+            problems.error(loc, f"'id' must be letters, digits and _ (starting with a letter): {text!r}", "E106")
+        return text
 
     story_id, title, version, start = (required(k) for k in ("id", "title", "version", "start"))
     perspective = top.text("perspective", False)

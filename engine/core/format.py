@@ -18,7 +18,7 @@ VARIABLE_TYPES = expr.TYPES
 # The types a field can have. `list:R` is a list of records R, `record:R` one record R, `map:R` a mapping
 # of names to records R; the rest are scalars or lists of scalars.
 SCALAR_TYPES = (
-    "id", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
+    "id", "key", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
     "variable_type", "value",
 )
 
@@ -75,7 +75,7 @@ CARD = Record(name="card", what="a source card", doc="A primary-source card: a s
     _f("quote", "text", "the quotation, in translation", True),
     _f("who", "text", "who said or wrote it", True),
     _f("when", "date", "when (a date such as 1956-10-23)"),
-    _f("source", "id", "the key of the source in `sources` it is quoted from", True),
+    _f("source", "key", "the key of the source in `sources` it is quoted from", True),
     _f("provenance", "text", "what the document is and where it was published or broadcast"),
     _f("slogan", "bool", "true for a slogan or motto, which may be shorter than a quotation"),
 ))
@@ -106,7 +106,7 @@ CHAPTER = Record(name="chapter", what="a chapter", doc="A chapter of the story, 
 ACCOUNT = Record(name="account", what="a contested account", doc="One side of a contested account.", fields=(
     _f("who", "text", "whose account it is", True),
     _f("account", "text", "what they say", True),
-    _f("source", "text", "where it is recorded", True),
+    _f("source", "key", "the key of the source in `sources` where it is recorded", True),
 ))
 
 VARIANT = Record(name="variant", what="a text variant", doc="Text shown instead of the scene's text when its condition holds.", fields=(
