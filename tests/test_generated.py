@@ -98,3 +98,23 @@ def test_lint_reads_story_keys_as_the_schema_does(tmp_path: Path, edit: tuple[st
     codes = [p.code for p in lint.lint(lambda: load_story(folder)) if p.severity == "error"]
     assert codes == ([code] if code else [])
     assert bool(schema_errors(folder)) == bool(code)
+
+
+def test_a_field_added_to_the_format_appears_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a field is one edit in engine/core/format.py: the skeleton, the schema and the docs follow."""
+    import attrs
+
+    from engine.author import scaffold
+    from engine.core import format as spec
+
+    place = spec.Field(key="place", type="id", doc="a place from the gazetteer", example="radio_building")
+    mood = spec.Field(key="mood", type="text", doc="how the scene feels", required=True)
+    scene = attrs.evolve(spec.SCENE, fields=(*spec.SCENE.fields, place, mood))
+    monkeypatch.setattr(spec, "SCENE", scene)
+    monkeypatch.setitem(spec.RECORDS, "scene", scene)
+    skeleton = scaffold.scene_skeleton("cellar", "one", "1956-10-23")
+    assert '    # place: "radio_building"  # optional: a place from the gazetteer\n' in skeleton
+    assert "    mood: TODO  # how the scene feels\n" in skeleton
+    properties = schema.schema("scene")["$defs"]["scene"]
+    assert "place" in properties["properties"] and "mood" in properties["required"]
+    assert "| `mood` | text | yes | how the scene feels |" in schema.field_table("scene")
