@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.author import lint
+from engine.author import graphs, lint
 from engine.core.errors import Problem
 from tests.conftest import BROKEN, TINY, check_golden, run_cli
 from tests.story_helpers import edited_tiny
@@ -215,8 +215,8 @@ def ring_operations(size: int) -> tuple[int, int]:
         return ((node + 1) % size,)
 
     CountingEdges.reads = 0
-    real = lint._components
-    groups = lint.traps(range(size), successors, can_end=())
+    real = graphs._components
+    groups = graphs.traps(range(size), successors, can_end=())
     assert [sorted(g) for g in groups] == [list(range(size))]
     edges = [CountingEdges([(n + 1) % size]) for n in range(size)]
     assert [sorted(c) for c in real(edges)] == [list(range(size))]
@@ -232,10 +232,34 @@ def test_the_trap_check_is_linear() -> None:
 def test_a_deep_chain_into_a_trap_needs_no_recursion() -> None:
     size = 50_000  # far past Python's recursion limit
     chain = {n: (n + 1,) for n in range(size)} | {size: (size,)}
-    assert lint.traps(chain, lambda n: chain[n], can_end=()) == [[size]]
+    assert graphs.traps(chain, lambda n: chain[n], can_end=()) == [[size]]
 
 
 def test_traps_leading_into_traps_are_reported_at_the_last_one() -> None:
     graph = {"a": ("b",), "b": ("a", "c"), "c": ("d",), "d": ("c",), "e": ("e", "end"), "end": ()}
-    found = lint.traps(graph, lambda n: graph[n], can_end={"e", "end"})
+    found = graphs.traps(graph, lambda n: graph[n], can_end={"e", "end"})
     assert [sorted(g) for g in found] == [["c", "d"]]
+
+
+def test_a_misspelt_story_key_is_reported_once() -> None:
+    """Author review F11: `perspektive:` in story.yaml was reported twice and counted as 2 errors."""
+    problems = lint.lint(lambda: edited_tiny({STORY: [("start: gate\n", "start: gate\nperspektive: A student.\n")]}))
+    assert [(p.code, p.message) for p in problems] == [
+        ("E102", "unknown key 'perspektive' in story/story.yaml (did you mean 'perspective'?)"),
+    ]
+
+
+def test_a_file_that_cannot_be_read_comes_first_and_hides_its_cascade() -> None:
+    """Author review F3: the E202 in another file that only follows from the unreadable one is not shown."""
+    result = run_cli("lint", ".", cwd=BROKEN / "yaml_cascade")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("scenes/one.yaml:4:17: error E001 invalid YAML: a colon followed by a space")
+    assert "put the text in quotes" in lines[0] and "visited()" not in result.stdout
+    assert lines[-1] == "1 error, 0 warnings"
+
+
+def test_an_empty_file_is_listed_first_among_errors() -> None:
+    """Author review F3: W101 was dropped whenever there were errors."""
+    lines = run_cli("lint", ".", cwd=BROKEN / "empty_file").stdout.splitlines()
+    assert lines[0] == "scenes/one.yaml:1:1: warning W101 the file is empty"
+    assert [line.split()[2] for line in lines[1:-1]] == ["E120", "E120"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from engine.author import lint
+from engine.author import graphs, lint
 from engine.author.playtest import ChoiceKey, Failure, _advance, _merge, _open_choices, _Stop
 from engine.author.reports import unreached_choices, unreached_scenes
 from engine.core import expr, machine
@@ -203,7 +203,7 @@ def _traps(
                 work.append(other)
     order = {scene_id: i for i, scene_id in enumerate(story.scenes)}
     found: dict[tuple[str, ...], tuple[int, ...] | None] = {}
-    for group in lint.traps(range(len(edges)), edges.__getitem__, can_end):
+    for group in graphs.traps(range(len(edges)), edges.__getitem__, can_end):
         scenes = tuple(sorted({scene_of[n] for n in group}, key=order.__getitem__))
         found.setdefault(scenes, path_to(min(group)))
     graph = lint.build_graph(story)
