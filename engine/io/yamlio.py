@@ -237,6 +237,35 @@ def _measure(text: str) -> tuple[Any, str] | None:
     return None
 
 
+# The parser's words for the common mistakes, and what they mean for an author (the message for
+# anything else is the parser's own).
+_PLAIN_WORDS = (
+    ("mapping values are not allowed",
+     "a colon followed by a space starts a key, and no key can start here: if the colon is inside a text, "
+     "put the text in quotes; otherwise check the indentation of this line"),
+    ("did not find expected '-' indicator",
+     "this line is not indented like the lines around it: line its key up with the other keys of the same "
+     "part, or start a list item with '- '"),
+    ("expected <block end>",
+     "this line is not indented like the lines around it: line its key up with the other keys of the same part"),
+    ("while parsing a flow sequence",
+     "a list in [ ] is not closed, or an item holds a comma or a colon: close it with ']' or put the item in quotes"),
+    ("while parsing a flow mapping",
+     "a mapping in { } is not closed, or a value holds a comma or a colon: close it with '}' or put the value in quotes"),
+    ("while scanning a quoted scalar",
+     "a quote is opened and never closed: end the text with the same quote it starts with"),
+    ("cannot start any token",
+     "a text cannot start with this character ('@', '`' or '%'): put the text in quotes"),
+    ("found undefined alias",
+     "a text that starts with '*' is read as a reference to an anchor: put the text in quotes"),
+)
+
+
+def plain_words(message: str) -> str:
+    """The parser's message for a common mistake in plain words, with the fix."""
+    return next((plain for words, plain in _PLAIN_WORDS if words in message), message)
+
+
 def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document from text; return its located value and every problem found."""
     if text.startswith("\ufeff"):
@@ -251,7 +280,7 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return None, [Problem(loc, f"invalid YAML: {message}", "E001")]
+        return None, [Problem(loc, f"invalid YAML: {plain_words(message)}", "E001")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [Problem(Location(path, 1, 1), f"invalid YAML: {exc}", "E001")]
     if root is None:
