@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.core import diagnostics
+from engine.io.atomic import write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the source checkout
 _BLOCK = re.compile(r"(<!-- generated: (?P<name>[^(>]+?) \([^)]*\) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.DOTALL)
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in old:
         print(f"{'stale' if args.check else 'wrote'} {path.relative_to(ROOT)}")
         if not args.check:
-            path.write_text(outputs()[path], encoding="utf-8")
+            write_atomically(path, outputs()[path])
     if not old:
         print("every generated file is up to date")
     return 1 if args.check and old else 0

@@ -124,12 +124,13 @@ def _schema_for(folder: Path, target: Path) -> str:
     story and never points into the installed engine (issue 14.5)."""
     from engine.author.schema import schema_text
     from engine.core.errors import Hungary56Error
+    from engine.io.atomic import write_atomically
 
     schema = folder.resolve() / "schema" / "scene.schema.json"
     if not schema.is_file():
         try:
             schema.parent.mkdir(exist_ok=True)
-            schema.write_text(schema_text("scene"), encoding="utf-8")
+            write_atomically(schema, schema_text("scene"))
         except OSError as exc:
             raise Hungary56Error(f"{schema}: cannot write the scene schema: {exc.strerror or exc}") from None
     return Path(os.path.relpath(schema, target.parent)).as_posix()
