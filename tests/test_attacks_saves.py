@@ -221,3 +221,10 @@ def test_l9_temporary_files_left_by_killed_writers_are_swept(tmp_path: Path) -> 
     assert play(saves, "1\nquit\n", "--continue").returncode == 0
     assert not any(path.exists() for path in left)
     assert fresh.exists()
+
+
+def test_l5_a_long_input_line_gets_its_hint_promptly(tmp_path: Path) -> None:
+    line = "x" * 20_000_000  # 20 MB: about a minute of quadratic wrapping before the fix
+    result = run_cli("play", "--saves", str(tmp_path / "D"), stdin=line + "\nquit\n", timeout=30)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not a choice or a command." in result.stdout

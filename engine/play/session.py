@@ -112,7 +112,8 @@ class Session:
         command = ALIASES.get(word, word)
         action = getattr(self, f"do_{command}", None) if command in self.commands else None
         if action is None:
-            self.hint(f"'{word}' is not a choice or a command.")
+            shown = word if len(word) <= 40 else word[:37] + "..."  # an 8 MB line is not echoed whole
+            self.hint(f"'{shown}' is not a choice or a command.")
             return
         action(arg)
 
