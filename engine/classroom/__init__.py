@@ -1,1 +1,1 @@
-"""classroom"""
+"""The classroom product: the debrief, teacher handouts and their templates."""

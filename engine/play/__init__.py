@@ -1,1 +1,1 @@
-"""play"""
+"""The player product: the session loop, its terminal adapters, rendering and transcripts."""
