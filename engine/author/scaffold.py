@@ -26,6 +26,7 @@ _SKELETON = """\
   date: {date}  # the date in the story; a choice may not lead back in time (see flashback)
   # time: "15:00"  # optional: HH:MM, 24-hour Budapest time
   where: TODO the place  # where the scene happens
+  # place: radio  # optional: the id of a place in story/places.yaml, for the map
   # warning: Gunfire and death.  # optional: a content warning shown before the text
   flashback: false  # true lets a choice lead back in story time to this scene
   text: |  # what the player reads; a blank line separates paragraphs

@@ -40,8 +40,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def find_chapter(story: Story, chapter_id: str) -> Chapter:
     chapter = story.chapter(chapter_id)
     if chapter is None:
-        ids = ", ".join(c.id for c in story.chapters)
-        raise UsageError(f"there is no chapter {chapter_id!r} in this story; its chapters are: {ids}")
+        from engine.classroom.reading import chapter_listing
+
+        raise UsageError(f"there is no chapter {chapter_id!r} in this story; its chapters are:\n{chapter_listing(story)}")
     return chapter
 
 

@@ -22,6 +22,7 @@ from engine.core.format import (
     CHOICE_KEYS,
     ENDING_KEYS,
     ENDING_KINDS,
+    PLACE_KEYS,
     SCENE_KEYS,
     SOURCE_KEYS,
     STORY_KEYS,
@@ -37,6 +38,7 @@ from engine.core.model import (
     Effect,
     Ending,
     Entry,
+    Place,
     Scene,
     Story,
     Variable,
@@ -140,6 +142,18 @@ class Fields:
     def integer(self, key: str, required: bool = False, default: int = 0) -> int:
         result: int = self.get(key, int, required, default)
         return result
+
+    def number(self, key: str, low: float, high: float) -> float:
+        """A required decimal number between low and high (a coordinate)."""
+        if not self.has(key):
+            if key not in self.misspelt:
+                self.problems.error(self.node.loc, f"{self.what} is missing required key {key!r}", "E103")
+            return 0.0
+        value = self.node[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.problems.error(self.at(key), f"{key!r} in {self.what} must be a number from {low} to {high}, not {value!r}", "E104")
+            return 0.0
+        return float(value)
 
     def boolean(self, key: str, default: bool = False) -> bool:
         result: bool = self.get(key, bool, False, default)
@@ -269,7 +283,16 @@ def build_chapter(node: Any, location: Location, index: int, problems: Problems)
         location=f.loc,
         index=index,
         first_location=f.at("first"),
+        objectives=f.strings("objectives"),
     )
+
+
+def build_place(place_id: str, node: Any, location: Location, problems: Problems) -> Place:
+    f = Fields(node, f"place {place_id!r}", problems, PLACE_KEYS, location)
+    if not _ID.match(place_id):
+        problems.error(location, f"place id {place_id!r} must be letters, digits and _ (starting with a letter)", "E106")
+    lat, lon = f.number("lat", -90, 90), f.number("lon", -180, 180)
+    return Place(place_id, f.text("name"), f.text("hu", False), lat, lon, f.text("about", False), location)
 
 def build_account(node: Any, location: Location, problems: Problems) -> Account:
     f = Fields(node, "a contested account", problems, ACCOUNT_KEYS, location)
@@ -348,6 +371,8 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         location=f.loc,
         term_locations=term_locations,
         source_locations=source_locations,
+        place=f.identifier("place", False),
+        place_location=f.at("place") if f.has("place") else None,
     )
 
 
@@ -388,7 +413,7 @@ def _merge_named(
             loc = section.key_loc(name)
             if name in merged:
                 first = merged[name][1]
-                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source"}.get(key, key)
+                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place"}.get(key, key)
                 problems.error(loc, f"{singular} {name!r} is already defined at {first}", "E111")
                 continue
             merged[name] = (value, loc)
@@ -438,6 +463,7 @@ def _build(
     }
     glossary = {k: _entry(k, v, loc, "glossary term", problems) for k, (v, loc) in _merge_named(maps, "glossary", problems).items()}
     sources = {k: _entry(k, v, loc, "source", problems) for k, (v, loc) in _merge_named(maps, "sources", problems).items()}
+    places = {k: build_place(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "places", problems).items()}
 
     chapters: list[Chapter] = []
     found_chapters = _single(maps, "chapters", problems)
@@ -473,7 +499,7 @@ def _build(
     story = Story(
         id=story_id, title=title, version=version, start=start, perspective=perspective,
         variables=variables, chapters=tuple(chapters), glossary=glossary, sources=sources,
-        scenes=scenes, location=root.loc,
+        scenes=scenes, location=root.loc, places=places,
     )
     _check_references(story, problems, top.at("start") if top.has("start") else root.loc)
     return story
@@ -524,6 +550,11 @@ def _check_references(story: Story, problems: Problems, start_loc: Location) -> 
         if scene.chapter and scene.chapter not in chapter_ids:
             problems.error(
                 scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
+            )
+        if scene.place and scene.place not in story.places:
+            problems.error(
+                scene.place_location or scene.location,
+                f"scene {scene.id!r} names unknown place {scene.place!r}{expr.suggest(scene.place, story.places)}", "E122",
             )
         for choice in scene.choices:
             what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
