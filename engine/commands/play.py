@@ -68,18 +68,34 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         transcript = None
         if args.transcript:
-            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript))
+            existing = _has_content(args.transcript)
+            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript, append=existing))
             transcript = Transcript(stream)
             where = f", from chapter {args.chapter}" if args.chapter else ""
-            transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
+            if existing:  # a student's earlier work is never replaced: this session is added below it
+                import datetime
+                import sys
+
+                print(f"Adding this session to the end of {args.transcript}.", file=sys.stderr)
+                transcript.resume(f"{datetime.datetime.now():%d %B %Y, %H:%M}{where}")
+            else:
+                transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
         kind = TeacherSession if args.teacher else Session
         session = kind(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript)
         return session.run()
 
 
-def _open_transcript(path: str) -> IO[str]:
+def _has_content(path: str) -> bool:
     try:
-        return open(path, "w", encoding="utf-8")
+        with open(path, "rb") as existing:
+            return bool(existing.read(1).strip() or existing.read(4096).strip())
+    except OSError:
+        return False
+
+
+def _open_transcript(path: str, append: bool = False) -> IO[str]:
+    try:
+        return open(path, "a" if append else "w", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write the transcript {path}: {exc.strerror}") from None
