@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.classroom import reading
 from engine.core import machine
 from engine.core.model import Story
 from engine.io.loader import bundled_story_dir, load_story
@@ -99,7 +100,8 @@ def test_every_chapter_has_choices_and_classroom_material(chapter):
     assert len(decisions) >= 1 and sum(len(s.choices) for s in decisions) >= 4, "two meaningful choices"
     info = STORY.chapter(chapter)
     assert info is not None
-    assert info.summary and info.reading_minutes > 0 and 1 <= len(info.questions) <= 3
+    assert info.summary and 1 <= len(info.questions) <= 3 and 2 <= len(info.objectives) <= 3
+    assert reading.chapter_figures(STORY)[chapter].aloud > 0  # computed from the words, never typed
 
 
 def test_contested_accounts_in_at_least_three_places():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,10 +99,13 @@ def test_unwritable_transcript_is_a_clear_error(tmp_path: Path) -> None:
 # --- chapter jumps -------------------------------------------------------------------------------
 
 
-def test_unknown_chapter_lists_the_chapter_ids(tmp_path: Path) -> None:
+def test_unknown_chapter_lists_the_chapter_ids_with_computed_reading_times(tmp_path: Path) -> None:
     result = cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radoi")
     assert result.returncode == 2
-    assert "there is no chapter 'radoi' in this story; its chapters are: points, radio" in result.stderr
+    assert "there is no chapter 'radoi' in this story; its chapters are:" in result.stderr
+    # the figures come from the words (1 min for these short chapters), not the typed 4 and 6
+    assert re.search(r"^  points +The sixteen points \(1 min aloud, 1 silent; 1 decision\)$", result.stderr, re.M), result.stderr
+    assert re.search(r"^  radio +.*\(1 min aloud, 1 silent; 1 decision\)$", result.stderr, re.M), result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -238,3 +242,30 @@ def test_continue_after_a_chapter_jump_keeps_undo_and_restart_in_that_chapter(tm
     assert "Undone." in undone and "At the radio gate" in undone
     restarted, _ = _after(out, "restart", at)
     assert "At the radio gate" in restarted and "The meeting in the hall" not in restarted
+
+
+# --- transcripts a teacher can grade (issue 13, item 5) ------------------------------------------------
+
+
+def test_a_second_session_is_added_to_the_transcript_never_replacing_it(tmp_path: Path) -> None:
+    """The review's case: play, quit, then `--continue` with the same file; the first session stays."""
+    out = tmp_path / "a.md"
+    saves = str(tmp_path / "s")
+    first = cli("play", CLASSROOM, "--saves", saves, "--transcript", str(out), stdin="1\n\nquit\n")
+    assert first.returncode == 0, first.stderr
+    before = out.read_text(encoding="utf-8")
+    second = cli("play", CLASSROOM, "--continue", "--saves", saves, "--transcript", str(out), stdin="quit\n")
+    assert second.returncode == 0, second.stderr
+    assert f"Adding this session to the end of {out}" in second.stderr
+    after = out.read_text(encoding="utf-8")
+    assert after.startswith(before) and len(after) > len(before)
+    assert "\n## Next session, " in after[len(before):] and after.count("Name: ___") == 1
+
+
+def test_two_lists_in_a_row_stay_two_lists_in_markdown() -> None:
+    from engine.play.render import Block
+    from engine.play.transcript import blocks_markdown
+
+    text = blocks_markdown([Block("text", "- Why did they march?", indent=3, tight=True),
+                            Block("choice", "1. Go to the square", indent=2)])
+    assert text == "- Why did they march?\n\n<!-- -->\n\n- 1\\. Go to the square"

@@ -51,16 +51,19 @@ def test_walkthrough_follows_the_historical_path_and_lists_the_other_choices() -
     assert "- [PLAUSIBLE] Take a rifle from the lorry (only if `courage >= 2`): Some took arms" in text
     assert "- [COUNTERFACTUAL] Persuade the guards to open the gate: The gate was never opened" in text
     # Reading times, questions and both sides of a contested account are in the handout.
-    assert "| 23 October 1956 to 24 October 1956 | The radio building | 6 min | `radio` |" in text
+    # reading times are computed from the words, not the typed figure (6)
+    assert "| 23 October 1956 to 24 October 1956 | The radio building | 1 min | `radio` |" in text
     assert "1. What would you have done at the gate, and why?" in text
     assert "*UN Special Committee (1957):* The ÁVH fired first" in text
 
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
-    result = cli("walkthrough", str(STORIES / "tiny"), "--format", "pdf")
+    result = cli("walkthrough", str(STORIES / "tiny"), "--format", "docx")
     assert result.returncode == 2
-    assert "invalid choice: 'pdf'" in result.stderr
+    assert "invalid choice: 'docx'" in result.stderr
     assert "Traceback" not in result.stderr
+    result = cli("walkthrough", str(STORIES / "tiny"), "--format", "pdf")  # a PDF needs a file
+    assert result.returncode == 2 and "give -o FILE.pdf" in result.stderr
 
 
 class _Assets(HTMLParser):

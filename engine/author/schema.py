@@ -76,6 +76,8 @@ def _value(field: spec.Field, required: bool) -> dict[str, Any]:
         out = {"type": "string", "pattern": TIME_PATTERN}
     elif kind == "int":
         out = {"type": "integer"}
+    elif kind == "number":
+        out = {"type": "number"}
     elif kind == "bool":
         out = {"type": "boolean"}
     elif kind == "strings":
@@ -164,7 +166,7 @@ def schema_text(name: str) -> str:
 # --- docs/format.md ------------------------------------------------------------------------------
 
 _TYPE_WORDS = {
-    "id": "id", "key": "key", "text": "text", "date": "date", "time": "`HH:MM`", "int": "whole number", "bool": "`true`/`false`",
+    "id": "id", "key": "key", "text": "text", "date": "date", "time": "`HH:MM`", "int": "whole number", "number": "number", "bool": "`true`/`false`",
     "strings": "list of texts", "condition": "condition", "effects": "effect or list of effects",
     "kind": "word", "ending_kind": "word", "variable_type": "word", "value": "value of the variable's type",
 }

@@ -1,14 +1,21 @@
-"""The teacher's handout: the whole story rendered through the Jinja2 templates in engine/classroom/templates/."""
+"""The classroom handouts rendered through the Jinja2 templates in engine/classroom/templates/: the
+walkthrough (the historical path), the teacher's guide and the answer-free student worksheet."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 import jinja2
+from markupsafe import Markup
+from markupsafe import escape as html_escape
 
 from engine.classroom import debrief as classroom
+from engine.classroom import reading
+from engine.classroom.map import svg_map
 from engine.core.model import Chapter, Story
 from engine.play import render
 from engine.play.transcript import escape
@@ -37,7 +44,55 @@ def _environment(fmt: str) -> jinja2.Environment:
     env.filters["md"] = escape
     env.filters["flow"] = lambda text: " ".join(str(text).split())
     env.filters["paragraphs"] = lambda text: [" ".join(p.split()) for p in str(text).split("\n\n") if p.strip()]
+    env.filters["slug"] = slug
+    env.filters["cssident"] = slug
+    env.filters["cssstring"] = css_string
+    env.filters["hu"] = hungarian if fmt == "html" else (lambda text: escape(str(text)))
+    env.filters["linked"] = linked if fmt == "html" else (lambda text, _terms=(): escape(str(text)))
     return env
+
+
+# Words with letters English does not use are Hungarian names and terms: a screen reader should read
+# them with Hungarian rules (lang="hu").
+_HUNGARIAN_WORD = re.compile(r"[^\W\d_]*[áéíóöőúüűÁÉÍÓÖŐÚÜŰ][^\W\d_]*(?:[ -](?=[^\W\d_]*[áéíóöőúüűÁÉÍÓÖŐÚÜŰ])[^\W\d_]+)*")
+
+
+def hungarian(text: object) -> Markup:
+    """Escaped text with each run of Hungarian words in <span lang="hu">."""
+    escaped = str(html_escape(str(text)))
+    return Markup(_HUNGARIAN_WORD.sub(lambda m: f'<span lang="hu">{m.group(0)}</span>', escaped))
+
+
+def linked(text: object, terms: Iterable[str] = ()) -> Markup:
+    """`hungarian(text)`, with the first use of each glossary term linked to the vocabulary."""
+    text = str(text)
+    keys = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not keys:
+        return hungarian(text)
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(k)}(?!\w)" for k in keys), re.IGNORECASE)
+    out: list[str] = []
+    done: set[str] = set()
+    last = 0
+    for match in pattern.finditer(text):
+        key = next((k for k in keys if k.casefold() == match.group(0).casefold()), match.group(0))
+        if key in done:
+            continue
+        done.add(key)
+        out.append(hungarian(text[last:match.start()]))
+        out.append(f'<a href="#term-{slug(key)}">{hungarian(match.group(0))}</a>')
+        last = match.end()
+    out.append(hungarian(text[last:]))
+    return Markup("".join(out))
+
+
+def slug(text: object) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _sort_key(str(text))).strip("-") or "x"
+
+
+def css_string(text: object) -> Markup:
+    """A CSS string literal (for a running title) that no text can break out of."""
+    safe = "".join(c if c.isalnum() or c in " ,.:;!?()-" else f"\\{ord(c):x} " for c in str(text))
+    return Markup(f'"{safe}"')
 
 
 def _sort_key(text: str) -> str:
@@ -47,17 +102,39 @@ def _sort_key(text: str) -> str:
 
 def context(story: Story) -> dict[str, Any]:
     walk = classroom.historical_path(story)
+    figures = reading.chapter_figures(story, walk)
     parts = [ChapterPart(c, render.chapter_dates(c), tuple(walk.steps_in(c))) for c in story.chapters]
     return {
         "story": story,
         "walk": walk,
         "parts": parts,
-        "total_minutes": sum(c.reading_minutes for c in story.chapters),
+        "total_minutes": reading.total(figures.values())[2],
+        "figures": figures,
+        "map_svg": svg_map(story, map_id="map-city") if story.places else "",
         "tags": render.KIND_TAGS,
         "glossary": sorted(story.glossary.values(), key=lambda e: _sort_key(e.key)),
         "sources": sorted(story.sources.values(), key=lambda e: _sort_key(e.key)),
         "endings": sorted(story.endings(), key=lambda s: (s.when, s.id)),
     }
+
+
+def render_guide(story: Story, fmt: str, map_file: str = "") -> str:
+    """The teacher's guide as Markdown ("md") or one printable HTML page ("html"); the Markdown links
+    to `map_file` (an SVG written beside it) when there is one."""
+    from engine.classroom.guide import guide_context
+
+    context = guide_context(story, maps=fmt == "html")
+    context["tags"] = render.KIND_TAGS
+    context["map_file"] = map_file
+    return _environment(fmt).get_template(f"guide.{fmt}.j2").render(context)
+
+
+def render_worksheet(story: Story, fmt: str) -> str:
+    """The student worksheet, answer-free: no labels, no reveals, no notes, no definitions."""
+    from engine.classroom.guide import guide_context
+
+    context = guide_context(story, maps=fmt == "html")
+    return _environment(fmt).get_template(f"worksheet.{fmt}.j2").render(context)
 
 
 def render_walkthrough(story: Story, fmt: str) -> str:

@@ -40,8 +40,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def find_chapter(story: Story, chapter_id: str) -> Chapter:
     chapter = story.chapter(chapter_id)
     if chapter is None:
-        ids = ", ".join(c.id for c in story.chapters)
-        raise UsageError(f"there is no chapter {chapter_id!r} in this story; its chapters are: {ids}")
+        from engine.classroom.reading import chapter_listing
+
+        raise UsageError(f"there is no chapter {chapter_id!r} in this story; its chapters are:\n{chapter_listing(story)}")
     return chapter
 
 
@@ -67,45 +68,69 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         transcript = None
         if args.transcript:
-            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript))
+            earlier = _existing_transcript(args.transcript)
+            existing = bool(earlier)
+            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript, earlier))
             transcript = Transcript(stream)
             where = f", from chapter {args.chapter}" if args.chapter else ""
-            transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
+            if existing:  # a student's earlier work is never replaced: this session is added below it
+                import datetime
+                import sys
+
+                print(f"Adding this session to the end of {args.transcript}.", file=sys.stderr)
+                transcript.resume(f"{datetime.datetime.now():%d %B %Y, %H:%M}{where}")
+            else:
+                transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
         kind = TeacherSession if args.teacher else Session
         session = kind(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript)
         return session.run()
 
 
-def _open_transcript(path: str) -> IO[str]:
-    """The transcript file, rewritten atomically as the game goes. An existing file is only
-    replaced when it is a hungary56 transcript (a student's essay.md is not)."""
-    import sys
+def _existing_transcript(path: str) -> str:
+    """The text of an earlier hungary56 transcript at `path` ("" when there is none), which this
+    session is added to. Any other existing file (a student's essay.md) is never replaced."""
     from pathlib import Path
-    from typing import cast
 
-    from engine.io.atomic import AtomicTextFile, read_regular, write_atomically
+    from engine.io.atomic import read_regular
 
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"cannot write the transcript {path}: it is a folder")
     if not target.parent.is_dir():
         raise UsageError(f"cannot write the transcript {path}: there is no folder {target.parent}")
-    if target.exists():
-        try:
-            first = read_regular(target, 10 * 2**20).split(b"\n", 1)[0]
-        except OSError:
-            first = b""
-        if first and not first.endswith(b": transcript"):
-            raise UsageError(f"{path} already exists and is not a hungary56 transcript; give another file name "
-                             "(the file was left as it was)")
+    if not target.exists():
+        return ""
+    try:
+        text = read_regular(target, 10 * 2**20).decode("utf-8", errors="replace")
+    except OSError:
+        text = ""
+    first = text.split("\n", 1)[0]
+    if text.strip() and not first.endswith(": transcript"):
+        raise UsageError(f"{path} already exists and is not a hungary56 transcript; give another file name "
+                         "(the file was left as it was)")
+    return text if text.strip() else ""
+
+
+def _open_transcript(path: str, earlier: str = "") -> IO[str]:
+    """The transcript file, rewritten atomically as the game goes, after the `earlier` sessions it holds."""
+    import sys
+    from pathlib import Path
+    from typing import cast
+
+    from engine.io.atomic import AtomicTextFile, write_atomically
+
+    target = Path(path)
 
     def failed(exc: OSError) -> None:
         print(f"hungary56: cannot write the transcript {path} ({exc.strerror or exc}); "
               "the game goes on without it", file=sys.stderr)
 
     try:
-        write_atomically(target, "")  # at once: a path that cannot be written is a usage error
+        write_atomically(target, earlier)  # at once: a path that cannot be written is a usage error
     except OSError as exc:
         raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
-    return cast(IO[str], AtomicTextFile(target, failed))
+    stream = AtomicTextFile(target, failed)
+    if earlier:
+        stream.write(earlier if earlier.endswith("\n") else earlier + "\n")
+    return cast(IO[str], stream)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 from engine.commands.common import add_story_argument, load
 
@@ -17,28 +15,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "questions, source cards, glossary and sources.",
     )
     add_story_argument(parser)
-    parser.add_argument("--format", choices=("md", "html"), default=None,
-                        help="md (Markdown) or html (one self-contained page that prints cleanly); "
-                        "default: from the -o file's extension, else md")
+    parser.add_argument("--format", choices=("md", "html", "pdf"), default=None,
+                        help="md (Markdown), html (one self-contained page that prints cleanly) or pdf (printed "
+                        "through Chromium); default: from the -o file's extension, else md")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from engine.classroom.handout import render_walkthrough
+    from engine.commands.handout import emit, output_format
     from engine.core.errors import UsageError
-    from engine.io.atomic import write_atomically
 
-    fmt = args.format
-    if fmt is None:
-        fmt = "html" if args.output and Path(args.output).suffix.lower() in (".html", ".htm") else "md"
-    text = render_walkthrough(load(args), fmt)
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    try:
-        write_atomically(Path(args.output), text.encode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-    print(f"Wrote {args.output}", file=sys.stderr)
+    fmt = output_format(args.format, args.output)
+    if fmt == "pdf" and not args.output:
+        raise UsageError("a PDF needs a file: give -o FILE.pdf")
+    text = render_walkthrough(load(args), "html" if fmt == "pdf" else fmt)
+    emit(text, fmt, args.output)
     return 0

@@ -22,6 +22,7 @@ from engine.core.format import (
     CHOICE_KEYS,
     ENDING_KEYS,
     ENDING_KINDS,
+    PLACE_KEYS,
     SCENE_KEYS,
     SOURCE_KEYS,
     STORY_KEYS,
@@ -37,6 +38,7 @@ from engine.core.model import (
     Effect,
     Ending,
     Entry,
+    Place,
     Scene,
     Story,
     Variable,
@@ -119,7 +121,16 @@ def build_chapter(node: Any, location: Location, index: int, problems: Problems)
         location=f.loc,
         index=index,
         first_location=f.at("first"),
+        objectives=f.strings("objectives"),
     )
+
+
+def build_place(place_id: str, node: Any, location: Location, problems: Problems) -> Place:
+    f = Fields(node, f"place {place_id!r}", problems, PLACE_KEYS, location)
+    if not ID.match(place_id):
+        problems.error(location, f"place id {place_id!r} must be letters, digits and _ (starting with a letter)", "E106")
+    lat, lon = f.number("lat", -90, 90), f.number("lon", -180, 180)
+    return Place(place_id, f.text("name"), f.text("hu", False), lat, lon, f.text("about", False), location)
 
 def build_account(node: Any, location: Location, problems: Problems) -> Account:
     f = Fields(node, "a contested account", problems, ACCOUNT_KEYS, location)
@@ -200,6 +211,8 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         location=f.loc,
         term_locations=term_locations,
         source_locations=source_locations,
+        place=f.identifier("place", False),
+        place_location=f.at("place") if f.has("place") else None,
     )
 
 
@@ -289,7 +302,7 @@ def _merge_named(
             loc = section.key_loc(name)
             if name in merged:
                 first = merged[name][1]
-                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source"}.get(key, key)
+                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place"}.get(key, key)
                 problems.error(loc, f"{singular} {name!r} is already defined at {first}", "E111")
                 continue
             merged[name] = (value, loc)
@@ -347,6 +360,7 @@ def _build(
     }
     glossary = {k: _entry(k, v, loc, "glossary term", problems) for k, (v, loc) in _merge_named(maps, "glossary", problems).items()}
     sources = {k: _entry(k, v, loc, "source", problems) for k, (v, loc) in _merge_named(maps, "sources", problems).items()}
+    places = {k: build_place(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "places", problems).items()}
 
     chapters: list[Chapter] = []
     found_chapters = _single(maps, "chapters", problems)
@@ -382,7 +396,7 @@ def _build(
     story = Story(
         id=story_id, title=title, version=version, start=start, perspective=perspective,
         variables=variables, chapters=tuple(chapters), glossary=glossary, sources=sources,
-        scenes=scenes, location=root.loc,
+        scenes=scenes, location=root.loc, places=places,
     )
     check_references(story, problems, top.at("start") if top.has("start") else root.loc)
     return story

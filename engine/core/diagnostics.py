@@ -94,6 +94,10 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E121", "a scene names an unknown chapter, or a source card an unknown source", """
         A scene's `chapter` must be the id of a chapter in `story/`, and a card's `source` a key
         of `sources`. Not reported while a story file cannot be read (E001)."""),
+    _d("E122", "a scene's `place` is not in the story's `places` (story/places.yaml)", """
+        A scene's `place` names the id of a place in `places`, so the teacher's guide can draw it
+        on the map. The message suggests the nearest id; add the place (with its coordinates) or
+        fix the id."""),
     _d("E200", "a condition or effect that does not parse (or calls an unknown function); the column points inside it", """
         Conditions are written like `armed and courage >= 2`, effects like `courage += 1` or
         `armed = true`. Compare with `==` (a single `=` assigns); use `and`, `or`, `not`."""),

@@ -129,6 +129,18 @@ class Fields:
         result: int = self.get(key, int, required, default)
         return result
 
+    def number(self, key: str, low: float, high: float) -> float:
+        """A required decimal number between low and high (a coordinate)."""
+        if not self.has(key):
+            if key not in self.misspelt:
+                self.problems.error(self.node.loc, f"{self.what} is missing required key {key!r}", "E103")
+            return 0.0
+        value = self.node[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.problems.error(self.at(key), f"{key!r} in {self.what} must be a number from {low} to {high}, not {value!r}", "E104")
+            return 0.0
+        return float(value)
+
     def boolean(self, key: str, default: bool = False) -> bool:
         result: bool = self.get(key, bool, False, default)
         return result

@@ -19,7 +19,7 @@ VARIABLE_TYPES = expr.TYPES
 # of names to records R; the rest are scalars or lists of scalars.
 SCALAR_TYPES = (
     "id", "key", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
-    "variable_type", "value",
+    "variable_type", "value", "number",
 )
 
 
@@ -96,9 +96,10 @@ CHAPTER = Record(name="chapter", what="a chapter", doc="A chapter of the story, 
     _f("date", "date", "when it begins", True),
     _f("until", "date", "when it ends"),
     _f("first", "id", "the id of its first scene", True),
-    _f("reading_minutes", "int", "typical minutes to play it"),
+    _f("reading_minutes", "int", "deprecated: reading times are computed from the words; lint fails when a typed figure is more than 20% off"),
     _f("summary", "text", "a paragraph on what happens, for teachers"),
     _f("questions", "strings", "discussion questions"),
+    _f("objectives", "strings", "two or three learning objectives, for the teacher's guide"),
     _f("cards", "list:card", "primary-source cards"),
     _f("setup", "effects", "effects that give a teacher who starts here the state of the historical path"),
 ))
@@ -136,6 +137,7 @@ SCENE = Record(name="scene", what="a scene", doc="One scene: a state of the stor
     _f("date", "date", "the story date", True),
     _f("time", "time", "the clock time, HH:MM, when the sources give one"),
     _f("where", "text", "the place", True),
+    _f("place", "id", "the id of the place in `places` it happens at, for the map"),
     _f("warning", "text", "a content warning shown before the text"),
     _f("flashback", "bool", "true when the scene is out of story time"),
     _f("text", "text", "what the player reads", True),
@@ -159,13 +161,22 @@ STORY = Record(name="story", what="the story", doc="The story's identity, variab
     _f("chapters", "list:chapter", "the chapters, in order", True),
     _f("glossary", "map:text", "glossary terms and their definitions"),
     _f("sources", "map:source", "sources, by key: a text, or a record with title, author, year and publisher"),
+    _f("places", "map:place", "the places scenes happen at, with coordinates, for the map"),
+))
+
+PLACE = Record(name="place", what="a place", doc="A place on the map: its names and where it is.", fields=(
+    _f("name", "text", "its English name", True, "Bem Square"),
+    _f("hu", "text", "its Hungarian name", False, "Bem József tér"),
+    _f("lat", "number", "latitude in degrees north", True, "47.5128"),
+    _f("lon", "number", "longitude in degrees east", True, "19.0379"),
+    _f("about", "text", "one line on what happened there"),
 ))
 
 SCENE_FILE = Record(name="scene_file", what="a scene file", doc="A file of scenes.", fields=(
     _f("scenes", "list:scene", "the scenes", True),
 ))
 
-RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
+RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
 
 STORY_KEYS = STORY.keys
 VARIABLE_KEYS = VARIABLE.keys
@@ -177,3 +188,4 @@ VARIANT_KEYS = VARIANT.keys
 CHOICE_KEYS = CHOICE.keys
 ENDING_KEYS = ENDING.keys
 SCENE_KEYS = SCENE.keys
+PLACE_KEYS = PLACE.keys

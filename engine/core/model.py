@@ -115,6 +115,7 @@ class Chapter:
     location: Location
     index: int = 0
     first_location: Location | None = None
+    objectives: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -194,6 +195,8 @@ class Scene:
     # where each item of `terms` and `sources` stands, so the linter can point at it
     term_locations: tuple[Location, ...] = ()
     source_locations: tuple[Location, ...] = ()
+    place: str = ""  # the id of a Place in Story.places, or ""
+    place_location: Location | None = None
 
     @property
     def when(self) -> str:
@@ -221,6 +224,19 @@ class Entry:
 
 
 @attrs.frozen
+class Place:
+    """A place on the map: its English and Hungarian names and its coordinates."""
+
+    id: str
+    name: str
+    hu: str
+    lat: float
+    lon: float
+    about: str
+    location: Location
+
+
+@attrs.frozen
 class Story:
     id: str
     title: str
@@ -234,6 +250,7 @@ class Story:
     scenes: Mapping[str, Scene]
     location: Location
     warnings: tuple[Problem, ...] = ()
+    places: Mapping[str, Place] = attrs.field(factory=dict)
 
     def chapter(self, chapter_id: str) -> Chapter | None:
         return next((c for c in self.chapters if c.id == chapter_id), None)

@@ -39,6 +39,11 @@ def check_references(story: Story, problems: Problems, start_loc: Location) -> N
             problems.error(
                 scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
             )
+        if scene.place and scene.place not in story.places:
+            problems.error(
+                scene.place_location or scene.location,
+                f"scene {scene.id!r} names unknown place {scene.place!r}{expr.suggest(scene.place, story.places)}", "E122",
+            )
         for choice in scene.choices:
             what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
             known_scene(choice.goto, choice.target_location, what)

@@ -66,6 +66,10 @@ def blocks_markdown(blocks: Blocks) -> str:
         if out and text.startswith("- ") and out[-1].startswith("- ") and block.tight:
             out[-1] += "\n" + text
         else:
+            if out and text.startswith("- ") and out[-1].splitlines()[-1].startswith("- "):
+                # two lists in a row: CommonMark would make them one (the choices would become more
+                # discussion questions); an empty comment ends the first
+                out.append("<!-- -->")
             out.append(text)
     return "\n\n".join(out)
 
@@ -83,6 +87,10 @@ class Transcript:
 
     def blocks(self, blocks: Blocks) -> None:
         self.write(blocks_markdown(blocks))
+
+    def resume(self, when: str) -> None:
+        """A later session added to an existing transcript: a rule and a heading, never a new file."""
+        self.write(f"---\n\n## Next session, {escape(when)}")
 
     def start(self, title: str, subtitle: str) -> None:
         self.write(f"# {escape(title)}\n\n{escape(subtitle)}\n\nName: ______________________  Date: ____________")

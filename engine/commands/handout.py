@@ -1,0 +1,135 @@
+"""`hungary56 handout guide|worksheet`: the classroom pack, as one printable HTML page, Markdown or a PDF
+printed by Chromium."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from engine.commands.common import add_story_argument, load
+
+KINDS = ("guide", "worksheet")
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "handout", help="write the teacher's guide or the student worksheet",
+        description="Write the classroom pack. 'guide': the teacher's guide, with every scene (the 'what if' "
+        "scenes and endings too), warnings where a vote ends the story, learning objectives, computed reading "
+        "times, decisions, questions, source cards, three 45-minute lesson routes, the vocabulary and a map of "
+        "Budapest. 'worksheet': the student worksheet, without answers. HTML prints on A4 from a browser; "
+        "-o FILE.pdf prints it through Chromium when it is installed.",
+    )
+    parser.add_argument("kind", choices=KINDS, help="guide (for the teacher) or worksheet (for students)")
+    add_story_argument(parser)
+    parser.add_argument("--format", choices=("md", "html", "pdf"), default=None,
+                        help="md, html or pdf (printed through Chromium); default: from the -o file's extension, else md")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    parser.set_defaults(run=run)
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format asked for, else the one the output's extension names, else Markdown."""
+    if fmt:
+        return fmt
+    if output:
+        return SUFFIX_FORMATS.get(Path(output).suffix.lower(), "md")
+    return "md"
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write atomically, with the permissions any new file gets here (0644 under umask 022, not 0600),
+    into a folder that must exist."""
+    from engine.core.errors import UsageError
+    from engine.io.atomic import write_atomically
+
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        write_atomically(path, data)
+        # a handout is for sharing: the umask's permissions (0644 under 022) even over a private file
+        os.chmod(path, 0o666 & ~umask)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def chromium() -> str | None:
+    return next((found for name in ("chromium", "chromium-browser", "google-chrome", "chrome")
+                 if (found := shutil.which(name))), None)
+
+
+def print_pdf(html: str, path: Path) -> None:
+    """Print an HTML page to PDF (A4, the page's own header and footer) through headless Chromium."""
+    from engine.core.errors import UsageError
+    from engine.io.atomic import write_atomically
+
+    browser = chromium()
+    if browser is None:
+        raise UsageError(
+            f"cannot write {path}: printing a PDF needs Chromium, which is not installed here. Write HTML "
+            f"instead (-o {path.with_suffix('.html')}) and print it from a browser (A4, no headers and footers)."
+        )
+    with tempfile.TemporaryDirectory(prefix="hungary56-print-") as tmp:
+        page = Path(tmp) / "handout.html"
+        write_atomically(page, html)
+        out = Path(tmp) / "handout.pdf"
+        args = [browser, "--headless", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--disable-background-networking", f"--user-data-dir={Path(tmp) / 'profile'}",
+                "--no-pdf-header-footer", f"--print-to-pdf={out}", page.as_uri()]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.insert(2, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
+        try:
+            subprocess.run(args, capture_output=True, timeout=180, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise UsageError(f"cannot print {path}: Chromium did not finish ({exc})") from None
+        if not out.is_file() or out.stat().st_size == 0:
+            raise UsageError(f"cannot print {path}: Chromium wrote no PDF. Write HTML (-o "
+                             f"{path.with_suffix('.html')}) and print it from a browser.")
+        write_file(path, out.read_bytes())
+
+
+def emit(text: str, fmt: str, output: str | None, extra: dict[str, str] | None = None) -> None:
+    """Standard output, or FILE (with `extra` files written beside it first)."""
+    if not output:
+        sys.stdout.write(text)
+        return
+    path = Path(output)
+    for name, content in (extra or {}).items():
+        write_file(path.parent / name, content.encode("utf-8"))
+    if fmt == "pdf":
+        print_pdf(text, path)
+    else:
+        write_file(path, text.encode("utf-8"))
+    print(f"Wrote {output}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.classroom.handout import render_guide, render_worksheet
+    from engine.classroom.map import svg_map
+    from engine.core.errors import UsageError
+
+    fmt = output_format(args.format, args.output)
+    if fmt == "pdf" and not args.output:
+        raise UsageError("a PDF needs a file: give -o FILE.pdf")
+    story = load(args)
+    extra: dict[str, str] = {}
+    if args.kind == "guide":
+        map_file = ""
+        if fmt == "md" and args.output:
+            map_file = f"{Path(args.output).stem}-map.svg"
+            extra[map_file] = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg_map(story) + "\n"
+        text = render_guide(story, "html" if fmt == "pdf" else fmt, map_file=map_file)
+    else:
+        text = render_worksheet(story, "html" if fmt == "pdf" else fmt)
+    emit(text, fmt, args.output, extra)
+    return 0
