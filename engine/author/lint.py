@@ -9,6 +9,7 @@ Pure: it takes a Story and returns Problem values; engine/commands/lint.py print
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
@@ -207,6 +208,7 @@ def check_notes(graph: StoryGraph, story: Story) -> Iterator[Problem]:
             yield warning(scene.location, "W341", f"scene {scene.id!r} cites no 'sources'")
 
 
+@functools.lru_cache(maxsize=4096)  # a story has few distinct dates and times, and many scenes
 def point(date: str, time: str = "") -> tuple[int, ...]:
     """(year, month, day, minutes) as far as they are given; a missing part ends the tuple."""
     parsed = StoryDate.parse(date, time) or StoryDate.parse(date)
@@ -244,7 +246,9 @@ def _shown(scene: Scene) -> str:
     return f"{scene.date} {scene.time}".strip()
 
 
-def story_clock(graph: StoryGraph, story: Story) -> dict[str, tuple[tuple[int, ...], str]]:
+def story_clock(
+    graph: StoryGraph, story: Story, times: Mapping[str, tuple[int, ...]],
+) -> dict[str, tuple[tuple[int, ...], str]]:
     """For every scene, the latest story time a path can carry out of it, and the scene that gave it.
 
     Along each path the time is carried through scenes that are less precise (no time) or out of
@@ -254,7 +258,7 @@ def story_clock(graph: StoryGraph, story: Story) -> dict[str, tuple[tuple[int, .
     clock: dict[str, tuple[tuple[int, ...], str]] = {}
     for scene in story.scenes.values():
         if not scene.flashback:
-            clock[scene.id] = (story_time(scene), scene.id)
+            clock[scene.id] = (times[scene.id], scene.id)
     work = deque(clock)
     while work:
         source = work.popleft()
@@ -267,10 +271,11 @@ def story_clock(graph: StoryGraph, story: Story) -> dict[str, tuple[tuple[int, .
             if target.flashback:
                 new = carried if own is None or own[0] < carried[0] else own
             else:
-                mine = story_time(target)
+                mine = times[target_id]
                 if before(mine, carried[0]):
                     continue  # reported by check_chronology; the path goes on from this scene's own time
-                new = (_carry(mine, carried[0]), carried[1] if _carry(mine, carried[0]) != mine else target_id)
+                now = _carry(mine, carried[0])
+                new = (now, carried[1] if now != mine else target_id)
                 if own is not None and new[0] <= own[0]:
                     continue
             if own != new:
@@ -282,14 +287,15 @@ def story_clock(graph: StoryGraph, story: Story) -> dict[str, tuple[tuple[int, .
 def check_chronology(graph: StoryGraph, story: Story) -> Iterator[Problem]:
     """Story time runs forwards along every path: each scene that is not a flashback is compared
     with the last scene before it that gave a time, also through scenes that give none."""
-    clock = story_clock(graph, story)
+    times = {scene.id: story_time(scene) for scene in story.scenes.values()}
+    clock = story_clock(graph, story, times)
     for scene in story.scenes.values():
         carried = clock.get(scene.id)
         if carried is None:
             continue
         for choice in scene.choices:
             target = story.scenes.get(choice.goto)
-            if target is None or target.flashback or not before(story_time(target), carried[0]):
+            if target is None or target.flashback or not before(times[target.id], carried[0]):
                 continue
             origin = story.scenes[carried[1]]
             after = "" if origin.id == scene.id else f", earlier than {origin.id!r} ({_shown(origin)}) before it on this path"
