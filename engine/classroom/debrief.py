@@ -27,6 +27,12 @@ class Decision:
     scene: Scene
     chosen: Choice
     historical: Choice | None
+    # the labels and the note as the player read them (inline text rendered for the game's state)
+    chosen_label: str = attrs.field(default=attrs.Factory(lambda self: self.chosen.label, takes_self=True))
+    historical_label: str = attrs.field(
+        default=attrs.Factory(lambda self: self.historical.label if self.historical else "", takes_self=True))
+    note: str = attrs.field(default=attrs.Factory(
+        lambda self: (self.historical or self.chosen).history, takes_self=True))
 
     @property
     def followed_history(self) -> bool:
@@ -63,11 +69,18 @@ def _unique(keys: list[str], table: Mapping[str, Entry]) -> tuple[Entry, ...]:
 def debrief(story: Story, state: GameState) -> Debrief:
     """The player's path beside history, the chapters covered, the terms met and the sources cited."""
     decisions = []
-    for step in state.path:
+    befores = machine.states_before(story, state)
+    for number, step in enumerate(state.path):
         scene = story.scenes.get(step.scene)
         if scene is None or step.choice >= len(scene.choices) or scene.choices[step.choice].auto:
             continue
-        decisions.append(Decision(scene, scene.choices[step.choice], historical_choice(scene)))
+        chosen, real = scene.choices[step.choice], historical_choice(scene)
+        before = befores[number]
+        after = befores[number + 1] if number + 1 < len(befores) else state
+        noted = real or chosen
+        decisions.append(Decision(
+            scene, chosen, real, machine.label_text(chosen, before),
+            machine.label_text(real, before) if real else "", machine.history_text(noted, after)))
     scenes = visited_scenes(story, state)
     chapter_ids = {scene.chapter for scene in scenes}
     return Debrief(

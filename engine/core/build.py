@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from engine.core import expr
+from engine.core import expr, template
 from engine.core.dates import TIME, valid_date
 from engine.core.errors import ExpressionError, Location, Problem, StoryError
 from engine.core.format import (
@@ -136,6 +136,16 @@ class Fields:
         if required and self.has(key) and isinstance(self.node[key], str) and not value.strip():
             self.problems.error(self.at(key), f"{key!r} in {self.what} is empty", "E105")
         return value.strip("\n") if key in ("text", "note", "epilogue", "history", "summary") else value
+
+    def compiled(self, key: str, text: str) -> template.Template | None:
+        """`text` (the value of `key`) compiled, when it has inline markup such as {name} or {if ...}."""
+        if not template.has_markup(text):
+            return None
+        try:
+            return template.parse(text, self.at(key), self.node.text_anchors.get(key, ()))
+        except ExpressionError as exc:
+            self.problems.error(exc.location or self.at(key), exc.message, "E202")
+            return None
 
     def integer(self, key: str, required: bool = False, default: int = 0) -> int:
         result: int = self.get(key, int, required, default)
@@ -280,26 +290,31 @@ def build_variant(node: Any, location: Location, problems: Problems) -> Variant:
     condition = build_condition(f.node["if"], f.at("if"), problems) if f.has("if") else None
     if not f.has("if"):
         problems.error(f.loc, "a text variant is missing required key 'if'", "E103")
-    return Variant(condition, f.text("text"), f.loc)
+    text = f.text("text")
+    return Variant(condition, text, f.loc, f.compiled("text", text))
 
 def build_choice(node: Any, location: Location, index: int, problems: Problems) -> Choice:
     f = Fields(node, "a choice", problems, CHOICE_KEYS, location)
     condition = build_condition(f.node["if"], f.at("if"), problems) if f.has("if") else None
+    label, history = f.text("label"), f.text("history", False)
     return Choice(
         index=index,
-        label=f.text("label"),
+        label=label,
         goto=f.identifier("goto"),
         condition=condition,
         effects=_effects(f, "do", problems),
         kind=f.choice_of("kind", ANNOTATION_KINDS, required=False),
-        history=f.text("history", False),
+        history=history,
         location=f.loc,
         goto_location=f.at("goto"),
+        label_template=f.compiled("label", label),
+        history_template=f.compiled("history", history),
     )
 
 def build_ending(node: Any, location: Location, problems: Problems) -> Ending:
     f = Fields(node, "an ending", problems, ENDING_KEYS, location)
-    return Ending(f.text("title"), f.choice_of("kind", ENDING_KINDS), f.text("epilogue"), f.loc)
+    epilogue = f.text("epilogue")
+    return Ending(f.text("title"), f.choice_of("kind", ENDING_KINDS), epilogue, f.loc, f.compiled("epilogue", epilogue))
 
 def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
     f = Fields(node, "a scene", problems, SCENE_KEYS, location)
@@ -327,6 +342,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
     contested = f.items("contested")
     sources, source_locations = f.located_strings("sources")
     terms, term_locations = f.located_strings("terms")
+    text = f.text("text")
     return Scene(
         id=scene_id,
         chapter=f.identifier("chapter"),
@@ -336,7 +352,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         where=f.text("where"),
         warning=f.text("warning", False),
         flashback=f.boolean("flashback"),
-        text=f.text("text"),
+        text=text,
         variants=tuple(build_variant(v, loc, problems) for v, loc in zip(variants, variants.item_locs)),
         note=f.text("note", False),
         sources=sources,
@@ -348,6 +364,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         location=f.loc,
         term_locations=term_locations,
         source_locations=source_locations,
+        text_template=f.compiled("text", text),
     )
 
 
@@ -535,6 +552,19 @@ def _check_references(story: Story, problems: Problems, start_loc: Location) -> 
         for variant in scene.variants:
             if variant.condition:
                 _check_condition(variant.condition, types, scenes, problems)
+        for compiled in texts(scene):
+            for problem in template.check(compiled, types, scenes):
+                problems.error(problem.location or compiled.location, problem.message, "E203")
+
+
+def texts(scene: Scene) -> list[template.Template]:
+    """Every compiled text of a scene: its text, variants, choice labels and histories, epilogue."""
+    found = [scene.text_template, *(v.template for v in scene.variants)]
+    for choice in scene.choices:
+        found += [choice.label_template, choice.history_template]
+    if scene.ending is not None:
+        found.append(scene.ending.epilogue_template)
+    return [t for t in found if t is not None]
 
 
 def _check_condition(condition: Condition, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:

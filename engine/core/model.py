@@ -15,6 +15,7 @@ from engine.core import expr
 from engine.core.dates import date_key
 from engine.core.errors import Location, Problem
 from engine.core.format import ANNOTATION_KINDS, ENDING_KINDS
+from engine.core.template import Template
 
 Value = expr.Value
 __all__ = ["ANNOTATION_KINDS", "ENDING_KINDS", "date_key"]
@@ -129,6 +130,7 @@ class Variant:
     condition: Condition | None
     text: str
     location: Location
+    template: Template | None = None  # the text compiled, when it has inline markup (engine/core/template.py)
 
 
 @attrs.frozen
@@ -148,6 +150,8 @@ class Choice:
     location: Location
     auto: bool = False
     goto_location: Location | None = None
+    label_template: Template | None = None
+    history_template: Template | None = None
 
     @property
     def target_location(self) -> Location:
@@ -165,6 +169,7 @@ class Ending:
     kind: str
     epilogue: str
     location: Location
+    epilogue_template: Template | None = None
 
 
 @attrs.frozen
@@ -190,6 +195,7 @@ class Scene:
     # where each item of `terms` and `sources` stands, so the linter can point at it
     term_locations: tuple[Location, ...] = ()
     source_locations: tuple[Location, ...] = ()
+    text_template: Template | None = None  # `text` compiled, when it has inline markup
 
     @property
     def when(self) -> str:
