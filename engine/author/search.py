@@ -8,9 +8,10 @@ from typing import Any
 
 import attrs
 
-from engine.author.playtest import ChoiceKey, Failure, _advance, _merge, _open_choices, _Stop
+from engine.author.playtest import ChoiceKey, Failure, TextWatch, _advance, _merge, _open_choices, _Stop
 from engine.author.reports import unreached_choices, unreached_scenes
 from engine.core import expr, machine
+from engine.core.errors import Location
 from engine.core.model import Effect, GameState, Story
 
 # --- exhaustive search --------------------------------------------------------------------------
@@ -24,6 +25,7 @@ class ExhaustiveReport:
     scenes: Mapping[str, tuple[int, ...]]  # scene id -> a shortest choice path to it
     choices: Mapping[ChoiceKey, tuple[int, ...]]  # a shortest path that ends by taking the choice
     failures: tuple[Failure, ...]
+    texts: frozenset[Location] = frozenset()  # variants and inline arms shown in the states searched
 
     @property
     def complete(self) -> bool:
@@ -89,6 +91,7 @@ def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
     choice_paths: dict[ChoiceKey, tuple[int, ...]] = {}
     failures: list[Failure] = []
     bound_hit = False
+    watch = TextWatch(story)
 
     def path_to(number: int) -> tuple[int, ...]:
         steps = []
@@ -102,10 +105,12 @@ def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
         scene = story.scenes[state.scene]
         if scene.id not in scene_paths:
             scene_paths[scene.id] = path_to(number)
-        if scene.ending is not None:
-            continue
         try:
+            if scene.ending is not None:
+                watch.scene(scene, state)
+                continue
             open_ = _open_choices(scene, state)
+            watch.scene(scene, state, open_)
         except _Stop as stop:
             failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
             continue
@@ -115,6 +120,12 @@ def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
             except _Stop as stop:
                 failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number) + (index + 1,)))
                 continue
+            if scene.id in watch.textual:
+                try:
+                    watch.taken(scene, scene.choices[index], following)
+                except _Stop as stop:
+                    failures.append(Failure(stop.kind, scene.id, stop.message, stop.location,
+                                            path_to(number) + (index + 1,)))
             if (scene.id, index) not in choice_paths:
                 choice_paths[(scene.id, index)] = path_to(number) + (index + 1,)
             key = _state_key(following, relevant)
@@ -128,6 +139,7 @@ def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
             following = attrs.evolve(following, path=(), turn=0)
             parents.append((number, index + 1))
             queue.append((following, len(parents) - 1))
-    return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures))
+    return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures),
+                            frozenset(watch.shown))
 
 
