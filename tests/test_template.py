@@ -96,7 +96,7 @@ def test_a_bad_template_stops_the_story_loading_at_its_line() -> None:
         edited_tiny({"scenes/one.yaml": [("    text: The night goes on.",
                                           "    text: |\n      The night goes on.\n      Then {if armed}more.")]})
     problem = caught.value.problems[0]
-    assert (problem.code, str(problem.location)) == ("E202", "scenes/one.yaml:33:12")
+    assert (problem.code, str(problem.location)) == ("E210", "scenes/one.yaml:33:12")
 
 
 def _inline_tiny(tmp_path: Path) -> Path:

@@ -47,3 +47,33 @@ def test_the_cli_lists_unshown_text_with_its_location(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "Text no playthrough showed:\n" in result.stdout
     assert "scenes/one.yaml:32:24: {if courage > 5} in the text of 'street'\n" in result.stdout
+
+
+def test_a_variable_read_only_by_inline_text_counts_as_read() -> None:
+    from engine.author import lint
+
+    story = edited_tiny({
+        "story/story.yaml": [("  armed: {type: bool, initial: false, description: Carrying a rifle.}",
+                              "  armed: {type: bool, initial: false, description: Carrying a rifle.}\n"
+                              "  anger: {type: int, initial: 0, description: Shown in the text.}")],
+        "scenes/one.yaml": [("        do: [\"armed = true\", \"courage += 2\"]",
+                             "        do: [\"armed = true\", \"courage += 2\", \"anger += 1\"]"),
+                            ("    text: The night goes on.", "    text: \"The night goes on. Anger: {anger}.\"")],
+    })
+    codes = [p.code for p in lint.lint_story(story)]
+    assert "W311" not in codes and "W312" not in codes
+
+
+def test_a_choice_that_only_sets_unread_variables_is_reported() -> None:
+    from engine.author import lint
+
+    story = edited_tiny({
+        "story/story.yaml": [("  armed: {type: bool, initial: false, description: Carrying a rifle.}",
+                              "  armed: {type: bool, initial: false, description: Carrying a rifle.}\n"
+                              "  anger: {type: int, initial: 0, description: Never read.}")],
+        "scenes/one.yaml": [("        goto: street\n        kind: historical",
+                             "        goto: street\n        do: [\"anger += 1\"]\n        kind: historical")],
+    })
+    found = [(p.code, str(p.location), p.message) for p in lint.lint_story(story) if p.code == "W312"]
+    assert found == [("W312", "scenes/one.yaml:21:9",
+                      "choice 2 of 'gate' only sets 'anger', which nothing reads: the choice has no consequence")]

@@ -144,7 +144,7 @@ class Fields:
         try:
             return template.parse(text, self.at(key), self.node.text_anchors.get(key, ()))
         except ExpressionError as exc:
-            self.problems.error(exc.location or self.at(key), exc.message, "E202")
+            self.problems.error(exc.location or self.at(key), exc.message, "E210")
             return None
 
     def integer(self, key: str, required: bool = False, default: int = 0) -> int:
@@ -554,7 +554,7 @@ def _check_references(story: Story, problems: Problems, start_loc: Location) -> 
                 _check_condition(variant.condition, types, scenes, problems)
         for compiled in texts(scene):
             for problem in template.check(compiled, types, scenes):
-                problems.error(problem.location or compiled.location, problem.message, "E203")
+                problems.error(problem.location or compiled.location, problem.message, "E211")
 
 
 def texts(scene: Scene) -> list[template.Template]:
