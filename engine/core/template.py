@@ -295,7 +295,8 @@ def _holds(condition: Expression, env: expr.Env, strict: bool) -> bool:
         return False  # a value a damaged save could hold: the arm is not shown
 
 
-def _render(parts: Sequence[Part], env: expr.Env, out: list[str], shown: list[Location] | None, strict: bool) -> None:
+def _render(parts: Sequence[Part], env: expr.Env, out: list[str], shown: list[Location] | None, strict: bool,
+            dependent: list[str] | None = None) -> None:
     for part in parts:
         if isinstance(part, str):
             out.append(part)
@@ -310,7 +311,14 @@ def _render(parts: Sequence[Part], env: expr.Env, out: list[str], shown: list[Lo
                 if arm.condition is None or _holds(arm.condition, env, strict):
                     if shown is not None:
                         shown.append(arm.location)
-                    _render(arm.parts, env, out, shown, strict)
+                    if dependent is None:
+                        _render(arm.parts, env, out, shown, strict)
+                    else:  # what an arm shows depends on the state: gather it on its own as well
+                        inner: list[str] = []
+                        _render(arm.parts, env, inner, shown, strict)
+                        out.extend(inner)
+                        dependent.extend(inner)
+                        dependent.append(" ")
                     break
 
 
@@ -325,6 +333,14 @@ def render(template: Template, env: expr.Env, shown: list[Location] | None = Non
     out: list[str] = []
     _render(template.parts, env, out, shown, strict)
     return tidy("".join(out))
+
+
+def render_split(template: Template, env: expr.Env) -> tuple[str, str]:
+    """The text for this state, and the part of it that the state decided (the arms shown)."""
+    out: list[str] = []
+    dependent: list[str] = []
+    _render(template.parts, env, out, None, False, dependent)
+    return tidy("".join(out)), tidy("".join(dependent))
 
 
 def text(source: str, template: Template | None, env: expr.Env) -> str:
