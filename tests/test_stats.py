@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from engine.author import stats
+from engine.core import machine
+from engine.core.model import GameState, Story
 from tests.conftest import TINY, run_cli
 from tests.story_helpers import edited_tiny
 
@@ -35,8 +37,7 @@ def test_inline_branches_count_as_text_that_depends_on_choices() -> None:
     assert armed_run.dependent == 7 + 5
 
 
-def _states(story, choices):  # type: ignore[no-untyped-def]
-    from engine.core import machine
+def _states(story: Story, choices: list[int]) -> list[GameState]:
 
     states = [machine.new_game(story)]
     for index in choices:
