@@ -20,6 +20,12 @@ def historical_choice(scene: Scene) -> Choice | None:
     return next((c for c in scene.choices if c.kind == "historical"), None)
 
 
+def historical_choices(scene: Scene) -> tuple[Choice, ...]:
+    """Every choice of kind historical: where people really did both (march at the front or in the
+    middle of the column), a scene has two, and both happened."""
+    return tuple(c for c in scene.choices if c.kind == "historical")
+
+
 @attrs.frozen
 class Decision:
     """One decision of a game: the scene, what the player chose, and what really happened there."""
@@ -33,10 +39,12 @@ class Decision:
         default=attrs.Factory(lambda self: self.historical.label if self.historical else "", takes_self=True))
     note: str = attrs.field(default=attrs.Factory(
         lambda self: (self.historical or self.chosen).history, takes_self=True))
+    # the other historical choices of the scene (besides `historical`, or besides the one chosen)
+    also: tuple[str, ...] = ()
 
     @property
     def followed_history(self) -> bool:
-        return self.historical is not None and self.historical.index == self.chosen.index
+        return self.chosen.kind == "historical"
 
 
 @attrs.frozen
@@ -74,13 +82,15 @@ def debrief(story: Story, state: GameState) -> Debrief:
         scene = story.scenes.get(step.scene)
         if scene is None or step.choice >= len(scene.choices) or scene.choices[step.choice].auto:
             continue
-        chosen, real = scene.choices[step.choice], historical_choice(scene)
+        chosen = scene.choices[step.choice]
+        real = chosen if chosen.kind == "historical" else historical_choice(scene)
         before = befores[number]
         after = befores[number + 1] if number + 1 < len(befores) else state
         noted = real or chosen
+        also = tuple(machine.label_text(c, before) for c in historical_choices(scene) if c is not real)
         decisions.append(Decision(
             scene, chosen, real, machine.label_text(chosen, before),
-            machine.label_text(real, before) if real else "", machine.history_text(noted, after)))
+            machine.label_text(real, before) if real else "", machine.history_text(noted, after), also))
     scenes = visited_scenes(story, state)
     chapter_ids = {scene.chapter for scene in scenes}
     return Debrief(

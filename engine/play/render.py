@@ -174,6 +174,8 @@ def debrief_blocks(story: Story, debrief: Debrief) -> Blocks:
                                 indent=3, tight=True))
         else:
             blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
+        for label in decision.also:  # a scene with two historical choices: both happened
+            blocks.append(Block("note", f"That happened too: {label} {KIND_TAGS['historical']}", indent=3, tight=True))
         note = decision.note
         if note:
             blocks.append(Block("note", note, indent=6, tight=True))
@@ -239,9 +241,10 @@ def reveal_blocks(scene: Scene, chosen: Choice, before: GameState | None = None,
     blocks.append(Block(chosen.kind or "note", f"{tag} The class chose: {label(chosen)}".strip()))
     if chosen.history:
         blocks.append(Block("note", history(chosen), indent=3, tight=True))
-    real = next((c for c in scene.choices if c.kind == "historical"), None)
-    if real is not None and real.index != chosen.index:
-        blocks.append(Block("historical", f"{KIND_TAGS['historical']} In history: {label(real)}"))
+    for real in (c for c in scene.choices if c.kind == "historical" and c.index != chosen.index):
+        # every historical choice the class did not take: where a scene has two, both happened
+        words = "Also in history" if chosen.kind == "historical" else "In history"
+        blocks.append(Block("historical", f"{KIND_TAGS['historical']} {words}: {label(real)}"))
         if real.history:
             blocks.append(Block("note", history(real), indent=3, tight=True))
     return blocks
