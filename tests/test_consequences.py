@@ -53,3 +53,24 @@ def test_every_scene_with_two_historical_choices_is_covered() -> None:
         first, second = [c for c in scene.choices if c.kind == "historical"][:2]
         state = machine.new_game(STORY)
         assert any(b.text.endswith(first.label) for b in render.reveal_blocks(scene, second, state, state))
+
+
+def test_bug4_what_if_returns_to_the_decision_it_interrupted(tmp_path: Path) -> None:
+    # `1 1 1 1 1 1 1 1 1 3 ⏎`: after the imagined Gerő speech the player is back at the choice
+    out = play("1 1 1 1 1 1 1 1 1 3 ⏎", tmp_path)
+    after = out[out.rindex("What if: Gerő had given ground"):]
+    assert "That was the evening that did not happen." in after
+    assert "1. Go with the crowd heading for the Stalin statue" in after
+    assert "What if Gerő had offered something?" not in after  # asked once; the menu is the real one
+    # the decision comes back with the same real choices, without the what-if
+    for what_if, decision in (("whatif_gero", "gero_speech"), ("what_if_moscow_held", "republic_kremlin")):
+        again = STORY.scenes[STORY.scenes[what_if].choices[0].goto]
+        real = [c for c in STORY.scenes[decision].choices if c.kind != "counterfactual"]
+        assert [(c.label, c.goto, c.kind) for c in again.choices] == [(c.label, c.goto, c.kind) for c in real]
+
+
+def test_slip_zsuzsa_is_not_named_in_a_choice_when_she_is_not_there(tmp_path: Path) -> None:
+    # `1 1 1 1 2 1 1 1 1`: middle of the column, never with Zsuzsa; the Radio choice names the students
+    out = play("1 1 1 1 2 1 1 1 1", tmp_path)
+    assert "2. Go with the students to the Radio building to get the delegation out" in out
+    assert "Go with Zsuzsa to the Radio" not in out
