@@ -74,3 +74,64 @@ def test_slip_zsuzsa_is_not_named_in_a_choice_when_she_is_not_there(tmp_path: Pa
     out = play("1 1 1 1 2 1 1 1 1", tmp_path)
     assert "2. Go with the students to the Radio building to get the delegation out" in out
     assert "Go with Zsuzsa to the Radio" not in out
+
+
+# --- bug 2: the story contradicts the player's own choices ---------------------------------------
+
+ARMED_AT_RADIO = "1 1 1 1 1 1 1 1 1 2 2 1 1 ⏎"  # ... radio_soldiers 1: take a rifle from the lorry
+
+
+def test_bug2_no_second_rifle_offered_to_an_armed_player(tmp_path: Path) -> None:
+    out = play(ARMED_AT_RADIO + " 1", tmp_path)
+    barricade = out[out.rindex("Paving stones"):]
+    assert "She looks at the rifle you took from the lorry at the Radio last night" in barricade
+    assert "Take a rifle from the lorry" not in barricade
+    assert "3. Take your place on the barricade with the rifle you already carry" in barricade
+
+
+def test_bug2_nobody_has_a_gun_but_you(tmp_path: Path) -> None:
+    out = play(ARMED_AT_RADIO + " 1 2 1", tmp_path)  # barricade, then Szabad Nép
+    assert "Nobody here has a gun but you, and you keep yours out of sight under your coat." in out
+
+
+def test_bug2_staying_home_is_not_treated_as_being_out(tmp_path: Path) -> None:
+    out = play(ARMED_AT_RADIO + " 2 2", tmp_path)
+    nagy = out[out.rindex("A new voice on the radio"):]
+    assert "railwayman" not in nagy and "Go home before your mother comes looking" not in nagy
+    assert '"He\'s one of them," your mother says' in nagy and "2. Stay in, as your mother asks" in nagy
+    assert "She has kept you in her sight all day" in nagy
+    assert "She does not ask where you have been" not in nagy
+
+
+def test_bug2_on_guard_on_the_night_of_the_attack_you_are_at_the_post(tmp_path: Path) -> None:
+    path = ARMED_AT_RADIO + " 2 2 ⏎ 1 1 1 1 1 1 1 1 1 ⏎ 1 1 2 1 1"
+    out = play(path, tmp_path)
+    after = out[out.rindex("The telephone at the post"):]
+    assert "The line goes quiet" in after and "A National Guard post on the boulevard" in after
+    assert "You wake because the window is humming" not in after
+    assert "he sees that you have brought your own" in after  # no "not enough rifles" for an armed guard
+
+
+def test_bug2_feri_callbacks_only_to_what_you_lived(tmp_path: Path) -> None:
+    # the review's path: RFE with Feri in the prologue, then "your place is with the students"
+    out = play("1 2 1 1 2 3 2 1 1 1 1 2 2 3 2 2 2 ⏎ 2 2 2 1 2 2 2 2 ⏎ 2 1 1 2 3 1 1 2 2", tmp_path)
+    assert "his hand on your arm at the tram stop" not in out
+    assert "You promised; he remembers" not in out
+    assert "You never promised him anything." in out
+
+
+def test_bug2_fired_at_the_rooftops_has_a_consequence(tmp_path: Path) -> None:
+    out = play(ARMED_AT_RADIO + " 2 2 ⏎ 1 3", tmp_path)
+    assert "3. Unwrap your own rifle and fire at the rooftops" in out
+    assert "finds a brass cartridge case" in out
+
+
+def test_bug2_the_university_day_is_not_called_the_square(tmp_path: Path) -> None:
+    out = play(ARMED_AT_RADIO + " 2 2 ⏎ 2 1", tmp_path)
+    assert "she will have to ask you where you have been all day" in out
+    assert "ask you about the square" not in out
+
+
+def test_flags_name_the_facts_later_text_depends_on() -> None:
+    for name in ("took_rifle_at_radio", "promised_feri", "kept_flag_piece", "home_24oct", "on_guard_3nov"):
+        assert name in STORY.variables
