@@ -135,3 +135,43 @@ def test_bug2_the_university_day_is_not_called_the_square(tmp_path: Path) -> Non
 def test_flags_name_the_facts_later_text_depends_on() -> None:
     for name in ("took_rifle_at_radio", "promised_feri", "kept_flag_piece", "home_24oct", "on_guard_3nov"):
         assert name in STORY.variables
+
+
+# --- endings earned, not picked ------------------------------------------------------------------
+
+
+def test_six_endings_each_with_its_own_epilogue() -> None:
+    endings = STORY.endings()
+    assert len(endings) >= 6
+    epilogues = [s.ending.epilogue for s in endings if s.ending]
+    assert len(set(epilogues)) == len(endings) and all(len(e.split()) > 80 for e in epilogues)
+
+
+def test_no_menu_of_endings_exactly_one_road_is_open_at_the_crossroads() -> None:
+    """Every state the exhaustive search reaches at the crossroads has exactly one choice open."""
+    from engine.author import search
+
+    crossroads = STORY.scenes["epilogue_crossroads"]
+    assert all(c.condition is not None for c in crossroads.choices)
+    report = search.exhaustive(STORY)
+    assert not report.bound_hit
+    reached = {STORY.scenes[crossroads.choices[i].goto].id for (sid, i) in report.choices if sid == crossroads.id}
+    assert reached == {"end_exile", "end_arrested", "end_interned", "end_stayed"}
+    import random
+
+    rng = random.Random(56)
+    for _ in range(300):
+        state = machine.new_game(STORY)
+        while not machine.is_over(STORY, state):
+            open_ = machine.open_choices(STORY, state)
+            if state.scene == crossroads.id:
+                assert len(open_) == 1, state.variables
+            state = machine.choose(STORY, state, rng.choice(open_))
+    assert "Choose where it goes" not in crossroads.text
+
+
+def test_the_historical_path_ends_as_most_lives_did() -> None:
+    from engine.classroom.debrief import historical_path
+
+    walk = historical_path(STORY)
+    assert walk.complete and walk.steps[-1].scene.id == "end_stayed"
