@@ -213,5 +213,5 @@ def test_consequence_targets_hold_on_the_bundled_story() -> None:
     assert data["endings"] >= 6
     # Text that depends on earlier choices: the issue's target is 20% of the words a player reads;
     # the story is not there yet (see the report of issue 11), and this holds what it has reached.
-    assert data["paths"]["mean_dependent_percent"] >= 12.0
+    assert data["paths"]["mean_dependent_percent"] >= 14.0
     assert data["paths"]["historical"]["words"] >= 9000  # the 30-45 minute historical path
