@@ -10,6 +10,7 @@ status is 0 only when every target holds. docs/performance.md records a run and 
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -319,6 +320,44 @@ def bench_saves(report: Report, story: Story, runs: int, turns: int, work: Path)
 # --- the run ----------------------------------------------------------------------------------
 
 
+# --- 5. trap detection --------------------------------------------------------------------------
+
+
+def ring_story(size: int) -> Story:
+    """A ring of `size` scenes that never reaches its one ending: the linter's worst trap."""
+    from engine.core.build import build_story
+    from engine.io.yamlio import parse_yaml
+
+    head = ("id: ring\ntitle: Ring\nversion: '1'\nstart: s0\n"
+            "chapters: [{id: c, title: C, date: 1956-10-23, first: s0}]\n")
+    scene = "  - {{id: {id}, chapter: c, title: T, date: 1956-10-23, where: W, text: X, note: N, next: {next}}}\n"
+    body = "scenes:\n" + "".join(scene.format(id=f"s{i}", next=f"s{(i + 1) % size}") for i in range(size))
+    body += "  - {id: end, chapter: c, title: E, date: 1956-10-23, where: W, text: X, note: N, " \
+            "ending: {title: E, kind: other, epilogue: E}}\n"
+    story_doc, _ = parse_yaml(head, "story/story.yaml")
+    scenes_doc, _ = parse_yaml(body, "scenes/ring.yaml")
+    return build_story([("story/story.yaml", story_doc)], [("scenes/ring.yaml", scenes_doc)])
+
+
+def bench_traps(report: Report, sizes: tuple[int, int], repeats: int) -> None:
+    """Lint of a ring that never ends (one trap of every scene): linear since traps are found as
+    strongly connected components (it was quadratic: 5x for twice the scenes)."""
+    from engine.author import lint
+
+    timings, traps = {}, {}
+    for size in sizes:
+        story = ring_story(size)
+        graph = lint.build_graph(story)
+        timings[size] = cpu_time(functools.partial(lint.lint_story, story), repeats)
+        traps[size] = cpu_time(functools.partial(lint.scene_traps, graph, story), repeats)
+    small, large = sizes
+    ratio = timings[large] / timings[small]
+    report.row(f"lint growth {large:,} / {small:,}-scene ring", ms(timings[large]), f"{small:,}-scene ring {ms(timings[small])}",
+               ratio, "<= 2.3x", ratio <= 2.3)
+    report.row("  trap check alone, same rings", ms(traps[large]), f"{small:,}-scene ring {ms(traps[small])}",
+               traps[large] / traps[small], "", None)
+
+
 def play_story() -> tuple[Path | None, Path]:
     """The bundled story when it is there, else the tiny fixture (the bundled one lands later)."""
     try:
@@ -348,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_playthroughs(report, story, 300 if quick else 5_000)
         print("4. saves and turns")
         bench_saves(report, story, 20 if quick else 200, 50 if quick else 500, work)
+        print("5. trap detection")
+        bench_traps(report, (2_000, 4_000), 3 if quick else 9)
     if report.missed:
         print(f"MISSED: {', '.join(report.missed)}")
         return 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -48,15 +49,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         parser = build_parser()
         arguments = _with_default_command(arguments, set(COMMAND_MODULES))
+    if sys.stdout is None:  # started with standard output closed (`>&-`): nothing can be shown
+        _say("hungary56: standard output is closed")
+        return 1
+    if sys.stdin is None:  # standard input closed (`<&-`): the same as an empty one
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     args = parser.parse_args(arguments)
     try:
         code: int = args.run(args)
         return code
     except Hungary56Error as exc:
-        print(str(exc), file=sys.stderr)
+        _say(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
+        _say("\nInterrupted.")
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # standard output full (`>/dev/full`) or failing: stop with a message
+        _say(f"hungary56: cannot go on: {exc.strerror or exc}")
+        _silence_stdout()
+        return 1
+
+
+def _say(message: str) -> None:
+    """A message on standard error, if there is one."""
+    if sys.stderr is not None:
+        try:
+            print(message, file=sys.stderr)
+        except OSError:
+            pass
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so that Python's flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

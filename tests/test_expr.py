@@ -114,3 +114,15 @@ def test_names_and_scenes_are_collected():
     node = expr.parse_condition("courage > 1 and visited(radio) or not armed")
     assert sorted(expr.names_in(node)) == ["armed", "courage"]
     assert list(expr.scenes_in(node)) == ["radio"]
+
+
+def test_numbers_past_the_int_limit_are_refused_when_parsed_and_when_computed():
+    from engine.core.errors import EvaluationError, ExpressionError
+    from engine.core.expr import MAX_INT, parse_condition
+
+    with pytest.raises(ExpressionError, match="number too large"):
+        parse_condition(f"courage > {MAX_INT + 1}")
+    node = parse_condition(f"courage + {MAX_INT} > 0")
+    with pytest.raises(EvaluationError, match="the number grows past"):
+        expr.evaluate(node, {"courage": 1})
+    assert expr.evaluate(node, {"courage": 0}) is True

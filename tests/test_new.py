@@ -36,7 +36,11 @@ def test_new_scene_is_appended_keeping_the_file(story: Path) -> None:
     after = (story / "scenes" / "one.yaml").read_text(encoding="utf-8")
     assert after.startswith(before)
     assert "yaml-language-server" not in after  # appending adds no second modeline
-    assert lint_lines(story) == ["E120 choice 1 of 'cellar' goes to unknown scene 'TODO'"]
+    lines = lint_lines(story)  # every placeholder the skeleton leaves is an error until it is written (author F2)
+    assert [line.split(" in ")[0] for line in lines] == [
+        "E109 'title'", "E109 'where'", "E109 'text'", "E109 'note'", "E109 'label'", "E109 'goto'", "E109 'history'",
+    ]
+    assert "E109 'goto' in choice 1 of 'cellar' still holds the placeholder 'TODO': write it" in lines
 
 
 def test_every_field_is_present_and_explained() -> None:
@@ -55,6 +59,7 @@ def test_once_filled_in_the_scene_lints_clean(story: Path) -> None:
     assert run_cli("new", "scene", "cellar", "--chapter", "two", str(story)).returncode == 0
     path = story / "scenes" / "two.yaml"
     text = path.read_text(encoding="utf-8").replace("sources: []", "sources: [article]").replace("goto: TODO", "goto: end_home")
+    text = text.replace("TODO ", "Written ")
     path.write_text(text.replace("        goto: end_home\n        kind: historical",
                                  "        goto: cellar\n        kind: historical", 1), encoding="utf-8")
     result = run_cli("lint", str(story))
@@ -66,17 +71,22 @@ def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:
     assert result.returncode == 0, result.stderr
     path = story / "scenes" / "attic.yaml"
     first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.endswith("$schema=../schema/scene.schema.json")  # relative to the story, never site-packages
     schema = path.parent / first.split("$schema=")[1]
-    assert schema.resolve() == (ROOT / "schema" / "scene.schema.json").resolve()
+    assert schema.resolve() == (story / "schema" / "scene.schema.json").resolve()
+    assert schema.read_text(encoding="utf-8") == (ROOT / "schema" / "scene.schema.json").read_text(encoding="utf-8")
     value, problems = parse_yaml(path.read_text(encoding="utf-8"), "attic.yaml")
     assert problems == []
-    jsonschema.validate(value, json.loads(schema.read_text(encoding="utf-8")))
+    validator = jsonschema.Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")))
+    # the editor marks exactly what lint reports (E109): the placeholders left to fill in
+    assert {e.path[-1] for e in validator.iter_errors(value)} == {"title", "where", "text", "note", "label", "goto", "history"}
 
 
 def test_a_story_with_todos_can_still_grow(story: Path) -> None:
     assert run_cli("new", "scene", "cellar", "--chapter", "one", str(story)).returncode == 0
     assert run_cli("new", "scene", "attic", "--chapter", "one", str(story)).returncode == 0
-    assert [line.split(" choice")[0] for line in lint_lines(story)] == ["E120", "E120"]
+    assert {line.split(" ")[0] for line in lint_lines(story)} == {"E109"}
+    assert len(lint_lines(story)) == 14
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -101,7 +101,9 @@ def test_exhaustive_reports_stuck_scenes_and_its_bound() -> None:
     assert looping.bound_hit and looping.states == 50
     text = reports.format_exhaustive(story("loop"), looping)
     assert "stopped at the bound of 50" in text and "Not reached within 50 states" in text
-    assert search.exhaustive_ok(story("loop"), looping)  # not proven unreachable, only not found
+    # not proven unreachable, only not found; but a search that stopped proved nothing: not ok (issue 14.3)
+    assert not search.exhaustive_ok(story("loop"), looping)
+    assert text.endswith("Verdict: stopped at the bound of 50 states.\n")
 
 
 def test_transcript_is_what_the_plain_player_prints() -> None:

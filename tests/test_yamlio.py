@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.io.yamlio import YList, YMap, parse_yaml
 
@@ -79,3 +81,74 @@ def test_absurd_nesting_is_an_error_not_a_segfault(text):
     assert result.returncode == 0, result.stderr
     # Our own depth guard, or (with a newer libyaml) its own limit: either way a message, not a crash.
     assert "nesting deeper than 100 levels" in result.stdout or "maximum nesting depth" in result.stdout
+
+
+@pytest.mark.parametrize("text, where", [
+    ("a: &x [*x]\n", "r.yaml:1:4"),
+    ("a: &x {b: *x}\n", "r.yaml:1:4"),
+    ("a:\n  - &x\n    - ok\n    - [1, [2, *x]]\n", "r.yaml:2:5"),
+])
+def test_a_recursive_alias_is_a_located_error(text, where):
+    value, problems = parse_yaml(text, "r.yaml")
+    assert value is None
+    assert [str(p.location) for p in problems] == [where]
+    assert "refers to its own anchor" in problems[0].message
+
+
+def test_an_alias_used_twice_is_not_mistaken_for_recursion():
+    value, problems = parse_yaml("a: &x [1]\nb: [*x, *x, [*x]]\nc: *x\n", "d.yaml")
+    assert problems == [] and value["b"] == [[1], [1], [[1]]]
+
+
+def test_a_long_chain_of_aliases_is_refused_as_too_deep():
+    text = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 300))
+    value, problems = parse_yaml(text, "c.yaml")
+    assert value is None
+    assert [p.format() for p in problems] == ["c.yaml:101:7: error: aliases nest this deeper than 100 levels"]
+
+
+def _nodes(node) -> int:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return 1 + sum(_nodes(k) + _nodes(v) for k, v in node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return 1 + sum(_nodes(item) for item in node.value)
+    return 1
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=3), inner, max_size=5),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES, st.sampled_from([None, True, False]), st.sampled_from([
+    "", "{a, b, c}", "[a, [b, {c}]]", "- \n- \n-\n", "? a\n? b\n", "a:\nb:\nc:\n", "{? : , : }", "[[[]]]",
+]))
+def test_the_separator_count_bounds_the_node_count(value, flow, extra):
+    """M4: only a text with many separators can hold many nodes, so only it is walked event by event."""
+    import yaml
+
+    from engine.io.yamlio import _SEPARATORS, StoryLoader
+
+    for text in (yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True), extra):
+        try:
+            root = yaml.compose(text, Loader=StoryLoader)
+        except yaml.YAMLError:
+            continue
+        count = 0 if root is None else _nodes(root)
+        assert count <= 2 * sum(text.count(c) for c in _SEPARATORS) + 2, text
+
+
+def test_a_file_of_too_many_tiny_nodes_is_refused_before_it_is_composed():
+    from engine.io.yamlio import MAX_EXPANDED_NODES
+
+    text = "x: [" + ",".join(["1"] * (MAX_EXPANDED_NODES + 10)) + "]\n"
+    value, problems = parse_yaml(text, "n.yaml")
+    assert value is None
+    [problem] = problems
+    assert problem.format().startswith("n.yaml:1:") and "more than 2,000,000 values" in problem.message
+    assert "aliases" not in problem.message

@@ -14,18 +14,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
-from engine.core import expr, template
+from engine.author import graphs
+from engine.core import diagnostics, expr, template
 from engine.core.build import texts
+from engine.core.dates import StoryDate
 from engine.core.errors import EvaluationError, Location, Problem, StoryError
 from engine.core.model import Choice, Scene, Story
 
 
 def error(location: Location, code: str, message: str) -> Problem:
-    return Problem(location, message, code, "error")
+    return diagnostics.problem(location, code, message)
 
 
-def warning(location: Location, code: str, message: str) -> Problem:
-    return Problem(location, message, code, "warning")
+warning = error  # the registry (engine/core/diagnostics.py) gives each code its severity
 
 
 # --- the shared walk ---------------------------------------------------------------------------
@@ -116,24 +117,26 @@ def check_dead_ends(graph: StoryGraph, story: Story) -> Iterator[Problem]:
                                   f"choice {choice.index + 1} of {scene.id!r} can never be taken: its guard is always false")
 
 
+def trap_message(members: list[Scene]) -> str:
+    names = ", ".join(repr(s.id) for s in members)
+    where = f"scenes {names}: they only lead to one another" if len(members) > 1 else \
+        f"scene {names}: it only leads to itself"
+    return f"no ending can be reached from {where}"
+
+
+def scene_traps(graph: StoryGraph, story: Story) -> list[list[Scene]]:
+    """The traps of the scene graph, each as its scenes in file order."""
+    groups = graphs.traps(story.scenes, lambda s: graph.successors.get(s, ()), graph.can_end)
+    order = {scene_id: number for number, scene_id in enumerate(story.scenes)}  # file order, as loaded
+    found = [[story.scenes[s] for s in sorted(group, key=order.__getitem__)] for group in groups]
+    return sorted(found, key=lambda members: members[0].location)
+
+
 def check_traps(graph: StoryGraph, story: Story) -> Iterator[Problem]:
     """Groups of scenes that lead only among themselves and never to an ending: reported once per
     group; the scenes that merely lead into a trap or a dead end are its consequence, not reported."""
-    stuck = [s for s in story.scenes if s not in graph.can_end]
-    onward = {s: _closure(graph.successors.get(s, ()), graph.successors) for s in stuck}
-    reported: set[str] = set()
-    for scene_id in stuck:
-        group = onward[scene_id]
-        if scene_id in reported or is_dead_end(story.scenes[scene_id]) or scene_id not in group:
-            continue
-        if any(scene_id not in onward.get(other, frozenset()) for other in group):
-            continue  # it leads on into another trap, which is reported there
-        reported.update(group)
-        members = sorted((story.scenes[s] for s in group), key=lambda s: s.location)
-        names = ", ".join(repr(s.id) for s in members)
-        where = f"scenes {names}: they only lead to one another" if len(members) > 1 else \
-            f"scene {names}: it only leads to itself"
-        yield error(members[0].location, "E302", f"no ending can be reached from {where}")
+    for members in scene_traps(graph, story):
+        yield error(members[0].location, "E302", trap_message(members))
 
 
 def _reads_and_writes(story: Story) -> tuple[set[str], set[str]]:
@@ -220,38 +223,116 @@ def check_notes(graph: StoryGraph, story: Story) -> Iterator[Problem]:
             yield warning(scene.location, "W341", f"scene {scene.id!r} cites no 'sources'")
 
 
-def story_time(scene: Scene) -> tuple[str, ...]:
-    """(year, month, day, time) as far as the scene gives them; a missing part ends the tuple."""
-    key = scene.when  # engine.core.model.date_key: "YYYY-MM-DD HH:MM", with 00 for what is missing
-    if not key:
+def point(date: str, time: str = "") -> tuple[int, ...]:
+    """(year, month, day, minutes) as far as they are given; a missing part ends the tuple."""
+    parsed = StoryDate.parse(date, time) or StoryDate.parse(date)
+    if parsed is None:
         return ()
-    year, month, day = key[:10].split("-")
-    parts = (year, month, day, scene.time)
-    known = []
-    for part in parts:
-        if not part or part == "00":
-            break
-        known.append(part)
+    known = [parsed.year]
+    if parsed.month:
+        known.append(parsed.month)
+        if parsed.day:
+            known.append(parsed.day)
+            if parsed.minutes >= 0:
+                known.append(parsed.minutes)
     return tuple(known)
 
 
-def earlier(later: Scene, sooner: Scene) -> bool:
-    """True if `sooner` is certainly earlier in story time than `later`, compared as precisely as both allow."""
-    a, b = story_time(later), story_time(sooner)
-    common = min(len(a), len(b))
-    return b[:common] < a[:common]
+def story_time(scene: Scene) -> tuple[int, ...]:
+    return point(scene.date, scene.time)
+
+
+def before(sooner: tuple[int, ...], later: tuple[int, ...]) -> bool:
+    """True if `sooner` is certainly earlier than `later`, compared as precisely as both allow."""
+    common = min(len(sooner), len(later))
+    return sooner[:common] < later[:common]
+
+
+def _carry(own: tuple[int, ...], carried: tuple[int, ...]) -> tuple[int, ...]:
+    """What story time it is after a scene: its own time, unless an earlier scene on the path gave
+    a more precise one that this scene agrees with (the same day, no time given)."""
+    if len(carried) > len(own) and carried[: len(own)] == own:
+        return carried
+    return own
+
+
+def _shown(scene: Scene) -> str:
+    return f"{scene.date} {scene.time}".strip()
+
+
+def story_clock(graph: StoryGraph, story: Story) -> dict[str, tuple[tuple[int, ...], str]]:
+    """For every scene, the latest story time a path can carry out of it, and the scene that gave it.
+
+    Along each path the time is carried through scenes that are less precise (no time) or out of
+    story time (flashbacks), so that each dated scene can be compared with the last scene before it
+    that gave a time. A fixed point over the graph: the carried times only grow, so it ends.
+    """
+    clock: dict[str, tuple[tuple[int, ...], str]] = {}
+    for scene in story.scenes.values():
+        if not scene.flashback:
+            clock[scene.id] = (story_time(scene), scene.id)
+    work = deque(clock)
+    while work:
+        source = work.popleft()
+        carried = clock.get(source)
+        if carried is None:
+            continue
+        for target_id in graph.successors.get(source, ()):
+            target = story.scenes[target_id]
+            own = clock.get(target_id)
+            if target.flashback:
+                new = carried if own is None or own[0] < carried[0] else own
+            else:
+                mine = story_time(target)
+                if before(mine, carried[0]):
+                    continue  # reported by check_chronology; the path goes on from this scene's own time
+                new = (_carry(mine, carried[0]), carried[1] if _carry(mine, carried[0]) != mine else target_id)
+                if own is not None and new[0] <= own[0]:
+                    continue
+            if own != new:
+                clock[target_id] = new
+                work.append(target_id)
+    return clock
 
 
 def check_chronology(graph: StoryGraph, story: Story) -> Iterator[Problem]:
+    """Story time runs forwards along every path: each scene that is not a flashback is compared
+    with the last scene before it that gave a time, also through scenes that give none."""
+    clock = story_clock(graph, story)
     for scene in story.scenes.values():
+        carried = clock.get(scene.id)
+        if carried is None:
+            continue
         for choice in scene.choices:
             target = story.scenes.get(choice.goto)
-            if target is None or target.flashback or not earlier(scene, target):
+            if target is None or target.flashback or not before(story_time(target), carried[0]):
                 continue
-            when = f"{target.date} {target.time}".strip()
+            origin = story.scenes[carried[1]]
+            after = "" if origin.id == scene.id else f", earlier than {origin.id!r} ({_shown(origin)}) before it on this path"
             yield error(choice.location, "E350",
-                        f"{scene.id!r} goes back in story time to {target.id!r} ({when}); "
+                        f"{scene.id!r} goes back in story time to {target.id!r} ({_shown(target)}){after}; "
                         "mark the target 'flashback: true' if that is meant")
+
+
+def check_chapter_dates(graph: StoryGraph, story: Story) -> Iterator[Problem]:
+    """A chapter ends after it begins, and each scene that is not a flashback falls within its chapter."""
+    chapters = {c.id: c for c in story.chapters}
+    for chapter in story.chapters:
+        if chapter.until and before(point(chapter.until), point(chapter.date)):
+            del chapters[chapter.id]  # its scenes cannot be within it: that follows from this
+            yield error(chapter.location, "E362",
+                        f"chapter {chapter.id!r} ends ({chapter.until}) before it begins ({chapter.date})")
+    for scene in story.scenes.values():
+        own = chapters.get(scene.chapter)
+        if own is None or scene.flashback:
+            continue
+        when = story_time(scene)
+        if before(when, point(own.date)):
+            yield error(scene.location, "E363",
+                        f"scene {scene.id!r} ({scene.date}) is dated before its chapter {own.id!r} begins ({own.date})")
+        elif own.until and before(point(own.until), when):
+            yield error(scene.location, "E363",
+                        f"scene {scene.id!r} ({scene.date}) is dated after its chapter {own.id!r} ends ({own.until})")
 
 
 def check_chapters(graph: StoryGraph, story: Story) -> Iterator[Problem]:
@@ -276,31 +357,45 @@ CHECKS: tuple[Check, ...] = (
     check_notes,
     check_chronology,
     check_chapters,
+    check_chapter_dates,
 )
 
 
 def lint_story(story: Story, checks: Iterable[Check] = CHECKS) -> list[Problem]:
-    """The loader's warnings and every check's problems, each once, in file order."""
+    """The loader's warnings and every check's problems, each once, root causes first (see `in_order`)."""
     graph = build_graph(story)
     found = list(story.warnings)
     for check in checks:
         found.extend(check(graph, story))
-    return sorted(dict.fromkeys(found), key=Problem.sort_key)
+    return in_order(found)
 
 
 def lint(load: Callable[[], Story]) -> list[Problem]:
-    """Load a story with `load` and lint it: loading errors alone if it does not load."""
+    """Load a story with `load` and lint it: loading problems alone if it does not load."""
     try:
         story = load()
     except StoryError as exc:
-        return without_cascades(exc.problems)
+        return in_order(without_cascades(exc.problems))
     return lint_story(story)
+
+
+# Problems that may only follow from a part of the story that is missing because its file could
+# not be read (E001): a link to one of its scenes, a chapter or a name it defines. (An empty file,
+# W101, is only a warning: the errors it causes are shown after it, as the story does not load.)
+CASCADES = frozenset({"E120", "E121", "E202"})
+FILE_CODES = frozenset({"E000", "E001", "W101"})
 
 
 def without_cascades(problems: Iterable[Problem]) -> list[Problem]:
     """A file that cannot be read hides its scenes, so every link to them would look broken:
-    until it is fixed, links to unknown scenes (E120) are not reported."""
+    until it is fixed, problems that may follow from it (CASCADES) are not reported."""
     problems = list(problems)
     if any(p.code == "E001" for p in problems):
-        return [p for p in problems if p.code != "E120"]
+        return [p for p in problems if p.code not in CASCADES]
     return problems
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once: the files that cannot be read (or are empty) first, as their problems
+    explain the rest; then the others in file order."""
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.code not in FILE_CODES, *p.sort_key()))

@@ -143,7 +143,21 @@ def format_exhaustive(story: Story, report: ExhaustiveReport, story_arg: str = "
     # variables may have gone unseen in a state that was never searched on its own.
     lines.extend(_text_lines(story, report.texts, "Text not shown in the states searched (the search merges states "
                                                   "that only text tells apart; try random runs too):"))
-    lines.extend(_failure_lines(report.failures, story_arg))
+    if report.traps:
+        lines.append(f"Traps ({len(report.traps)}): no ending can be reached once a player is in them")
+        for trap in report.traps:
+            first = story.scenes[trap.scenes[0]]
+            lines.append(f"  {first.location}: scenes {', '.join(repr(s) for s in trap.scenes)}")
+            lines.append(f"    choices: {format_path(trap.path)}" if trap.path is not None
+                         else "    (no state reached them)")
+            if trap.path:
+                lines.append(f"    replay:  {_replay_hint(trap.path, story_arg)}")
+    if report.failures:
+        lines.extend(_failure_lines(report.failures, story_arg))
+    from engine.author.search import exhaustive_problems
+
+    problems = exhaustive_problems(story, report)
+    lines.append(f"Verdict: {', '.join(problems)}." if problems else "Verdict: no problems.")
     return "\n".join(lines) + "\n"
 
 

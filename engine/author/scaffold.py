@@ -12,47 +12,88 @@ from typing import Any
 
 import attrs
 
+from engine.core import format as spec
 from engine.core.errors import Hungary56Error, Location
 from engine.io.yamlio import YList, YMap, parse_yaml
 
 SCENE_MODELINE = "# yaml-language-server: $schema={schema}"
 _ITEM = re.compile(r"^( *)- ", re.MULTILINE)
 
-_SKELETON = """\
-# --- {id}: added by `hungary56 new scene`; fill in every TODO, then run `hungary56 lint` ---
-- id: {id}  # unique across the story: letters, digits and _
-  chapter: {chapter}  # the chapter it belongs to: a chapter id from story/story.yaml
-  title: TODO a short title  # shown above the text
-  date: {date}  # the date in the story; a choice may not lead back in time (see flashback)
-  # time: "15:00"  # optional: HH:MM, 24-hour Budapest time
-  where: TODO the place  # where the scene happens
-  # warning: Gunfire and death.  # optional: a content warning shown before the text
-  flashback: false  # true lets a choice lead back in story time to this scene
-  text: |  # what the player reads; a blank line separates paragraphs
-    TODO What the player reads.
-  variants: []  # optional: extra paragraphs shown when a condition holds, for example:
-  #   - if: "visited(some_scene)"
-  #     text: You remember the smell of tear gas.
-  note: |  # the historical note: what really happened at that moment, in our own words
-    TODO The historical note.
-  sources: []  # keys of `sources` (story/*.yaml) the note relies on, e.g. [article]
-  contested: []  # optional: accounts that disagree, each {{who: ..., account: ..., source: ...}}
-  terms: []  # optional: glossary terms this scene introduces, e.g. [ÁVH]
-  choices:  # or `next: scene_id` to move on by itself, or `ending:` to end the story here
-    - label: TODO what the player chooses  # the text of the choice
-      goto: TODO  # the id of the scene this choice leads to
-      # if: "courage >= 1"  # optional guard: the choice is offered only when it holds
-      # do: ["courage += 1"]  # optional effects, run in order when the choice is made
-      kind: historical  # historical | plausible | counterfactual
-      history: |  # what really happened, shown after the choice is made
-        TODO What really happened.
-"""
+# What the skeleton writes for a key, where the format's example will not do: "{id}", "{chapter}" and
+# "{date}" are filled in; "|..." is a block text. Every other key of engine/core/format.py is written
+# from its description there: a required key as a TODO to fill in, an optional one commented out.
+_VALUES: dict[tuple[str, str], str] = {
+    ("scene", "id"): "{id}",
+    ("scene", "chapter"): "{chapter}",
+    ("scene", "title"): "TODO a short title",
+    ("scene", "date"): "{date}",
+    ("scene", "time"): '"15:00"',
+    ("scene", "where"): "TODO the place",
+    ("scene", "warning"): "Gunfire and death.",
+    ("scene", "flashback"): "false",
+    ("scene", "text"): "|TODO What the player reads.",
+    ("scene", "variants"): "[]",
+    ("scene", "note"): "|TODO The historical note.",
+    ("scene", "sources"): "[]",
+    ("scene", "contested"): "[]",
+    ("scene", "terms"): "[]",
+    ("choice", "label"): "TODO what the player chooses",
+    ("choice", "goto"): "TODO",
+    ("choice", "if"): '"courage >= 1"',
+    ("choice", "do"): '["courage += 1"]',
+    ("choice", "kind"): "historical",
+    ("choice", "history"): "|TODO What really happened.",
+}
+# written (not commented out) although optional: an author should see and decide them
+_SHOWN = {("scene", "flashback"), ("scene", "variants"), ("scene", "note"), ("scene", "sources"),
+          ("scene", "contested"), ("scene", "terms"), ("scene", "choices"), ("choice", "kind"), ("choice", "history")}
+
+
+def _record_lines(record: spec.Record, indent: str) -> list[str]:
+    """One record of the skeleton, a line per key of the format, each with its description."""
+    lines: list[str] = []
+    for field in record.fields:
+        if record.one_of and field.key in record.one_of[1:]:
+            continue  # the alternatives are named in the comment on the first one
+        value = _VALUES.get((record.name, field.key), "")
+        comment = field.doc
+        if record.one_of and field.key == record.one_of[0]:
+            comment = f"{field.doc}; or " + " or ".join(f"`{k}:`" for k in record.one_of[1:]) + " instead"
+        kind, _, inner = field.type.partition(":")
+        written = field.required or field.lint_required or (record.name, field.key) in _SHOWN
+        if kind == "list" and written and not value:
+            lines.append(f"{indent}{field.key}:  # {comment}")
+            nested = _record_lines(spec.RECORDS[inner], indent + "    ")
+            nested[0] = f"{indent}  - " + nested[0][len(indent) + 4:]
+            lines.extend(nested)
+            continue
+        if not value:
+            value = "TODO" if field.required else (f'"{field.example}"' if field.example else "...")
+        if not written:
+            lines.append(f"{indent}# {field.key}: {value.lstrip('|')}  # optional: {comment}")
+        elif value.startswith("|"):
+            lines.append(f"{indent}{field.key}: |  # {comment}")
+            lines.append(f"{indent}  {value[1:]}")
+        else:
+            lines.append(f"{indent}{field.key}: {value}  # {comment}")
+    return lines
+
+
+def skeleton_template() -> str:
+    """The skeleton of a scene, as one `- ` item, with {id}, {chapter} and {date} to fill in."""
+    lines = _record_lines(spec.SCENE, "  ")
+    lines[0] = "- " + lines[0][2:]
+    head = "# --- {id}: added by `hungary56 new scene`; fill in every TODO, then run `hungary56 lint` ---"
+    escaped = [line.replace("{", "{{").replace("}", "}}") for line in lines]
+    for name in ("id", "chapter", "date"):
+        escaped = [line.replace("{{" + name + "}}", "{" + name + "}") for line in escaped]
+    return "\n".join([head, *escaped]) + "\n"
 
 
 def scene_skeleton(scene_id: str, chapter: str, date: str, indent: str = "  ") -> str:
     """A scene with every field present and a comment on each, as one item of a `scenes:` list."""
     shown_date = f'"{date}"' if re.fullmatch(r"\d{4}", date) else date
-    text = _SKELETON.format(id=scene_id, chapter=chapter, date=shown_date)
+    text = skeleton_template().format(id=scene_id, chapter=chapter, date=shown_date)
     return "".join(indent + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 

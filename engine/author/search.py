@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
+from engine.author import graphs, lint
 from engine.author.playtest import ChoiceKey, Failure, TextWatch, _advance, _merge, _open_choices, _Stop
 from engine.author.reports import unreached_choices, unreached_scenes
 from engine.core import expr, machine
@@ -18,6 +19,14 @@ from engine.core.model import Effect, GameState, Story
 
 
 @attrs.frozen
+class Trap:
+    """Scenes a player can enter and never leave for an ending, with a shortest path into them."""
+
+    scenes: tuple[str, ...]  # in file order
+    path: tuple[int, ...] | None  # None: no state reached them
+
+
+@attrs.frozen
 class ExhaustiveReport:
     max_states: int
     states: int
@@ -25,6 +34,7 @@ class ExhaustiveReport:
     scenes: Mapping[str, tuple[int, ...]]  # scene id -> a shortest choice path to it
     choices: Mapping[ChoiceKey, tuple[int, ...]]  # a shortest path that ends by taking the choice
     failures: tuple[Failure, ...]
+    traps: tuple[Trap, ...] = ()
     texts: frozenset[Location] = frozenset()  # variants and inline arms shown in the states searched
 
     @property
@@ -32,11 +42,33 @@ class ExhaustiveReport:
         return not self.bound_hit
 
 
+def exhaustive_problems(story: Story, report: ExhaustiveReport) -> list[str]:
+    """What went wrong, counted for the verdict line: failures, traps, what is proven unreachable,
+    and a search that stopped at its bound (it proved nothing about the states beyond)."""
+    found = []
+    for kind, noun in (("error", "error"), ("stuck", "stuck scene"), ("loop", "possible loop")):
+        number = sum(1 for f in report.failures if f.kind == kind)
+        if number:
+            found.append(_count(number, noun))
+    if report.traps:
+        found.append(_count(len(report.traps), "trap"))
+    if report.complete:
+        if unreached_scenes(story, report.scenes):
+            found.append(_count(len(unreached_scenes(story, report.scenes)), "unreachable scene"))
+        if unreached_choices(story, report.choices):
+            found.append(_count(len(unreached_choices(story, report.choices)), "unreachable choice"))
+    else:
+        found.append(f"stopped at the bound of {report.max_states} states")
+    return found
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def exhaustive_ok(story: Story, report: ExhaustiveReport) -> bool:
-    """No failure, and (when the search was complete) nothing proven unreachable."""
-    if report.failures:
-        return False
-    return report.bound_hit or not (unreached_scenes(story, report.scenes) or unreached_choices(story, report.choices))
+    """No failure, no trap, nothing proven unreachable, and a complete search."""
+    return not exhaustive_problems(story, report)
 
 
 def _relevant(story: Story) -> tuple[frozenset[str], frozenset[str]]:
@@ -76,17 +108,26 @@ def _state_key(state: GameState, relevant: tuple[frozenset[str], frozenset[str]]
     )
 
 
-def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
+Progress = Callable[[int], None]
+
+
+def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | None = None) -> ExhaustiveReport:
     """Breadth-first over every distinct (scene, variables, visits) state, up to `max_states` of them.
 
     States are told apart only by what guards can see (see `_relevant`), which keeps the search
-    exact for reachability while making it finish on real stories.
+    exact for reachability while making it finish on real stories. The graph of states it builds
+    is searched for traps as lint searches the graph of scenes (engine/author/lint.py, `traps`),
+    and every trap lint finds is reported too, so the search never misses what lint sees.
+    `progress`, if given, is called with the number of states found every few thousand states.
     """
     start = machine.new_game(story)
     relevant = _relevant(story)
     parents: list[tuple[int, int]] = [(-1, 0)]  # per explored state: (parent's number, choice number taken)
-    seen = {_state_key(start, relevant)}
+    seen = {_state_key(start, relevant): 0}
     queue: deque[tuple[GameState, int]] = deque([(start, 0)])
+    scene_of: list[str] = []  # per state number: its scene
+    edges: list[list[int]] = []  # per state number: the states its open choices lead to
+    may_end: list[int] = []  # endings, and states whose future the search did not see (bound, error)
     scene_paths: dict[str, tuple[int, ...]] = {}
     choice_paths: dict[ChoiceKey, tuple[int, ...]] = {}
     failures: list[Failure] = []
@@ -103,22 +144,33 @@ def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
     while queue:
         state, number = queue.popleft()
         scene = story.scenes[state.scene]
+        scene_of.append(scene.id)
+        onward: list[int] = []
+        edges.append(onward)
+        if progress is not None and number % 5_000 == 0:
+            progress(len(seen))
         if scene.id not in scene_paths:
             scene_paths[scene.id] = path_to(number)
-        try:
-            if scene.ending is not None:
+        if scene.ending is not None:
+            may_end.append(number)
+            try:
                 watch.scene(scene, state)
-                continue
+            except _Stop as stop:
+                failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
+            continue
+        try:
             open_ = _open_choices(scene, state)
             watch.scene(scene, state, open_)
         except _Stop as stop:
             failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
+            may_end.append(number)  # reported as stuck; not a trap as well
             continue
         for index in open_:
             try:
                 following = _advance(story, state, index)
             except _Stop as stop:
                 failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number) + (index + 1,)))
+                may_end.append(number)
                 continue
             if scene.id in watch.textual:
                 try:
@@ -129,17 +181,50 @@ def exhaustive(story: Story, max_states: int = 200_000) -> ExhaustiveReport:
             if (scene.id, index) not in choice_paths:
                 choice_paths[(scene.id, index)] = path_to(number) + (index + 1,)
             key = _state_key(following, relevant)
-            if key in seen:
+            known = seen.get(key)
+            if known is not None:
+                onward.append(known)
                 continue
             if len(seen) >= max_states:
                 bound_hit = True
+                may_end.append(number)
                 continue
-            seen.add(key)
+            seen[key] = len(parents)
+            onward.append(len(parents))
             # The path is rebuilt from parent links, so states need not carry it.
             following = attrs.evolve(following, path=(), turn=0)
             parents.append((number, index + 1))
             queue.append((following, len(parents) - 1))
-    return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures),
+    traps = _traps(story, scene_of, edges, may_end, path_to, scene_paths)
+    return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures), traps,
                             frozenset(watch.shown))
 
 
+def _traps(
+    story: Story, scene_of: list[str], edges: list[list[int]], may_end: list[int],
+    path_to: Callable[[int], tuple[int, ...]], scene_paths: Mapping[str, tuple[int, ...]],
+) -> tuple[Trap, ...]:
+    """The traps among the states (no path to an ending), and every trap of the scene graph lint finds."""
+    backwards: list[list[int]] = [[] for _ in edges]
+    for number, onward in enumerate(edges):
+        for other in onward:
+            backwards[other].append(number)
+    can_end = set(may_end)
+    work = list(may_end)
+    while work:
+        for other in backwards[work.pop()]:
+            if other not in can_end:
+                can_end.add(other)
+                work.append(other)
+    order = {scene_id: i for i, scene_id in enumerate(story.scenes)}
+    found: dict[tuple[str, ...], tuple[int, ...] | None] = {}
+    for group in graphs.traps(range(len(edges)), edges.__getitem__, can_end):
+        scenes = tuple(sorted({scene_of[n] for n in group}, key=order.__getitem__))
+        found.setdefault(scenes, path_to(min(group)))
+    graph = lint.build_graph(story)
+    for members in lint.scene_traps(graph, story):
+        scenes = tuple(s.id for s in members)
+        if not any(set(scenes) <= set(known) or set(known) <= set(scenes) for known in found):
+            paths = [scene_paths[s] for s in scenes if s in scene_paths]
+            found[scenes] = min(paths, key=lambda p: (len(p), p)) if paths else None
+    return tuple(Trap(scenes, path) for scenes, path in found.items())

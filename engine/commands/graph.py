@@ -27,13 +27,14 @@ def run(args: argparse.Namespace) -> int:
 
     from engine.author.storymap import render
     from engine.core.errors import Hungary56Error
+    from engine.io.atomic import write_atomically
 
     text = render(load(args), args.format, args.chapter)
     if not args.output:
         sys.stdout.write(text)
         return 0
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_atomically(Path(args.output), text)
     except OSError as exc:
         raise Hungary56Error(f"{args.output}: cannot write the map: {exc.strerror or exc}") from None
     return 0

@@ -16,6 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_story_argument(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text (default), or json: a list of {path, line, column, severity, code, message}")
+    parser.add_argument("--explain", metavar="CODE",
+                        help="explain one code (such as E302): what it means and how to fix it; checks no story")
     parser.set_defaults(run=run)
 
 
@@ -25,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from engine.author.lint import lint
     from engine.io.loader import load_story
 
+    if args.explain is not None:
+        return explain(args.explain)
     folder = story_dir(args)
     problems = lint(lambda: load_story(folder))
     errors = sum(1 for p in problems if p.severity == "error")
@@ -44,3 +48,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def explain(code: str) -> int:
+    """Print the registry's explanation of a code (as `ruff rule` does); an unknown code lists the known ones."""
+    from engine.core import diagnostics
+    from engine.core.errors import UsageError
+
+    entry = diagnostics.get(code.strip().upper())
+    if entry is None:
+        known = "\n".join(f"  {d.code}  {d.summary}" for d in diagnostics.DIAGNOSTICS.values())
+        raise UsageError(f"unknown code {code!r}; the codes are:\n{known}")
+    print(diagnostics.explain(entry.code), end="")
+    return 0

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.author.scaffold import append_scene, new_scene_file
     from engine.core import expr
     from engine.core.errors import Hungary56Error, UsageError
+    from engine.io.atomic import write_atomically
     from engine.io.loader import display_path
 
     folder = story_dir(args)
@@ -89,12 +90,10 @@ def run(args: argparse.Namespace) -> int:
         text = append_scene(existing, scene_id, chapter, date, shown)
     else:
         existing = ""
-        text = new_scene_file(scene_id, chapter, date, _schema_for(target))
+        text = new_scene_file(scene_id, chapter, date, _schema_for(folder, target))
     line = text[: text.index(f"- id: {scene_id} ")].count("\n") + 1
-    temporary = target.with_name(f".{target.name}.new")
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        write_atomically(target, text)
     except OSError as exc:
         raise Hungary56Error(f"{shown}: cannot write the file: {exc.strerror or exc}") from None
     print(f"{shown}:{line}: added scene {scene_id!r} to chapter {chapter!r}.")
@@ -119,10 +118,19 @@ def _outline(folder: Path) -> Outline:
     return outline((documents[p][0] for p in story_paths), (documents[p][0] for p in scene_paths))
 
 
-def _schema_for(target: Path) -> str:
-    """The scene schema's path relative to a new file, wherever this engine is installed."""
-    engine_dir = Path(__file__).resolve().parent.parent
-    for schema in (engine_dir / "bundled" / "schema", engine_dir.parent / "schema"):
-        if (schema / "scene.schema.json").is_file():
-            return Path(os.path.relpath(schema / "scene.schema.json", target.parent)).as_posix()
-    return "../schema/scene.schema.json"
+def _schema_for(folder: Path, target: Path) -> str:
+    """The scene schema's path relative to a new file: the story's own copy in STORY/schema/, written
+    there (from engine/core/format.py) if the story has none, so that the reference moves with the
+    story and never points into the installed engine (issue 14.5)."""
+    from engine.author.schema import schema_text
+    from engine.core.errors import Hungary56Error
+    from engine.io.atomic import write_atomically
+
+    schema = folder.resolve() / "schema" / "scene.schema.json"
+    if not schema.is_file():
+        try:
+            schema.parent.mkdir(exist_ok=True)
+            write_atomically(schema, schema_text("scene"))
+        except OSError as exc:
+            raise Hungary56Error(f"{schema}: cannot write the scene schema: {exc.strerror or exc}") from None
+    return Path(os.path.relpath(schema, target.parent)).as_posix()

@@ -78,7 +78,34 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_transcript(path: str) -> IO[str]:
+    """The transcript file, rewritten atomically as the game goes. An existing file is only
+    replaced when it is a hungary56 transcript (a student's essay.md is not)."""
+    import sys
+    from pathlib import Path
+    from typing import cast
+
+    from engine.io.atomic import AtomicTextFile, read_regular, write_atomically
+
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"cannot write the transcript {path}: it is a folder")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write the transcript {path}: there is no folder {target.parent}")
+    if target.exists():
+        try:
+            first = read_regular(target, 10 * 2**20).split(b"\n", 1)[0]
+        except OSError:
+            first = b""
+        if first and not first.endswith(b": transcript"):
+            raise UsageError(f"{path} already exists and is not a hungary56 transcript; give another file name "
+                             "(the file was left as it was)")
+
+    def failed(exc: OSError) -> None:
+        print(f"hungary56: cannot write the transcript {path} ({exc.strerror or exc}); "
+              "the game goes on without it", file=sys.stderr)
+
     try:
-        return open(path, "w", encoding="utf-8")
+        write_atomically(target, "")  # at once: a path that cannot be written is a usage error
     except OSError as exc:
-        raise UsageError(f"cannot write the transcript {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
+    return cast(IO[str], AtomicTextFile(target, failed))

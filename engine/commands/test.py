@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from engine.commands.common import add_story_argument, load, story_dir
@@ -61,12 +62,31 @@ def run(args: argparse.Namespace) -> int:
     if args.playthroughs:
         return _replay_all(story, playthroughs_dir(args), args.bless)
     if args.exhaustive:
-        report = search.exhaustive(story, args.max_states)
+        progress = _progress(args.max_states)
+        report = search.exhaustive(story, args.max_states, progress)
+        if progress is not None:
+            import sys
+
+            sys.stderr.write("\r\033[K")  # the progress line goes before the report comes
         print(reports.format_exhaustive(story, report, story_arg), end="")
         return 0 if search.exhaustive_ok(story, report) else 1
     random_report = playtest.random_runs(story, args.runs, args.seed, args.max_steps)
     print(reports.format_random(story, random_report, story_arg), end="")
     return 0 if random_report.ok else 1
+
+
+def _progress(max_states: int) -> Callable[[int], None] | None:
+    """A progress line on stderr for the exhaustive search, only on a terminal (never in a pipe or a log)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(states: int) -> None:
+        sys.stderr.write(f"\rsearching: {states:,} states (at most {max_states:,})...")
+        sys.stderr.flush()
+
+    return show
 
 
 def _replay_all(story: object, folder: Path, bless: bool) -> int:
@@ -114,9 +134,9 @@ def _replay_all(story: object, folder: Path, bless: bool) -> int:
 
 def _write(path: Path, text: str) -> None:
     from engine.core.errors import Hungary56Error
+    from engine.io.atomic import write_atomically
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text)  # a symlink planted at PATH is replaced, never written through
     except OSError as exc:
         raise Hungary56Error(f"{path}: cannot write the playthrough: {exc.strerror or exc}") from None

@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from engine.classroom.handout import render_walkthrough
     from engine.core.errors import UsageError
-    from engine.io.saves import write_atomically
+    from engine.io.atomic import write_atomically
 
     fmt = args.format
     if fmt is None:

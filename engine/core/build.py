@@ -5,15 +5,15 @@ Every problem is collected with its path:line:col and reported at once (StoryErr
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
 
-from engine.core import expr, template
-from engine.core.dates import TIME, valid_date
-from engine.core.errors import ExpressionError, Location, Problem, StoryError
+from engine.core import expr
+from engine.core.controls import CONTROLS, escape_controls, strip_controls
+from engine.core.errors import EvaluationError, ExpressionError, Location, Problem, StoryError
+from engine.core.fields import ID, Fields, Problems, describe
 from engine.core.format import (
     ACCOUNT_KEYS,
     ANNOTATION_KINDS,
@@ -43,174 +43,9 @@ from engine.core.model import (
     Variant,
 )
 from engine.core.nodes import YList, YMap
+from engine.core.references import check_references, texts
 
-_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class Problems:
-    """Collects problems while a story is built, so that every one is reported at once."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def error(self, location: Location, message: str, code: str = "E100") -> None:
-        self.items.append(Problem(location, message, code))
-
-    def warning(self, location: Location, message: str, code: str = "W100") -> None:
-        self.items.append(Problem(location, message, code, "warning"))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
-
-
-_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (YMap, dict)):
-        return "a mapping"
-    if isinstance(value, (YList, list)):
-        return "a list"
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, float):
-        return "a decimal number"
-    return "a string"
-
-
-class Fields:
-    """Typed access to one YAML mapping: reports unknown keys (with a did-you-mean) and bad types."""
-
-    def __init__(self, node: Any, what: str, problems: Problems, allowed: Iterable[str], where: Location) -> None:
-        self.problems = problems
-        self.what = what
-        if not isinstance(node, YMap):
-            problems.error(getattr(node, "loc", where), f"{what} must be a mapping of keys, not {_describe(node)}", "E101")
-            node = YMap(getattr(node, "loc", where))
-        self.node: YMap = node
-        if what == "a scene" and isinstance(node.get("id"), str):
-            self.what = what = f"scene {node['id']!r}"
-        allowed = tuple(allowed)
-        # keys an unknown key probably meant: not also reported as missing (one mistake, one problem)
-        self.misspelt: set[str] = set()
-        for key in node:
-            if key not in allowed:
-                hint = expr.suggest(key, list(allowed))
-                if hint:
-                    self.misspelt.update(k for k in allowed if hint == f" (did you mean {k!r}?)")
-                problems.error(node.key_loc(key), f"unknown key {key!r} in {what}{hint}", "E102")
-
-    @property
-    def loc(self) -> Location:
-        return self.node.loc
-
-    def has(self, key: str) -> bool:
-        return key in self.node and self.node[key] is not None
-
-    def at(self, key: str) -> Location:
-        return self.node.value_loc(key)
-
-    def get(self, key: str, kind: type, required: bool, default: Any) -> Any:
-        if not self.has(key):
-            if required and key not in self.misspelt:
-                self.problems.error(self.node.loc, f"{self.what} is missing required key {key!r}", "E103")
-            return default
-        value = self.node[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)  # `version: 1` or `title: 1956` mean the text the author typed
-        if not ok:
-            self.problems.error(
-                self.at(key), f"{key!r} in {self.what} must be {_TYPE_NAMES[kind]}, not {_describe(value)}", "E104"
-            )
-            return default
-        return value
-
-    def text(self, key: str, required: bool = True) -> str:
-        value: str = self.get(key, str, required, "")
-        if required and self.has(key) and isinstance(self.node[key], str) and not value.strip():
-            self.problems.error(self.at(key), f"{key!r} in {self.what} is empty", "E105")
-        return value.strip("\n") if key in ("text", "note", "epilogue", "history", "summary") else value
-
-    def compiled(self, key: str, text: str) -> template.Template | None:
-        """`text` (the value of `key`) compiled, when it has inline markup such as {name} or {if ...}."""
-        if not template.has_markup(text):
-            return None
-        try:
-            return template.parse(text, self.at(key), self.node.text_anchors.get(key, ()))
-        except ExpressionError as exc:
-            self.problems.error(exc.location or self.at(key), exc.message, "E210")
-            return None
-
-    def integer(self, key: str, required: bool = False, default: int = 0) -> int:
-        result: int = self.get(key, int, required, default)
-        return result
-
-    def boolean(self, key: str, default: bool = False) -> bool:
-        result: bool = self.get(key, bool, False, default)
-        return result
-
-    def items(self, key: str, required: bool = False) -> YList:
-        value = self.get(key, list, required, None)
-        return value if value is not None else YList(self.at(key))
-
-    def mapping(self, key: str, required: bool = False) -> YMap:
-        value = self.get(key, dict, required, None)
-        return value if value is not None else YMap(self.at(key))
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        return self.located_strings(key)[0]
-
-    def located_strings(self, key: str) -> tuple[tuple[str, ...], tuple[Location, ...]]:
-        """The items of a list of strings, and where each one stands (for the linter's messages)."""
-        values = self.items(key)
-        out, locs = [], []
-        for value, loc in zip(values, values.item_locs):
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                out.append(str(value))
-                locs.append(loc)
-            else:
-                self.problems.error(loc, f"items of {key!r} in {self.what} must be strings", "E104")
-        return tuple(out), tuple(locs)
-
-    def identifier(self, key: str, required: bool = True) -> str:
-        value = self.text(key, required)
-        if value and not _ID.match(value):
-            self.problems.error(
-                self.at(key), f"{key!r} must be letters, digits and _ (starting with a letter): {value!r}", "E106"
-            )
-        return value
-
-    def date(self, key: str, required: bool = True) -> str:
-        value = self.text(key, required)
-        if value and not valid_date(value):
-            self.problems.error(self.at(key), f"{key!r} must be a date such as 1956-10-23, not {value!r}", "E107")
-            return ""
-        return value
-
-    def time(self, key: str) -> str:
-        value = self.text(key, False)
-        if value and not TIME.match(value):
-            self.problems.error(self.at(key), f"'time' must be HH:MM on a 24-hour clock, not {value!r}", "E107")
-            return ""
-        return value
-
-    def choice_of(self, key: str, options: tuple[str, ...], required: bool = True) -> str:
-        value = self.text(key, required)
-        if value and value not in options:
-            self.problems.error(
-                self.at(key),
-                f"{key!r} must be one of {', '.join(options)}, not {value!r}{expr.suggest(value, list(options))}",
-                "E108",
-            )
-            return ""
-        return value
-
+__all__ = ["texts"]  # every compiled text of a scene (engine/core/references.py), for the author tools
 
 _Parsed = TypeVar("_Parsed")
 
@@ -220,7 +55,7 @@ def _parse(
 ) -> _Parsed | None:
     """Parse one condition or effect, reporting a wrong type or a syntax error at its column."""
     if not isinstance(value, str):
-        problems.error(location, f"{what} must be a string such as \"{example}\", not {_describe(value)}", "E104")
+        problems.error(location, f"{what} must be a string such as \"{example}\", not {describe(value)}", "E104")
         return None
     try:
         return parse(value)
@@ -246,14 +81,21 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
     initial: Any = f.node.get("initial")
     python_type = {"int": int, "bool": bool, "str": str}.get(kind)
     if not f.has("initial"):
-        problems.error(f.loc, f"variable {name!r} is missing required key 'initial'", "E103")
+        if "initial" not in f.misspelt:
+                problems.error(f.loc, f"variable {name!r} is missing required key 'initial'", "E103")
         initial = {"int": 0, "bool": False}.get(kind, "")
     elif python_type and (
         not isinstance(initial, python_type) or (python_type is int and isinstance(initial, bool))
     ):
-        problems.error(f.at("initial"), f"'initial' of {kind} variable {name!r} cannot be {_describe(initial)}", "E104")
+        problems.error(f.at("initial"), f"'initial' of {kind} variable {name!r} cannot be {describe(initial)}", "E104")
         initial = {"int": 0, "bool": False}.get(kind, "")
-    if not _ID.match(name) or name in expr.KEYWORDS:
+    else:
+        try:
+            expr.bounded(initial)
+        except EvaluationError as exc:
+            problems.error(f.at("initial"), f"'initial' of variable {name!r}: {exc.message}", "E104")
+            initial = {"int": 0, "bool": False}.get(kind, "")
+    if not ID.match(name) or name in expr.KEYWORDS:
         problems.error(location, f"variable name {name!r} must be letters, digits and _ and not a keyword", "E106")
     return Variable(name, kind or "int", initial, description, location)
 
@@ -288,13 +130,15 @@ def build_account(node: Any, location: Location, problems: Problems) -> Account:
 def build_variant(node: Any, location: Location, problems: Problems) -> Variant:
     f = Fields(node, "a text variant", problems, VARIANT_KEYS, location)
     condition = build_condition(f.node["if"], f.at("if"), problems) if f.has("if") else None
-    if not f.has("if"):
+    if not f.has("if") and "if" not in f.misspelt:
         problems.error(f.loc, "a text variant is missing required key 'if'", "E103")
     text = f.text("text")
     return Variant(condition, text, f.loc, f.compiled("text", text))
 
-def build_choice(node: Any, location: Location, index: int, problems: Problems) -> Choice:
+def build_choice(node: Any, location: Location, index: int, problems: Problems, scene_id: str = "") -> Choice:
     f = Fields(node, "a choice", problems, CHOICE_KEYS, location)
+    if scene_id:
+        f.what = f"choice {index + 1} of {scene_id!r}"
     condition = build_condition(f.node["if"], f.at("if"), problems) if f.has("if") else None
     label, history = f.text("label"), f.text("history", False)
     return Choice(
@@ -322,7 +166,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
     what = f.what
     choices_node = f.items("choices")
     choices = tuple(
-        build_choice(c, loc, i, problems)
+        build_choice(c, loc, i, problems, scene_id)
         for i, (c, loc) in enumerate(zip(choices_node, choices_node.item_locs))
     )
     nxt = f.identifier("next", False)
@@ -334,7 +178,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
             + (f" (it has {', '.join(exits)})" if exits else "")
         )
         problems.error(f.loc, message, "E110")
-    elif f.has("choices") and not choices:
+    elif f.has("choices") and isinstance(f.node["choices"], YList) and not choices:
         problems.error(f.at("choices"), f"{what} has an empty 'choices' list", "E110")
     if nxt and not choices:
         choices = (Choice.automatic(nxt, f.at("next")),)
@@ -384,10 +228,59 @@ def build_story(
 ) -> Story:
     """Build a story from parsed (path, document) pairs; raise StoryError with every problem."""
     problems = Problems()
-    story = _build(list(story_docs), list(scene_docs), problems)
+    story_docs, scene_docs = list(story_docs), list(scene_docs)
+    for _path, document in story_docs + scene_docs:
+        _remove_controls(document, problems)
+    story = _build(story_docs, scene_docs, problems)
     if problems.errors or story is None:
-        raise StoryError(problems.errors or [Problem(Location("story"), "the story is empty", "E100")])
+        # the warnings too: an empty file (W101) often explains the errors
+        raise StoryError(problems.items if problems.errors else [Problem(Location("story"), "the story is empty", "E100")])
     return attrs.evolve(story, warnings=tuple(p for p in problems.items if p.severity == "warning"))
+
+
+def _remove_controls(document: Any, problems: Problems) -> None:
+    """Take every control character (engine/core/controls.py) out of the document's strings and
+    keys, in place, with a warning at each string: story text can never send an escape sequence
+    to the player's terminal, a transcript or a handout."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, YMap):
+            if any(CONTROLS.search(key) for key in node):
+                _clean_keys(node, problems)
+            for key, value in node.items():
+                if isinstance(value, str) and CONTROLS.search(value):
+                    node[key] = _cleaned(value, node.value_loc(key), problems)
+                elif isinstance(value, (YMap, YList)):
+                    stack.append(value)
+        elif isinstance(node, YList):
+            for index, item in enumerate(node):
+                if isinstance(item, str) and CONTROLS.search(item):
+                    node[index] = _cleaned(item, node.item_locs[index], problems)
+                elif isinstance(item, (YMap, YList)):
+                    stack.append(item)
+
+
+def _cleaned(text: str, location: Location, problems: Problems) -> str:
+    found = [escape_controls(char) for char in dict.fromkeys(CONTROLS.findall(text))]
+    problems.warning(location, f"control character{'s' if len(found) > 1 else ''} {', '.join(found)} in the text: "
+                     "it would send escape sequences to the player's terminal, so it is removed", "W109")
+    return strip_controls(text)
+
+
+def _clean_keys(node: YMap, problems: Problems) -> None:
+    items = list(node.items())
+    key_locs, value_locs = dict(node.key_locs), dict(node.value_locs)
+    node.clear()
+    node.key_locs.clear()
+    node.value_locs.clear()
+    for key, value in items:
+        clean = _cleaned(key, key_locs.get(key, node.loc), problems) if CONTROLS.search(key) else key
+        if clean in node:
+            continue  # the same key once cleaned: the first one stays
+        node[clean] = value
+        node.key_locs[clean] = key_locs.get(key, node.loc)
+        node.value_locs[clean] = value_locs.get(key, node.loc)
 
 
 def _merge_named(
@@ -399,7 +292,7 @@ def _merge_named(
             continue
         section = doc[key]
         if not isinstance(section, YMap):
-            problems.error(doc.value_loc(key), f"{key!r} must be a mapping of names, not {_describe(section)}", "E104")
+            problems.error(doc.value_loc(key), f"{key!r} must be a mapping of names, not {describe(section)}", "E104")
             continue
         for name, value in section.items():
             loc = section.key_loc(name)
@@ -423,17 +316,20 @@ def _build(
     story_docs: list[tuple[str, Any]], scene_docs: list[tuple[str, Any]], problems: Problems
 ) -> Story | None:
     maps: list[tuple[str, YMap]] = []
+    readers: list[Fields] = []
     for path, doc in story_docs:
-        if doc is None:
-            continue
-        fields = Fields(doc, f"{path}", problems, STORY_KEYS, Location(path, 1, 1))
-        maps.append((path, fields.node))
+        if doc is not None:
+            readers.append(Fields(doc, f"{path}", problems, STORY_KEYS, Location(path, 1, 1)))
+            maps.append((path, readers[-1].node))
     if not maps:
         where = Location(story_docs[0][0], 1, 1) if story_docs else Location("story/story.yaml")
         problems.error(where, "no story definition found (story/story.yaml)", "E100")
         return None
-    root_path, root = next(((p, d) for p, d in maps if "id" in d), maps[0])
-    top = Fields(root, root_path, problems, STORY_KEYS, root.loc)
+    for path, doc in story_docs:
+        if doc is None:  # (when every story file is empty, E100 says so once)
+            problems.warning(Location(path, 1, 1), "the file is empty", "W101")
+    top = next((f for f in readers if "id" in f.node), readers[0])
+    root = top.node
 
     def required(key: str) -> str:
         found = _single(maps, key, problems)
@@ -441,10 +337,15 @@ def _build(
             problems.error(root.loc, f"the story is missing required key {key!r}", "E103")
             return ""
         value, loc = found
-        if not isinstance(value, (str, int)) or isinstance(value, bool):
-            problems.error(loc, f"{key!r} must be a string, not {_describe(value)}", "E104")
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            problems.error(loc, f"{key!r} must be a string, not {describe(value)}", "E104")
             return ""
-        return str(value)
+        text = str(value)  # `version: 1.0` means the text the author typed, as in every other text
+        if not text.strip():
+            problems.error(loc, f"{key!r} of the story is empty", "E105")
+        elif key == "id" and not ID.match(text):
+            problems.error(loc, f"'id' must be letters, digits and _ (starting with a letter): {text!r}", "E106")
+        return text
 
     story_id, title, version, start = (required(k) for k in ("id", "title", "version", "start"))
     perspective = top.text("perspective", False)
@@ -461,7 +362,7 @@ def _build(
     if found_chapters is None:
         problems.error(root.loc, "the story is missing required key 'chapters'", "E103")
     elif not isinstance(found_chapters[0], YList):
-        problems.error(found_chapters[1], f"'chapters' must be a list, not {_describe(found_chapters[0])}", "E104")
+        problems.error(found_chapters[1], f"'chapters' must be a list, not {describe(found_chapters[0])}", "E104")
     else:
         nodes = found_chapters[0]
         chapters = [build_chapter(n, loc, i, problems) for i, (n, loc) in enumerate(zip(nodes, nodes.item_locs))]
@@ -492,7 +393,7 @@ def _build(
         variables=variables, chapters=tuple(chapters), glossary=glossary, sources=sources,
         scenes=scenes, location=root.loc,
     )
-    _check_references(story, problems, top.at("start") if top.has("start") else root.loc)
+    check_references(story, problems, top.at("start") if top.has("start") else root.loc)
     return story
 
 
@@ -500,7 +401,7 @@ def _entry(key: str, value: Any, loc: Location, what: str, problems: Problems) -
     if what == "source" and isinstance(value, YMap):
         return _source(key, value, loc, problems)
     if not isinstance(value, str) or not value.strip():
-        problems.error(loc, f"{what} {key!r} needs a text, not {_describe(value)}", "E104")
+        problems.error(loc, f"{what} {key!r} needs a text, not {describe(value)}", "E104")
         return Entry(key, "", loc)
     return Entry(key, value.strip(), loc)
 
@@ -515,72 +416,3 @@ def _source(key: str, node: YMap, loc: Location, problems: Problems) -> Entry:
     text += "".join(f" {parts[k]}" + ("" if parts[k].endswith(".") else ".") for k in ("licence", "url", "note") if parts[k])
     return Entry(key, text, loc, parts["author"], parts["title"], parts["year"], parts["publisher"],
                  parts["licence"], parts["url"])
-
-
-def _check_references(story: Story, problems: Problems, start_loc: Location) -> None:
-    """Links between parts: targets, chapters, variables, types. The loader's own checks;
-    the linter (engine/author/lint.py) adds the graph-wide ones."""
-    scenes = story.scenes
-    types = {name: var.type for name, var in story.variables.items()}
-
-    def known_scene(target: str, loc: Location, what: str) -> None:
-        if target and target not in scenes:
-            problems.error(loc, f"{what} goes to unknown scene {target!r}{expr.suggest(target, scenes)}", "E120")
-
-    if story.start:
-        known_scene(story.start, start_loc, "'start'")
-    for chapter in story.chapters:
-        known_scene(chapter.first, chapter.first_location or chapter.location, f"chapter {chapter.id!r}")
-        for effect in chapter.setup:
-            _check_effect(effect, types, scenes, problems)
-        for card in chapter.cards:
-            if card.source and card.source not in story.sources:
-                problems.error(card.location, f"unknown source {card.source!r}{expr.suggest(card.source, story.sources)}", "E121")
-    chapter_ids = {c.id for c in story.chapters}
-    for scene in scenes.values():
-        if scene.chapter and scene.chapter not in chapter_ids:
-            problems.error(
-                scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
-            )
-        for choice in scene.choices:
-            what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
-            known_scene(choice.goto, choice.target_location, what)
-            if choice.condition:
-                _check_condition(choice.condition, types, scenes, problems)
-            for effect in choice.effects:
-                _check_effect(effect, types, scenes, problems)
-        for variant in scene.variants:
-            if variant.condition:
-                _check_condition(variant.condition, types, scenes, problems)
-        for compiled in texts(scene):
-            for problem in template.check(compiled, types, scenes):
-                problems.error(problem.location or compiled.location, problem.message, "E211")
-
-
-def texts(scene: Scene) -> list[template.Template]:
-    """Every compiled text of a scene: its text, variants, choice labels and histories, epilogue."""
-    found = [scene.text_template, *(v.template for v in scene.variants)]
-    for choice in scene.choices:
-        found += [choice.label_template, choice.history_template]
-    if scene.ending is not None:
-        found.append(scene.ending.epilogue_template)
-    return [t for t in found if t is not None]
-
-
-def _check_condition(condition: Condition, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:
-    try:
-        kind = expr.type_of(condition.node, types, scenes)
-    except ExpressionError as exc:
-        problems.error(condition.location.shifted(exc.column), exc.message, "E201")
-        return
-    if kind != "bool":
-        problems.error(condition.location, f"a condition must be true or false, but this is {expr._a(kind)}", "E201")
-
-
-def _check_effect(effect: Effect, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:
-    try:
-        expr.check_assignment(effect.assignment, types, scenes)
-    except ExpressionError as exc:
-        problems.error(effect.location.shifted(exc.column), exc.message, "E201")
-
-

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from engine.core.controls import escape_controls
+
 
 @attrs.frozen(order=True)
 class Location:
@@ -19,9 +21,12 @@ class Location:
         return attrs.evolve(self, column=self.column + columns)
 
     def __str__(self) -> str:
+        # A file name can hold ESC or a newline: shown escaped, it can neither drive the terminal
+        # nor forge a line that an editor or a CI problem matcher would read.
+        path = escape_controls(self.path, one_line=True)
         if self.line <= 0:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column}"
+            return path
+        return f"{path}:{self.line}:{self.column}"
 
 
 @attrs.frozen

@@ -24,6 +24,21 @@ KEYWORDS = {"and", "or", "not", "true", "false"}
 FUNCTIONS = {"visited": "bool", "visits": "int"}
 MAX_LENGTH = 2_000
 MAX_DEPTH = 50
+# Every value a story computes stays within these, so that no loop of effects (`s += s`,
+# `n += n + 1`) can exhaust memory or make a save that cannot be written or read back: an
+# integer is one that every JSON reader keeps exactly (2^53 - 1), a string a few pages of text.
+MAX_INT = 2**53 - 1
+MAX_STRING = 100_000
+
+
+def bounded(value: Value) -> Value:
+    """The value, or EvaluationError when it is an integer or a string past the limits."""
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise EvaluationError(f"the text grows past {MAX_STRING:,} characters (the limit for a string variable)")
+    elif isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        raise EvaluationError(f"the number grows past ±{MAX_INT:,} (the limit for an int variable)")
+    return value
 
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
@@ -215,8 +230,8 @@ class _Parser:
         token = self.current
         if token.kind == "number":
             self.advance()
-            if len(token.text) > 18:
-                raise ExpressionError("number too large", token.column)
+            if len(token.text) > 18 or int(token.text) > MAX_INT:
+                raise ExpressionError(f"number too large (at most {MAX_INT:,})", token.column)
             return Literal(int(token.text), token.column)
         if token.kind == "string":
             self.advance()
@@ -391,8 +406,8 @@ _BINARY: dict[str, Callable[[Value, Value], Value]] = {
     "<=": lambda a, b: a <= b,  # type: ignore[operator]
     ">": lambda a, b: a > b,  # type: ignore[operator]
     ">=": lambda a, b: a >= b,  # type: ignore[operator]
-    "+": lambda a, b: a + b,  # type: ignore[operator]
-    "-": lambda a, b: _checked_int(a) - _checked_int(b),
+    "+": lambda a, b: bounded(a + b),  # type: ignore[operator]
+    "-": lambda a, b: bounded(_checked_int(a) - _checked_int(b)),
 }
 
 
@@ -420,7 +435,7 @@ def compile_node(node: Node) -> Evaluator:
         operand = compile_node(node.operand)
         if node.op == "not":
             return lambda env: not operand(env)
-        return lambda env: -_checked_int(operand(env))
+        return lambda env: bounded(-_checked_int(operand(env)))
     left, right = compile_node(node.left), compile_node(node.right)
     if node.op == "and":
         return lambda env: bool(left(env)) and bool(right(env))

@@ -18,7 +18,7 @@ VARIABLE_TYPES = expr.TYPES
 # The types a field can have. `list:R` is a list of records R, `record:R` one record R, `map:R` a mapping
 # of names to records R; the rest are scalars or lists of scalars.
 SCALAR_TYPES = (
-    "id", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
+    "id", "key", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
     "variable_type", "value",
 )
 
@@ -38,6 +38,8 @@ class Field:
     required: bool = False
     doc: str
     example: str = ""
+    lint_required: bool = False  # the linter, not the loader, reports it missing (the schema requires it)
+    min_items: int = 0  # for a list: the fewest items it may have
 
 
 @attrs.frozen(kw_only=True)
@@ -48,6 +50,8 @@ class Record:
     what: str  # how messages name it: "a scene", "a choice"
     doc: str
     fields: tuple[Field, ...]
+    one_of: tuple[str, ...] = ()  # exactly one of these keys must be given
+    or_text: bool = False  # in a `map:` it may also be written as a single line of text
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -57,8 +61,8 @@ class Record:
         return next(f for f in self.fields if f.key == key)
 
 
-def _f(key: str, type: str, doc: str, required: bool = False, example: str = "") -> Field:
-    return Field(key=key, type=type, doc=doc, required=required, example=example)
+def _f(key: str, type: str, doc: str, required: bool = False, example: str = "", **more: bool | int) -> Field:
+    return Field(key=key, type=type, doc=doc, required=required, example=example, **more)  # type: ignore[arg-type]
 
 
 VARIABLE = Record(name="variable", what="a variable", doc="A state variable the story declares in `variables`.", fields=(
@@ -71,12 +75,12 @@ CARD = Record(name="card", what="a source card", doc="A primary-source card: a s
     _f("quote", "text", "the quotation, in translation", True),
     _f("who", "text", "who said or wrote it", True),
     _f("when", "date", "when (a date such as 1956-10-23)"),
-    _f("source", "id", "the key of the source in `sources` it is quoted from", True),
+    _f("source", "key", "the key of the source in `sources` it is quoted from", True),
     _f("provenance", "text", "what the document is and where it was published or broadcast"),
     _f("slogan", "bool", "true for a slogan or motto, which may be shorter than a quotation"),
 ))
 
-SOURCE = Record(name="source", what="a source", doc="A work the story rests on, for the bibliography.", fields=(
+SOURCE = Record(name="source", what="a source", doc="A work the story rests on, for the bibliography.", or_text=True, fields=(
     _f("title", "text", "the title of the work", True),
     _f("author", "text", "its author, editors or issuing body"),
     _f("year", "text", "the year of publication (or the date of the document)"),
@@ -102,7 +106,7 @@ CHAPTER = Record(name="chapter", what="a chapter", doc="A chapter of the story, 
 ACCOUNT = Record(name="account", what="a contested account", doc="One side of a contested account.", fields=(
     _f("who", "text", "whose account it is", True),
     _f("account", "text", "what they say", True),
-    _f("source", "text", "where it is recorded", True),
+    _f("source", "key", "the key of the source in `sources` where it is recorded", True),
 ))
 
 VARIANT = Record(name="variant", what="a text variant", doc="Text shown instead of the scene's text when its condition holds.", fields=(
@@ -115,7 +119,7 @@ CHOICE = Record(name="choice", what="a choice", doc="A transition: what the play
     _f("goto", "id", "the scene it leads to", True),
     _f("if", "condition", "offered only when this holds", False, "armed and courage >= 2"),
     _f("do", "effects", "assignments made when it is taken", False, "courage += 1"),
-    _f("kind", "kind", "`historical`, `plausible` or `counterfactual`"),
+    _f("kind", "kind", "`historical`, `plausible` or `counterfactual` (the linter requires it: E330)", lint_required=True),
     _f("history", "text", "what really happened, shown after the choice"),
 ))
 
@@ -140,10 +144,10 @@ SCENE = Record(name="scene", what="a scene", doc="One scene: a state of the stor
     _f("sources", "strings", "keys of the sources the note rests on"),
     _f("contested", "list:account", "accounts that disagree, each attributed"),
     _f("terms", "strings", "glossary terms the scene uses"),
-    _f("choices", "list:choice", "the choices (exactly one of choices, next, ending)"),
+    _f("choices", "list:choice", "the choices (exactly one of choices, next, ending)", min_items=1),
     _f("next", "id", "the scene that follows when there is no choice"),
     _f("ending", "record:ending", "makes this scene an ending"),
-))
+), one_of=("choices", "next", "ending"))
 
 STORY = Record(name="story", what="the story", doc="The story's identity, variables, chapters, glossary and sources.", fields=(
     _f("id", "id", "the story's id", True),

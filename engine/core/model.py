@@ -13,7 +13,7 @@ import attrs
 
 from engine.core import expr
 from engine.core.dates import date_key
-from engine.core.errors import Location, Problem
+from engine.core.errors import EvaluationError, Location, Problem
 from engine.core.format import ANNOTATION_KINDS, ENDING_KINDS
 from engine.core.template import Template
 
@@ -56,12 +56,16 @@ class Effect:
         return (_effect, (self.source, self.assignment, self.location))
 
     def apply(self, variables: dict[str, Value], env: expr.Env) -> None:
-        value = self.value(env)
-        target = self.assignment.target
-        if self.assignment.op == "+=":
-            value = variables[target] + value
-        elif self.assignment.op == "-=":
-            value = variables[target] - value
+        """Run the effect; EvaluationError, located here, when its result passes expr's limits."""
+        try:
+            value = self.value(env)
+            target = self.assignment.target
+            if self.assignment.op == "+=":
+                value = expr.bounded(variables[target] + value)
+            elif self.assignment.op == "-=":
+                value = expr.bounded(variables[target] - value)
+        except EvaluationError as exc:
+            raise EvaluationError(f"effect '{self.source}': {exc.message}", exc.location or self.location) from None
         variables[target] = value
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import attrs
 
-from engine.core.errors import SaveError, SlotNameError
+from engine.core import expr
+from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
+from engine.io.atomic import NotRegularFile, keep_copy, read_regular, sweep_temporaries, write_atomically
 
 FORMAT = "hungary56-save"
 FORMAT_VERSION = 1
@@ -22,6 +24,7 @@ AUTOSAVE = "autosave"
 PREVIOUS_AUTOSAVE = "autosave-previous"
 SAVES_ENV = "HUNGARY56_SAVES"
 MAX_SAVE_BYTES = 10 * 1024 * 1024
+_SAVED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 _SLOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 Clock = Callable[[], datetime]
@@ -67,7 +70,9 @@ def encode(story: Story, state: GameState, saved_at: datetime) -> bytes:
         "saved_at": saved_at.isoformat(timespec="seconds"),
         "state": state_to_json(state),
     }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    # Compact: a long game's path of choices takes about 20 bytes a step, so whatever the game
+    # writes stays far below what it reads back (MAX_SAVE_BYTES).
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _fail(message: str) -> SaveError:
@@ -77,13 +82,13 @@ def _fail(message: str) -> SaveError:
 def decode(story: Story, data: bytes) -> tuple[GameState, str]:
     """Check a save against the story and return its state and time; raises SaveError."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = json.loads(data.decode("utf-8-sig"))  # Notepad adds a BOM when it saves
     except (ValueError, RecursionError):  # bad UTF-8 or JSON, or a number of over 4,300 digits
         raise _fail("the save is corrupted or truncated (not valid JSON)") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _fail("this is not a hungary56 save file")
     version = document.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _fail("the save has no valid format version")
     if version > FORMAT_VERSION:
         raise _fail(f"the save was written by a newer hungary56 (save format {version}); update to load it")
@@ -96,7 +101,22 @@ def decode(story: Story, data: bytes) -> tuple[GameState, str]:
         raise _fail("the save has no game state")
     state = _state_from_json(story, raw)
     saved_at = document.get("saved_at")
-    return state, saved_at if isinstance(saved_at, str) else ""
+    # Only a time as encode writes it is kept: the listing prints it to the terminal.
+    return state, saved_at if isinstance(saved_at, str) and _SAVED_AT.fullmatch(saved_at) else ""
+
+
+_KIND = {"int": "a whole number", "bool": "true or false", "str": "text"}
+
+
+def _count(value: object) -> TypeGuard[int]:
+    """A visit count, a turn or a choice number: an int from 0 to expr.MAX_INT."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= expr.MAX_INT
+
+
+def _short(value: object) -> str:
+    """A value from a save, as a message may show it: repr'd (no control characters), shortened."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
@@ -115,51 +135,25 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
             continue  # a variable the story dropped since: harmless, forget it
         expected = {"int": int, "bool": bool, "str": str}[declared.type]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise _fail(f"the save gives variable {name!r} the value {value!r}, but it must be a {declared.type}")
-        variables[name] = value
+            raise _fail(f"the save gives variable {name!r} the value {_short(value)}, but it must be {_KIND[declared.type]}")
+        try:
+            variables[name] = expr.bounded(cast(expr.Value, value))
+        except EvaluationError as exc:
+            raise _fail(f"the save gives variable {name!r} a value past the limits: {exc.message}") from None
     visits = raw.get("visits")
     if not isinstance(visits, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in visits.items()
+        isinstance(k, str) and _count(v) for k, v in visits.items()
     ):
         raise _fail("the save's visit counts are damaged")
     path = raw.get("path")
     if not isinstance(path, list) or not all(
-        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and isinstance(s[1], int)
-        and not isinstance(s[1], bool) for s in path
+        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and _count(s[1]) for s in path
     ):
         raise _fail("the save's path of choices is damaged")
     turn = raw.get("turn")
-    if not isinstance(turn, int) or isinstance(turn, bool) or turn < 0:
+    if not _count(turn):
         raise _fail("the save's turn counter is damaged")
     return GameState(scene, variables, visits, tuple(Step(s, c) for s, c in path), turn)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file, fsync, then rename over the target: old or new, never torn."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 class SaveStore:
@@ -169,45 +163,73 @@ class SaveStore:
         self.directory = Path(directory)
         self.clock = clock
         self._rotated = False
+        self._swept = False
 
     def path(self, slot: str) -> Path:
         return self.directory / f"{check_slot(slot)}.json"
 
     def save(self, story: Story, state: GameState, slot: str) -> Path:
+        return self._write(story, state, slot)
+
+    def _write(self, story: Story, state: GameState, slot: str,
+               before_replace: Callable[[int], None] | None = None) -> Path:
         target = self.path(slot)
         try:
-            write_atomically(target, encode(story, state, self.clock()))
+            data = encode(story, state, self.clock())
+        except ValueError as exc:  # a value past what JSON can hold (a state not built by the engine)
+            raise SaveError(f"cannot write the save: {exc}", str(target)) from None
+        if len(data) > MAX_SAVE_BYTES:  # never write a save that load would refuse
+            raise SaveError(f"cannot write the save: the game state is larger than {MAX_SAVE_BYTES // 2**20} MiB",
+                            str(target))
+        if not self._swept:  # what killed writers left behind, once a session
+            self._swept = True
+            sweep_temporaries(self.directory)
+        try:
+            write_atomically(target, data, before_replace)
         except OSError as exc:
             raise SaveError(f"cannot write the save: {exc.strerror or exc}", str(target)) from None
         return target
 
     def autosave(self, story: Story, state: GameState) -> Path:
-        """Save to the autosave slot; the first autosave of a session keeps the one before it."""
-        if not self._rotated:
-            self._rotated = True
-            current = self.path(AUTOSAVE)
-            if current.exists():
-                try:
-                    os.replace(current, self.path(PREVIOUS_AUTOSAVE))
-                except OSError:
-                    pass
-        return self.save(story, state, AUTOSAVE)
+        """Save to the autosave slot; the first autosave of a session keeps the one before it as
+        autosave-previous. The new autosave is on disk before that copy is made, and the old one
+        keeps its name until the new one takes it: a crash, Ctrl-C or full disk at any moment leaves
+        a loadable autosave. Raises SaveError when the new one could not be written."""
+        keep = None if self._rotated else self._keep_previous
+        target = self._write(story, state, AUTOSAVE, keep)
+        self._rotated = True
+        return target
+
+    @staticmethod
+    def _keep_previous(folder: int) -> None:
+        try:
+            keep_copy(folder, f"{AUTOSAVE}.json", f"{PREVIOUS_AUTOSAVE}.json")
+        except OSError:
+            pass  # the new autosave matters more than the copy of the old one
 
     def load(self, story: Story, slot: str) -> GameState:
         target = self.path(slot)
-        try:
-            if target.stat().st_size > MAX_SAVE_BYTES:
-                raise SaveError("the save is far too large to be a hungary56 save", str(target))
-            data = target.read_bytes()
-        except FileNotFoundError:
-            raise SaveError(f"there is no save called {slot!r}", str(target)) from None
-        except OSError as exc:
-            raise SaveError(f"cannot read the save: {exc.strerror or exc}", str(target)) from None
+        data = self._read(target, slot)
         try:
             state, _ = decode(story, data)
         except SaveError as exc:
             raise SaveError(exc.message, str(target)) from None
         return state
+
+    @staticmethod
+    def _read(target: Path, slot: str) -> bytes:
+        """A save's bytes: only from a regular file of at most MAX_SAVE_BYTES (a FIFO, /dev/zero
+        or a 4 GB file is refused without reading it), else SaveError."""
+        try:
+            return read_regular(target, MAX_SAVE_BYTES)
+        except FileNotFoundError:
+            raise SaveError(f"there is no save called {slot!r}", str(target)) from None
+        except NotRegularFile as exc:
+            if exc.errno == errno.EFBIG:
+                raise SaveError("the save is far too large to be a hungary56 save", str(target)) from None
+            raise SaveError("the save is not a regular file (a folder, a device or a pipe)", str(target)) from None
+        except OSError as exc:
+            raise SaveError(f"cannot read the save: {exc.strerror or exc}", str(target)) from None
 
     def exists(self, slot: str) -> bool:
         return self.path(slot).exists()
@@ -221,7 +243,7 @@ class SaveStore:
             if not _SLOT.match(slot):
                 continue
             try:
-                state, saved_at = decode(story, file.read_bytes())
+                state, saved_at = decode(story, self._read(file, slot))
                 infos.append(SaveInfo(slot, state.scene, saved_at, state.turn))
             except (SaveError, OSError) as exc:
                 infos.append(SaveInfo(slot, "", "", 0, problem=getattr(exc, "message", str(exc))))

@@ -52,6 +52,18 @@ def _loc(path: str, node: yaml.Node) -> Location:
     return Location(path, mark.line + 1, mark.column + 1 + shift)
 
 
+class _Recursive(Exception):
+    """An anchored node that contains an alias to itself."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+class _TooDeep(_Recursive):
+    """A node whose aliases nest it deeper than MAX_DEPTH (a chain of anchors)."""
+
+
 class _Converter:
     """Turns a composed node graph into YMap/YList/scalars, collecting problems as it goes."""
 
@@ -64,18 +76,30 @@ class _Converter:
         self.aliases = aliases
         self.memo: dict[int, Any] = {}
         self.weights: dict[int, int] = {}
+        self.depths: dict[int, int] = {}
 
     def weight(self, root: yaml.Node) -> int:
-        """How many nodes the document would have with every alias expanded (memoised, iterative)."""
+        """How many nodes the document would have with every alias expanded (memoised, iterative).
+
+        Raises _Recursive on an alias inside its own anchor (`a: &x [*x]`), which would expand
+        without end: a node met again while its own children are still being counted."""
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        open_nodes: set[int] = set()  # the nodes on the path being counted
         while stack:
             node, done = stack.pop()
             if id(node) in self.weights:
                 continue
             children = self._children(node)
             if done:
+                open_nodes.discard(id(node))
                 self.weights[id(node)] = 1 + sum(self.weights[id(c)] for c in children)
+                self.depths[id(node)] = 1 + max((self.depths[id(c)] for c in children), default=0)
+                if self.depths[id(node)] > MAX_DEPTH + 1:
+                    raise _TooDeep(node)
+            elif id(node) in open_nodes:
+                raise _Recursive(node)
             else:
+                open_nodes.add(id(node))
                 stack.append((node, True))
                 stack.extend((c, False) for c in children if id(c) not in self.weights)
         return self.weights[id(root)]
@@ -215,16 +239,68 @@ def _could_nest_deeply(text: str) -> bool:
     return deepest + widest > _SUSPICIOUS_DEPTH
 
 
-def _too_deep(text: str) -> Any:
-    depth = 0
+# Every node after the first needs one of these before it (an empty value: at most one per
+# ':' or ',' or '-'), so twice their count bounds the number of nodes, and counting them takes
+# milliseconds where walking the events of a large file takes seconds.
+_SEPARATORS = ",:-?[{\n\r\x85\u2028\u2029"
+
+
+def _could_hold_too_many(text: str) -> bool:
+    if 2 * len(text) + 2 <= MAX_EXPANDED_NODES:
+        return False
+    return 2 * sum(text.count(char) for char in _SEPARATORS) + 2 > MAX_EXPANDED_NODES
+
+
+def _measure(text: str) -> tuple[Any, str] | None:
+    """Walk the parser's events (iteratively, one at a time, nothing composed): the mark and the
+    message of the first place nesting passes MAX_DEPTH or the node count passes
+    MAX_EXPANDED_NODES, or None. Composing a file of 24 million tiny nodes would take gigabytes."""
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=StoryLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
+            nodes += 1
             if depth > MAX_DEPTH:
-                return event.start_mark
+                return event.start_mark, f"nesting deeper than {MAX_DEPTH} levels"
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+        else:
+            continue
+        if nodes > MAX_EXPANDED_NODES:
+            return event.start_mark, (f"this file has more than {MAX_EXPANDED_NODES:,} values; "
+                                      "split it into several files")
     return None
+
+
+# The parser's words for the common mistakes, and what they mean for an author (the message for
+# anything else is the parser's own).
+_PLAIN_WORDS = (
+    ("mapping values are not allowed",
+     "a colon followed by a space starts a key, and no key can start here: if the colon is inside a text, "
+     "put the text in quotes; otherwise check the indentation of this line"),
+    ("did not find expected '-' indicator",
+     "this line is not indented like the lines around it: line its key up with the other keys of the same "
+     "part, or start a list item with '- '"),
+    ("expected <block end>",
+     "this line is not indented like the lines around it: line its key up with the other keys of the same part"),
+    ("while parsing a flow sequence",
+     "a list in [ ] is not closed, or an item holds a comma or a colon: close it with ']' or put the item in quotes"),
+    ("while parsing a flow mapping",
+     "a mapping in { } is not closed, or a value holds a comma or a colon: close it with '}' or put the value in quotes"),
+    ("while scanning a quoted scalar",
+     "a quote is opened and never closed: end the text with the same quote it starts with"),
+    ("cannot start any token",
+     "a text cannot start with this character ('@', '`' or '%'): put the text in quotes"),
+    ("found undefined alias",
+     "a text that starts with '*' is read as a reference to an anchor: put the text in quotes"),
+)
+
+
+def plain_words(message: str) -> str:
+    """The parser's message for a common mistake in plain words, with the fix."""
+    return next((plain for words, plain in _PLAIN_WORDS if words in message), message)
 
 
 def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
@@ -232,26 +308,33 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        deep = _too_deep(text) if _could_nest_deeply(text) else None
-        if deep is not None:
-            loc = Location(path, deep.line + 1, deep.column + 1)
-            return None, [Problem(loc, f"nesting deeper than {MAX_DEPTH} levels", "E001")]
+        measured = _measure(text) if _could_hold_too_many(text) or _could_nest_deeply(text) else None
+        if measured is not None:
+            mark, message = measured
+            return None, [Problem(Location(path, mark.line + 1, mark.column + 1), message, "E001")]
         root = yaml.compose(text, Loader=StoryLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return None, [Problem(loc, f"invalid YAML: {message}", "E001")]
+        return None, [Problem(loc, f"invalid YAML: {plain_words(message)}", "E001")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [Problem(Location(path, 1, 1), f"invalid YAML: {exc}", "E001")]
     if root is None:
         return None, []
-    # Only aliases can make a document bigger than its text, and an alias needs an anchor ('&');
-    # a node takes at least half a character, so a short text without one is within the limit.
+    # Only aliases can make a document bigger than its text (which _measure has counted), and an
+    # alias needs an anchor ('&').
     anchors = "&" in text
     conv = _Converter(path, aliases=anchors, text=text)
-    could_expand = anchors or 2 * len(text) + 1 > MAX_EXPANDED_NODES
-    if could_expand and conv.weight(root) > MAX_EXPANDED_NODES:
+    could_expand = anchors
+    try:
+        too_big = could_expand and conv.weight(root) > MAX_EXPANDED_NODES
+    except _TooDeep as exc:
+        return None, [Problem(_loc(path, exc.node), f"aliases nest this deeper than {MAX_DEPTH} levels", "E001")]
+    except _Recursive as exc:
+        message = "an alias refers to its own anchor (a recursive alias), so it would never end; write it out plainly"
+        return None, [Problem(_loc(path, exc.node), message, "E001")]
+    if too_big:
         return None, [
             Problem(_loc(path, root), "aliases expand this file past a safe size; write it out plainly", "E001")
         ]

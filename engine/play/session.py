@@ -13,7 +13,7 @@ import attrs
 
 from engine.classroom import debrief as classroom
 from engine.core import machine
-from engine.core.errors import Hungary56Error, SaveError, StoryError
+from engine.core.errors import EvaluationError, Hungary56Error, SaveError, StoryError
 from engine.core.model import Choice, GameState, Scene, Story
 from engine.io.saves import AUTOSAVE, SaveStore
 from engine.play import render
@@ -153,7 +153,11 @@ class Session:
             self.hint("There is no such choice here.")
             return
         choice = offers[index].choice
-        new_state = machine.choose(self.story, self.state, index)
+        try:
+            new_state = machine.choose(self.story, self.state, index)
+        except EvaluationError as exc:  # an effect past the limits of engine/core/expr.py
+            self.show([Block("error", f"This choice cannot be taken: {exc}")])
+            return
         self.past.append(self.state)
         self.state = new_state
         self.record_choice(index, choice)
@@ -171,11 +175,14 @@ class Session:
         if blocks:
             self.show(blocks)
 
-    def autosave(self) -> None:
+    def autosave(self) -> bool:
+        """Autosave; False (and a message) when it failed, the previous autosave kept."""
         try:
             self.store.autosave(self.story, self.state)
         except SaveError as exc:
             self.show([Block("error", f"Autosave failed: {exc}")])
+            return False
+        return True
 
     def leave(self) -> None:
         self.running = False
@@ -183,9 +190,13 @@ class Session:
             self.transcript.write("## Debrief so far")
             self.transcript.blocks(self.debrief_blocks())
         if self.state.turn > 0:
-            self.autosave()
-            self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. "
-                                     "Resume with: hungary56 play --continue")])
+            if self.autosave():
+                self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. "
+                                         "Resume with: hungary56 play --continue")])
+            else:
+                self.show([Block("error", "Your progress since the last autosave was NOT saved. "
+                                          "'hungary56 play --continue' resumes from the last autosave that "
+                                          "worked, if any.")])
         else:
             self.show([Block("hint", "Goodbye.")])
 

@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from typing import IO, Any
 
+from engine.core.controls import strip_controls
 from engine.play.render import Blocks, wrap_blocks
 
 MAX_WIDTH = 100
@@ -86,6 +87,7 @@ class TextOutput:
         for style, line in wrap_blocks(blocks, self.width):
             if style == "rule":
                 line = "-" * min(self.width, 60)
+            line = strip_controls(line)  # the last guard: no escape sequence reaches the terminal
             if self.ascii:
                 line = ascii_fallback(line)
             spec = _STYLES.get(style, "")

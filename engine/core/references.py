@@ -1,0 +1,87 @@
+"""The compiler's cross-reference checks: links between the parts of a built story.
+
+Targets of choices, `start` and chapters' `first`, chapters named by scenes, sources named by cards,
+and the types of every condition and effect. The linter (engine/author/lint.py) adds the graph-wide ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine.core import expr, template
+from engine.core.errors import ExpressionError, Location
+from engine.core.fields import Problems
+from engine.core.model import Condition, Effect, Scene, Story
+
+
+def check_references(story: Story, problems: Problems, start_loc: Location) -> None:
+    """Links between parts: targets, chapters, variables, types. The loader's own checks;
+    the linter (engine/author/lint.py) adds the graph-wide ones."""
+    scenes = story.scenes
+    types = {name: var.type for name, var in story.variables.items()}
+
+    def known_scene(target: str, loc: Location, what: str) -> None:
+        if target and target not in scenes:
+            problems.error(loc, f"{what} goes to unknown scene {target!r}{expr.suggest(target, scenes)}", "E120")
+
+    if story.start:
+        known_scene(story.start, start_loc, "'start'")
+    for chapter in story.chapters:
+        known_scene(chapter.first, chapter.first_location or chapter.location, f"chapter {chapter.id!r}")
+        for effect in chapter.setup:
+            _check_effect(effect, types, scenes, problems)
+        for card in chapter.cards:
+            if card.source and card.source not in story.sources:
+                problems.error(card.location, f"unknown source {card.source!r}{expr.suggest(card.source, story.sources)}", "E121")
+    chapter_ids = {c.id for c in story.chapters}
+    for scene in scenes.values():
+        if scene.chapter and scene.chapter not in chapter_ids:
+            problems.error(
+                scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
+            )
+        for choice in scene.choices:
+            what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
+            known_scene(choice.goto, choice.target_location, what)
+            if choice.condition:
+                _check_condition(choice.condition, types, scenes, problems)
+            for effect in choice.effects:
+                _check_effect(effect, types, scenes, problems)
+        for variant in scene.variants:
+            if variant.condition:
+                _check_condition(variant.condition, types, scenes, problems)
+        for compiled in texts(scene):  # inline text: {name}, {if ...} (engine/core/template.py)
+            for problem in template.check(compiled, types, scenes):
+                problems.error(problem.location or compiled.location, problem.message, "E211")
+
+
+def texts(scene: Scene) -> list[template.Template]:
+    """Every compiled text of a scene: its text, variants, choice labels and histories, epilogue."""
+    found = [scene.text_template, *(v.template for v in scene.variants)]
+    for choice in scene.choices:
+        found += [choice.label_template, choice.history_template]
+    if scene.ending is not None:
+        found.append(scene.ending.epilogue_template)
+    return [t for t in found if t is not None]
+
+
+def _check_condition(condition: Condition, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:
+    try:
+        kind = expr.type_of(condition.node, types, scenes)
+    except ExpressionError as exc:
+        problems.error(condition.location.shifted(exc.column), exc.message, _code(exc))
+        return
+    if kind != "bool":
+        problems.error(condition.location, f"a condition must be true or false, but this is {expr._a(kind)}", "E201")
+
+
+def _check_effect(effect: Effect, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:
+    try:
+        expr.check_assignment(effect.assignment, types, scenes)
+    except ExpressionError as exc:
+        problems.error(effect.location.shifted(exc.column), exc.message, _code(exc))
+
+
+def _code(exc: ExpressionError) -> str:
+    """E202 for a name the story does not define (it may be in a file that could not be read), else E201."""
+    unknown = exc.message.startswith("unknown variable ") or "() names unknown scene " in exc.message
+    return "E202" if unknown else "E201"
