@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from engine import __version__
 
 # Each name is a module in engine/commands/ with `add_parser(subparsers)`; order is help order.
-COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "walkthrough", "handout")
+COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "walkthrough", "handout", "stats")
 DEFAULT_COMMAND = "play"
 
 

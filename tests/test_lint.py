@@ -127,7 +127,7 @@ def test_check_variables() -> None:
     problems = run_check(lint.check_variables, edits)
     assert [(p.code, p.message) for p in problems] == [
         ("W310", "variable 'hope' is declared but never used"),
-        ("W311", "variable 'anger' is set but never read in a condition"),
+        ("W311", "variable 'anger' is set but never read (in a condition or a text)"),
     ]
 
 

@@ -29,7 +29,17 @@ def reference_article() -> None:
         pytest.skip("the reference article is not beside the repository")
 
 
+_INLINE_TAG = re.compile(r"\{[^{}]*\}")
+
+
 def story_texts(cards: bool = True) -> Iterator[tuple[str, str]]:
+    """The prose of `_story_texts`, with inline-text tags ({if courage >= 7}, {name}) taken out: the
+    words of every branch stay, the conditions are not prose (docs/format.md#inline-text)."""
+    for where, text in _story_texts(cards):
+        yield where, _INLINE_TAG.sub(" ", text)
+
+
+def _story_texts(cards: bool = True) -> Iterator[tuple[str, str]]:
     """(where, text) for every piece of prose the player or the teacher reads (source cards are
     attributed quotations by definition; `cards=False` leaves them out)."""
     story = load_story(bundled_story_dir())

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 import attrs
 
 from engine.author import graphs
-from engine.core import diagnostics, expr
+from engine.core import diagnostics, expr, template
+from engine.core.build import texts
 from engine.core.dates import StoryDate
 from engine.core.errors import EvaluationError, Location, Problem, StoryError
 from engine.core.model import Choice, Scene, Story
@@ -145,6 +146,8 @@ def _reads_and_writes(story: Story) -> tuple[set[str], set[str]]:
     effects = [e for c in story.chapters for e in c.setup]
     for scene in story.scenes.values():
         reads.update(n for v in scene.variants if v.condition for n in expr.names_in(v.condition.node))
+        for compiled in texts(scene):  # inline text: {name}, {if ...}
+            reads.update(template.names_read(compiled))
         for choice in scene.choices:
             if choice.condition:
                 reads.update(expr.names_in(choice.condition.node))
@@ -162,9 +165,22 @@ def check_variables(graph: StoryGraph, story: Story) -> Iterator[Problem]:
         if name in reads:
             continue
         if name in writes:
-            yield warning(variable.location, "W311", f"variable {name!r} is set but never read in a condition")
+            yield warning(variable.location, "W311", f"variable {name!r} is set but never read (in a condition or a text)")
         else:
             yield warning(variable.location, "W310", f"variable {name!r} is declared but never used")
+
+
+def check_idle_effects(graph: StoryGraph, story: Story) -> Iterator[Problem]:
+    """W312: a choice whose effects only set variables that nothing reads: the player's decision
+    leaves a mark that no condition, variant or inline text ever looks at."""
+    reads, _writes = _reads_and_writes(story)
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            targets = sorted({e.assignment.target for e in choice.effects})
+            if targets and not any(t in reads for t in targets):
+                names = ", ".join(repr(t) for t in targets)
+                yield warning(choice.location, "W312", f"choice {choice.index + 1} of {scene.id!r} only sets {names}, "
+                              "which nothing reads: the choice has no consequence")
 
 
 def _unknown(key: str, known: Mapping[str, object], what: str) -> str:
@@ -341,6 +357,7 @@ CHECKS: tuple[Check, ...] = (
     check_dead_ends,
     check_traps,
     check_variables,
+    check_idle_effects,
     check_references,
     check_annotations,
     check_notes,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from engine.author.playtest import ChoiceKey, Failure, RandomReport
+from engine.author.playtest import ChoiceKey, Failure, RandomReport, TextUnit, text_units
+from engine.core.errors import Location
 from engine.core.model import Scene, Story
 
 if TYPE_CHECKING:
@@ -23,6 +24,24 @@ def unreached_choices(story: Story, taken: Mapping[ChoiceKey, Any] | set[ChoiceK
     """Authored choices never taken (automatic `next` links are covered by their scenes)."""
     return [(s, c.index) for s in story.scenes.values() for c in s.choices
             if not c.auto and (s.id, c.index) not in taken]
+
+
+def unshown_texts(story: Story, shown: frozenset[Location] | set[Location]) -> list[TextUnit]:
+    """Variants and inline branches that no playthrough showed."""
+    return [u for u in text_units(story) if u.location not in shown]
+
+
+def _text_lines(story: Story, shown: frozenset[Location], heading: str) -> list[str]:
+    units = text_units(story)
+    if not units:
+        return []
+    missed = [u for u in units if u.location not in shown]
+    seen = len(units) - len(missed)
+    lines = [f"Text shown:     {seen}/{len(units)} variants and inline branches ({_percent(seen, len(units))})"]
+    if missed:
+        lines.append(heading)
+        lines.extend(f"  {u.location}: {u.what} of {u.scene!r}" for u in missed)
+    return lines
 
 
 def count_choices(story: Story) -> int:
@@ -78,6 +97,7 @@ def format_random(story: Story, report: RandomReport, story_arg: str = "") -> st
         f"{report.runs} random playthroughs of {story.title!r} (seed {report.seed}, at most {report.max_steps} choices each)",
         f"Scenes reached: {len(report.scenes)}/{len(story.scenes)} ({_percent(len(report.scenes), len(story.scenes))})",
         f"Choices taken:  {taken}/{total_choices} ({_percent(taken, total_choices)})",
+        *_text_lines(story, report.texts, "Text no playthrough showed:"),
         "Endings:",
     ]
     endings = story.endings()
@@ -119,6 +139,10 @@ def format_exhaustive(story: Story, report: ExhaustiveReport, story_arg: str = "
         lines.extend(f"  {_choice_line(s, i)}" for s, i in missed_choices)
     else:
         lines.append("Every scene, choice and ending can be reached.")
+    # States that agree on what guards read are searched once, so a text that reads other
+    # variables may have gone unseen in a state that was never searched on its own.
+    lines.extend(_text_lines(story, report.texts, "Text not shown in the states searched (the search merges states "
+                                                  "that only text tells apart; try random runs too):"))
     if report.traps:
         lines.append(f"Traps ({len(report.traps)}): no ending can be reached once a player is in them")
         for trap in report.traps:

@@ -9,9 +9,10 @@ from typing import Any
 import attrs
 
 from engine.author import graphs, lint
-from engine.author.playtest import ChoiceKey, Failure, _advance, _merge, _open_choices, _Stop
+from engine.author.playtest import ChoiceKey, Failure, TextWatch, _advance, _merge, _open_choices, _Stop
 from engine.author.reports import unreached_choices, unreached_scenes
 from engine.core import expr, machine
+from engine.core.errors import Location
 from engine.core.model import Effect, GameState, Story
 
 # --- exhaustive search --------------------------------------------------------------------------
@@ -34,6 +35,7 @@ class ExhaustiveReport:
     choices: Mapping[ChoiceKey, tuple[int, ...]]  # a shortest path that ends by taking the choice
     failures: tuple[Failure, ...]
     traps: tuple[Trap, ...] = ()
+    texts: frozenset[Location] = frozenset()  # variants and inline arms shown in the states searched
 
     @property
     def complete(self) -> bool:
@@ -130,6 +132,7 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
     choice_paths: dict[ChoiceKey, tuple[int, ...]] = {}
     failures: list[Failure] = []
     bound_hit = False
+    watch = TextWatch(story)
 
     def path_to(number: int) -> tuple[int, ...]:
         steps = []
@@ -150,9 +153,14 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
             scene_paths[scene.id] = path_to(number)
         if scene.ending is not None:
             may_end.append(number)
+            try:
+                watch.scene(scene, state)
+            except _Stop as stop:
+                failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
             continue
         try:
             open_ = _open_choices(scene, state)
+            watch.scene(scene, state, open_)
         except _Stop as stop:
             failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
             may_end.append(number)  # reported as stuck; not a trap as well
@@ -164,6 +172,12 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
                 failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number) + (index + 1,)))
                 may_end.append(number)
                 continue
+            if scene.id in watch.textual:
+                try:
+                    watch.taken(scene, scene.choices[index], following)
+                except _Stop as stop:
+                    failures.append(Failure(stop.kind, scene.id, stop.message, stop.location,
+                                            path_to(number) + (index + 1,)))
             if (scene.id, index) not in choice_paths:
                 choice_paths[(scene.id, index)] = path_to(number) + (index + 1,)
             key = _state_key(following, relevant)
@@ -182,7 +196,8 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
             parents.append((number, index + 1))
             queue.append((following, len(parents) - 1))
     traps = _traps(story, scene_of, edges, may_end, path_to, scene_paths)
-    return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures), traps)
+    return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures), traps,
+                            frozenset(watch.shown))
 
 
 def _traps(

@@ -20,6 +20,12 @@ def historical_choice(scene: Scene) -> Choice | None:
     return next((c for c in scene.choices if c.kind == "historical"), None)
 
 
+def historical_choices(scene: Scene) -> tuple[Choice, ...]:
+    """Every choice of kind historical: where people really did both (march at the front or in the
+    middle of the column), a scene has two, and both happened."""
+    return tuple(c for c in scene.choices if c.kind == "historical")
+
+
 @attrs.frozen
 class Decision:
     """One decision of a game: the scene, what the player chose, and what really happened there."""
@@ -27,10 +33,18 @@ class Decision:
     scene: Scene
     chosen: Choice
     historical: Choice | None
+    # the labels and the note as the player read them (inline text rendered for the game's state)
+    chosen_label: str = attrs.field(default=attrs.Factory(lambda self: self.chosen.label, takes_self=True))
+    historical_label: str = attrs.field(
+        default=attrs.Factory(lambda self: self.historical.label if self.historical else "", takes_self=True))
+    note: str = attrs.field(default=attrs.Factory(
+        lambda self: (self.historical or self.chosen).history, takes_self=True))
+    # the other historical choices of the scene (besides `historical`, or besides the one chosen)
+    also: tuple[str, ...] = ()
 
     @property
     def followed_history(self) -> bool:
-        return self.historical is not None and self.historical.index == self.chosen.index
+        return self.chosen.kind == "historical"
 
 
 @attrs.frozen
@@ -63,11 +77,20 @@ def _unique(keys: list[str], table: Mapping[str, Entry]) -> tuple[Entry, ...]:
 def debrief(story: Story, state: GameState) -> Debrief:
     """The player's path beside history, the chapters covered, the terms met and the sources cited."""
     decisions = []
-    for step in state.path:
+    befores = machine.states_before(story, state)
+    for number, step in enumerate(state.path):
         scene = story.scenes.get(step.scene)
         if scene is None or step.choice >= len(scene.choices) or scene.choices[step.choice].auto:
             continue
-        decisions.append(Decision(scene, scene.choices[step.choice], historical_choice(scene)))
+        chosen = scene.choices[step.choice]
+        real = chosen if chosen.kind == "historical" else historical_choice(scene)
+        before = befores[number]
+        after = befores[number + 1] if number + 1 < len(befores) else state
+        noted = real or chosen
+        also = tuple(machine.label_text(c, before) for c in historical_choices(scene) if c is not real)
+        decisions.append(Decision(
+            scene, chosen, real, machine.label_text(chosen, before),
+            machine.label_text(real, before) if real else "", machine.history_text(noted, after), also))
     scenes = visited_scenes(story, state)
     chapter_ids = {scene.chapter for scene in scenes}
     return Debrief(

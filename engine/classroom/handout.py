@@ -16,6 +16,7 @@ from markupsafe import escape as html_escape
 from engine.classroom import debrief as classroom
 from engine.classroom import reading
 from engine.classroom.map import svg_map
+from engine.core import template
 from engine.core.model import Chapter, Story
 from engine.play import render
 from engine.play.transcript import escape
@@ -42,6 +43,7 @@ def _environment(fmt: str) -> jinja2.Environment:
     env.filters["when"] = render.format_when
     env.filters["day"] = render.date_words
     env.filters["md"] = escape
+    env.filters["both"] = template.outline_source  # inline text with every branch: [if armed: ... | otherwise: ...]
     env.filters["flow"] = lambda text: " ".join(str(text).split())
     env.filters["paragraphs"] = lambda text: [" ".join(p.split()) for p in str(text).split("\n\n") if p.strip()]
     env.filters["slug"] = slug

@@ -45,7 +45,9 @@ from engine.core.model import (
     Variant,
 )
 from engine.core.nodes import YList, YMap
-from engine.core.references import check_references
+from engine.core.references import check_references, texts
+
+__all__ = ["texts"]  # every compiled text of a scene (engine/core/references.py), for the author tools
 
 _Parsed = TypeVar("_Parsed")
 
@@ -141,28 +143,33 @@ def build_variant(node: Any, location: Location, problems: Problems) -> Variant:
     condition = build_condition(f.node["if"], f.at("if"), problems) if f.has("if") else None
     if not f.has("if") and "if" not in f.misspelt:
         problems.error(f.loc, "a text variant is missing required key 'if'", "E103")
-    return Variant(condition, f.text("text"), f.loc)
+    text = f.text("text")
+    return Variant(condition, text, f.loc, f.compiled("text", text))
 
 def build_choice(node: Any, location: Location, index: int, problems: Problems, scene_id: str = "") -> Choice:
     f = Fields(node, "a choice", problems, CHOICE_KEYS, location)
     if scene_id:
         f.what = f"choice {index + 1} of {scene_id!r}"
     condition = build_condition(f.node["if"], f.at("if"), problems) if f.has("if") else None
+    label, history = f.text("label"), f.text("history", False)
     return Choice(
         index=index,
-        label=f.text("label"),
+        label=label,
         goto=f.identifier("goto"),
         condition=condition,
         effects=_effects(f, "do", problems),
         kind=f.choice_of("kind", ANNOTATION_KINDS, required=False),
-        history=f.text("history", False),
+        history=history,
         location=f.loc,
         goto_location=f.at("goto"),
+        label_template=f.compiled("label", label),
+        history_template=f.compiled("history", history),
     )
 
 def build_ending(node: Any, location: Location, problems: Problems) -> Ending:
     f = Fields(node, "an ending", problems, ENDING_KEYS, location)
-    return Ending(f.text("title"), f.choice_of("kind", ENDING_KINDS), f.text("epilogue"), f.loc)
+    epilogue = f.text("epilogue")
+    return Ending(f.text("title"), f.choice_of("kind", ENDING_KINDS), epilogue, f.loc, f.compiled("epilogue", epilogue))
 
 def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
     f = Fields(node, "a scene", problems, SCENE_KEYS, location)
@@ -190,6 +197,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
     contested = f.items("contested")
     sources, source_locations = f.located_strings("sources")
     terms, term_locations = f.located_strings("terms")
+    text = f.text("text")
     return Scene(
         id=scene_id,
         chapter=f.identifier("chapter"),
@@ -199,7 +207,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         where=f.text("where"),
         warning=f.text("warning", False),
         flashback=f.boolean("flashback"),
-        text=f.text("text"),
+        text=text,
         variants=tuple(build_variant(v, loc, problems) for v, loc in zip(variants, variants.item_locs)),
         note=f.text("note", False),
         sources=sources,
@@ -213,6 +221,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         source_locations=source_locations,
         place=f.identifier("place", False),
         place_location=f.at("place") if f.has("place") else None,
+        text_template=f.compiled("text", text),
     )
 
 

@@ -109,6 +109,16 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         names a scene that does not exist. Declare the variable under `variables:` in story/*.yaml
         (or fix the spelling the message suggests). Not reported while a file cannot be read
         (E001): the name may be defined there."""),
+    _d("E210", "inline text that does not parse: a `{` never closed, a `}` never opened, an `{if}` without `{end}`, an `{else}` or `{end}` without `{if}`", """
+        A scene's text, a variant, a label, a history note or an epilogue can read the game state
+        with `{name}` and `{if condition}...{else}...{end}` (docs/format.md, "Inline text"). The
+        braces must balance and every `{if}` needs its `{end}`; write `{{` and `}}` for a brace
+        in the text itself. The column points at the brace or tag."""),
+    _d("E211", "inline text that does not type-check: an unknown variable or scene, an `{if}` whose condition is not true/false, a true/false value put into the text", """
+        Inline text is checked like a condition: `{if ...}` needs a true/false condition, and
+        `{name}` puts in the value of an int or str expression. A true/false variable cannot be
+        printed: write `{if armed}...{else}...{end}` instead. Unknown variables and scenes get a
+        did-you-mean, at the line and column inside the text."""),
     _d("W101", "a story or scene file is empty", """
         The file holds nothing. An empty file is often a file truncated by accident: its scenes
         are missing, and links to them are not reported as broken until it is fixed. Delete the
@@ -131,8 +141,14 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         --exhaustive` reports the same groups."""),
     _d("W310", "a variable declared but never used", """
         No condition reads it and no effect sets it. Delete it, or use it."""),
-    _d("W311", "a variable that is set but never read in a condition", """
-        Effects set it, but no condition or text variant depends on it, so it changes nothing."""),
+    _d("W311", "a variable that is set but never read (in a condition, an effect's value, a variant or inline text)", """
+        Effects set it, but no condition, text variant or inline text depends on it, so it
+        changes nothing the player can see or meet."""),
+    _d("W312", "a choice whose effects only set variables that nothing reads: it has no consequence", """
+        The choice sets variables, but no condition, variant or inline text ever reads any of
+        them, so whatever the player decides here leaves no trace. Read the variable somewhere
+        (a variant, an `{if}` in a later text, a guard), or drop the effect.
+        `hungary56 stats` lists the choices that change nothing."""),
     _d("E320", "a scene's `terms` names a term missing from the glossary", """
         Every term a scene introduces must be defined under `glossary:` in story/*.yaml."""),
     _d("E321", "a scene's `sources` or a contested account names an unknown source", """

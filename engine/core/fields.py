@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from engine.core import diagnostics, expr
+from engine.core import diagnostics, expr, template
 from engine.core.dates import TIME, valid_date
-from engine.core.errors import Location, Problem
+from engine.core.errors import ExpressionError, Location, Problem
 from engine.core.nodes import YList, YMap
 
 ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -124,6 +124,16 @@ class Fields:
                 self.at(key), f"{key!r} in {self.what} still holds the placeholder {shown!r}: write it", "E109"
             )
         return value.strip("\n") if key in ("text", "note", "epilogue", "history", "summary") else value
+
+    def compiled(self, key: str, text: str) -> template.Template | None:
+        """`text` (the value of `key`) compiled, when it has inline markup such as {name} or {if ...}."""
+        if not template.has_markup(text):
+            return None
+        try:
+            return template.parse(text, self.at(key), self.node.text_anchors.get(key, ()))
+        except ExpressionError as exc:
+            self.problems.error(exc.location or self.at(key), exc.message, "E210")
+            return None
 
     def integer(self, key: str, required: bool = False, default: int = 0) -> int:
         result: int = self.get(key, int, required, default)

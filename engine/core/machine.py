@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from engine.core import template
 from engine.core.errors import EvaluationError, RuleError
 from engine.core.expr import Env
 from engine.core.model import Chapter, Choice, Condition, GameState, Scene, Step, Story
@@ -16,11 +17,13 @@ from engine.core.model import Chapter, Choice, Condition, GameState, Scene, Step
 
 @attrs.frozen
 class Offer:
-    """A choice as the player meets it: whether its guard holds, and why not if it does not."""
+    """A choice as the player meets it: whether its guard holds, why not if it does not, and its
+    label as this state shows it (a label can read the state: engine/core/template.py)."""
 
     choice: Choice
     available: bool
     reason: str = ""
+    label: str = attrs.field(default=attrs.Factory(lambda self: self.choice.label, takes_self=True))
 
 
 def new_game(story: Story) -> GameState:
@@ -61,12 +64,13 @@ def offers(story: Story, state: GameState) -> list[Offer]:
     result = []
     for choice in scene.choices:
         condition = choice.condition
+        label = choice.label if choice.label_template is None else template.render(choice.label_template, env)
         if condition is None:
-            result.append(Offer(choice, True))
+            result.append(Offer(choice, True, "", label))
         elif _holds(condition, env):
-            result.append(Offer(choice, True))
+            result.append(Offer(choice, True, "", label))
         else:
-            result.append(Offer(choice, False, f"needs {condition.source}"))
+            result.append(Offer(choice, False, f"needs {condition.source}", label))
     return result
 
 
@@ -123,11 +127,42 @@ def replay(story: Story, steps: Iterable[Step], start: GameState | None = None) 
     return states
 
 
+def states_before(story: Story, state: GameState) -> list[GameState]:
+    """The state before each step of a game's path, to show its labels and notes as they read then.
+
+    A game started at a chapter (or a path this story no longer fits) cannot be replayed from the
+    start: the final state then stands in for every step."""
+    try:
+        states = replay(story, state.path)
+    except RuleError:
+        return [state] * len(state.path)
+    return states[:-1] if states[-1].scene == state.scene else [state] * len(state.path)
+
+
 def visible_text(story: Story, state: GameState) -> list[str]:
-    """The scene's paragraphs, with the text variants whose conditions hold."""
+    """The scene's paragraphs as this state shows them: its text, then the text variants whose
+    conditions hold, each with its inline markup ({name}, {if ...}) rendered."""
     scene = current_scene(story, state)
-    parts = [scene.text]
+    env = (state.variables, state.visits)
+    parts = [template.text(scene.text, scene.text_template, env)]
     for variant in scene.variants:
-        if variant.condition is None or _holds(variant.condition, (state.variables, state.visits)):
-            parts.append(variant.text)
-    return parts
+        if variant.condition is None or _holds(variant.condition, env):
+            parts.append(template.text(variant.text, variant.template, env))
+    return [p for p in parts if p]
+
+
+def label_text(choice: Choice, state: GameState) -> str:
+    """A choice's label as this state shows it."""
+    return template.text(choice.label, choice.label_template, (state.variables, state.visits))
+
+
+def history_text(choice: Choice, state: GameState) -> str:
+    """A choice's history note as this state shows it (the state after the choice is taken)."""
+    return template.text(choice.history, choice.history_template, (state.variables, state.visits))
+
+
+def epilogue_text(scene: Scene, state: GameState) -> str:
+    """An ending's epilogue as this state shows it."""
+    if scene.ending is None:
+        return ""
+    return template.text(scene.ending.epilogue, scene.ending.epilogue_template, (state.variables, state.visits))

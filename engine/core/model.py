@@ -15,6 +15,7 @@ from engine.core import expr
 from engine.core.dates import date_key
 from engine.core.errors import EvaluationError, Location, Problem
 from engine.core.format import ANNOTATION_KINDS, ENDING_KINDS
+from engine.core.template import Template
 
 Value = expr.Value
 __all__ = ["ANNOTATION_KINDS", "ENDING_KINDS", "date_key"]
@@ -134,6 +135,7 @@ class Variant:
     condition: Condition | None
     text: str
     location: Location
+    template: Template | None = None  # the text compiled, when it has inline markup (engine/core/template.py)
 
 
 @attrs.frozen
@@ -153,6 +155,8 @@ class Choice:
     location: Location
     auto: bool = False
     goto_location: Location | None = None
+    label_template: Template | None = None
+    history_template: Template | None = None
 
     @property
     def target_location(self) -> Location:
@@ -170,6 +174,7 @@ class Ending:
     kind: str
     epilogue: str
     location: Location
+    epilogue_template: Template | None = None
 
 
 @attrs.frozen
@@ -197,6 +202,7 @@ class Scene:
     source_locations: tuple[Location, ...] = ()
     place: str = ""  # the id of a Place in Story.places, or ""
     place_location: Location | None = None
+    text_template: Template | None = None  # `text` compiled, when it has inline markup
 
     @property
     def when(self) -> str:

@@ -11,13 +11,15 @@ from engine.core.errors import Location
 class YMap(dict):
     """A mapping read from YAML, with the location of itself, of each key and of each value."""
 
-    __slots__ = ("loc", "key_locs", "value_locs")
+    __slots__ = ("loc", "key_locs", "value_locs", "text_anchors")
 
     def __init__(self, loc: Location) -> None:
         super().__init__()
         self.loc = loc
         self.key_locs: dict[str, Location] = {}
         self.value_locs: dict[str, Location] = {}
+        # for a text value with a brace: where each of its source lines starts (engine/core/template.py)
+        self.text_anchors: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
     def key_loc(self, key: str) -> Location:
         return self.key_locs.get(key, self.loc)

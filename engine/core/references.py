@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.core import expr
+from engine.core import expr, template
 from engine.core.errors import ExpressionError, Location
 from engine.core.fields import Problems
 from engine.core.model import Condition, Effect, Scene, Story
@@ -54,6 +54,19 @@ def check_references(story: Story, problems: Problems, start_loc: Location) -> N
         for variant in scene.variants:
             if variant.condition:
                 _check_condition(variant.condition, types, scenes, problems)
+        for compiled in texts(scene):  # inline text: {name}, {if ...} (engine/core/template.py)
+            for problem in template.check(compiled, types, scenes):
+                problems.error(problem.location or compiled.location, problem.message, "E211")
+
+
+def texts(scene: Scene) -> list[template.Template]:
+    """Every compiled text of a scene: its text, variants, choice labels and histories, epilogue."""
+    found = [scene.text_template, *(v.template for v in scene.variants)]
+    for choice in scene.choices:
+        found += [choice.label_template, choice.history_template]
+    if scene.ending is not None:
+        found.append(scene.ending.epilogue_template)
+    return [t for t in found if t is not None]
 
 
 def _check_condition(condition: Condition, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:

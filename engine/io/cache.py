@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from engine import __version__
-from engine.core import errors, expr, model
+from engine.core import errors, expr, model, template
 from engine.core.model import Story
 
 DISABLE_ENV = "HUNGARY56_NO_CACHE"
@@ -36,7 +36,7 @@ _MAGIC = b"hungary56-story-cache 1\n"
 _ENGINE_MODULES = (
     "io/cache.py", "core/build.py", "core/dates.py", "core/diagnostics.py", "core/errors.py", "core/expr.py", "core/fields.py",
     "core/format.py", "core/model.py", "core/references.py",
-    "core/nodes.py", "io/loader.py", "io/yamlio.py",
+    "core/nodes.py", "core/template.py", "io/loader.py", "io/yamlio.py",
 )
 
 
@@ -54,7 +54,7 @@ def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
     to read back as attrs' default of one dict per object. Classes with their own __reduce__
     (Condition, Effect: their compiled closures are rebuilt) keep it."""
     table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
-    for module in (errors, expr, model):
+    for module in (errors, expr, model, template):
         for value in vars(module).values():
             if (isinstance(value, type) and attrs.has(value) and value.__module__ == module.__name__
                     and "__reduce__" not in vars(value)):

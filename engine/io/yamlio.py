@@ -67,8 +67,10 @@ class _TooDeep(_Recursive):
 class _Converter:
     """Turns a composed node graph into YMap/YList/scalars, collecting problems as it goes."""
 
-    def __init__(self, path: str, aliases: bool = True) -> None:
+    def __init__(self, path: str, aliases: bool = True, text: str = "") -> None:
         self.path = path
+        self.text = text
+        self._lines: list[str] | None = None
         self.problems: list[Problem] = []
         # Only an alias reaches a node twice; without anchors the memo would only cost time.
         self.aliases = aliases
@@ -164,7 +166,42 @@ class _Converter:
             result[key] = converted
             result.key_locs[key] = _loc(self.path, key_node)
             result.value_locs[key] = self._loc_of(value_node, converted)
+            if isinstance(converted, str) and ("{" in converted or "}" in converted):
+                result.text_anchors[key] = self.anchors(value_node, converted)
         return result
+
+    def anchors(self, node: yaml.Node, value: str) -> tuple[tuple[int, int, int], ...]:
+        """Where each source line of a text value starts: (offset in the value, line, column).
+
+        A folded or plain scalar joins its lines, so offsets in the value do not count lines; each
+        line's words are found in the value instead. Only texts with a brace need this (inline text).
+        """
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        lines = self._lines
+        start, end = node.start_mark, node.end_mark
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
+        found: list[tuple[int, int, int]] = []
+        if not block:
+            found.append((0, start.line + 1, start.column + 1 + (1 if quoted else 0)))
+        pos = 0
+        for number in range(start.line + (1 if block else 0), min(end.line, len(lines) - 1) + 1):
+            raw = lines[number]
+            if number == start.line:
+                column = start.column + (1 if quoted else 0)
+            else:
+                column = len(raw) - len(raw.lstrip())
+            words = raw[column:].rstrip()
+            if not words or (number == start.line and not block):
+                continue
+            offset = value.find(words, pos)
+            if offset < 0:
+                offset = value.find(words[:12], pos)
+            if offset >= 0:
+                found.append((offset, number + 1, column + 1))
+                pos = offset
+        return tuple(found)
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
@@ -288,7 +325,7 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     # Only aliases can make a document bigger than its text (which _measure has counted), and an
     # alias needs an anchor ('&').
     anchors = "&" in text
-    conv = _Converter(path, aliases=anchors)
+    conv = _Converter(path, aliases=anchors, text=text)
     could_expand = anchors
     try:
         too_big = could_expand and conv.weight(root) > MAX_EXPANDED_NODES

@@ -105,29 +105,32 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False) ->
             return [Block("hint", "Press Enter to continue.")]
         number = offer.choice.index + 1
         if offer.available:
-            blocks.append(Block("choice", f"{number}. {offer.choice.label}", indent=2, tight=bool(blocks),
+            blocks.append(Block("choice", f"{number}. {offer.label}", indent=2, tight=bool(blocks),
                                 hang=len(f"{number}. ")))
         elif show_hidden:
             why = f": {offer.reason}" if offer.reason else ""
-            blocks.append(Block("choice-off", f"{number}. {offer.choice.label}  [HIDDEN from players here{why}]",
+            blocks.append(Block("choice-off", f"{number}. {offer.label}  [HIDDEN from players here{why}]",
                                 indent=2, tight=bool(blocks), hang=len(f"{number}. ")))
     return blocks
 
 
-def annotation_blocks(choice: Choice) -> Blocks:
+def annotation_blocks(choice: Choice, state: GameState | None = None) -> Blocks:
+    """The reveal after a choice; `state` (the game after it) renders a history note's inline text."""
     if choice.auto or not choice.kind:
         return []
     blocks = [Block(choice.kind, KIND_LABELS[choice.kind])]
-    if choice.history:
-        blocks.append(Block("note", choice.history, indent=2, tight=True))
+    history = machine.history_text(choice, state) if state is not None else choice.history
+    if history:
+        blocks.append(Block("note", history, indent=2, tight=True))
     return blocks
 
 
-def ending_blocks(scene: Scene, debrief: Blocks | None = None) -> Blocks:
+def ending_blocks(scene: Scene, debrief: Blocks | None = None, state: GameState | None = None) -> Blocks:
+    """The ending; `state` (the game that reached it) renders the epilogue's inline text."""
     assert scene.ending is not None
     return [
         Block("heading", f"THE END: {scene.ending.title}"),
-        Block("text", scene.ending.epilogue),
+        Block("text", machine.epilogue_text(scene, state) if state is not None else scene.ending.epilogue),
         *(debrief or []),
         Block("hint", "Type 'restart' to play again, 'undo' to go back, 'history' for your path, or 'quit'."),
     ]
@@ -163,15 +166,17 @@ def debrief_blocks(story: Story, debrief: Debrief) -> Blocks:
         scene, chosen, real = decision.scene, decision.chosen, decision.historical
         blocks.append(Block("meta", f"{number}. {scene.title} ({format_when(scene)})"))
         tag = f" {KIND_TAGS[chosen.kind]}" if chosen.kind else ""
-        blocks.append(Block("choice", f"You chose: {chosen.label}{tag}", indent=3, tight=True))
+        blocks.append(Block("choice", f"You chose: {decision.chosen_label}{tag}", indent=3, tight=True))
         if decision.followed_history:
             blocks.append(Block("note", "That is what really happened.", indent=3, tight=True))
         elif real is not None:
-            blocks.append(Block("note", f"What really happened: {real.label} {KIND_TAGS['historical']}",
+            blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
                                 indent=3, tight=True))
         else:
             blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
-        note = real.history if real is not None else chosen.history
+        for label in decision.also:  # a scene with two historical choices: both happened
+            blocks.append(Block("note", f"That happened too: {label} {KIND_TAGS['historical']}", indent=3, tight=True))
+        note = decision.note
         if note:
             blocks.append(Block("note", note, indent=6, tight=True))
     blocks.append(Block("heading", "Chapters covered"))
@@ -221,18 +226,27 @@ def question_blocks(chapter: Chapter) -> Blocks:
     return blocks
 
 
-def reveal_blocks(scene: Scene, chosen: Choice) -> Blocks:
-    """What really happened, after a class has decided: their choice's annotation, then history's."""
+def reveal_blocks(scene: Scene, chosen: Choice, before: GameState | None = None, after: GameState | None = None) -> Blocks:
+    """What really happened, after a class has decided: their choice's annotation, then history's.
+    `before` and `after` (the game before and after the choice) render inline text in labels and notes."""
+
+    def label(choice: Choice) -> str:
+        return machine.label_text(choice, before) if before is not None else choice.label
+
+    def history(choice: Choice) -> str:
+        return machine.history_text(choice, after) if after is not None else choice.history
+
     blocks = [Block("heading", "WHAT REALLY HAPPENED")]
     tag = KIND_TAGS.get(chosen.kind, "")
-    blocks.append(Block(chosen.kind or "note", f"{tag} The class chose: {chosen.label}".strip()))
+    blocks.append(Block(chosen.kind or "note", f"{tag} The class chose: {label(chosen)}".strip()))
     if chosen.history:
-        blocks.append(Block("note", chosen.history, indent=3, tight=True))
-    real = next((c for c in scene.choices if c.kind == "historical"), None)
-    if real is not None and real.index != chosen.index:
-        blocks.append(Block("historical", f"{KIND_TAGS['historical']} In history: {real.label}"))
+        blocks.append(Block("note", history(chosen), indent=3, tight=True))
+    for real in (c for c in scene.choices if c.kind == "historical" and c.index != chosen.index):
+        # every historical choice the class did not take: where a scene has two, both happened
+        words = "Also in history" if chosen.kind == "historical" else "In history"
+        blocks.append(Block("historical", f"{KIND_TAGS['historical']} {words}: {label(real)}"))
         if real.history:
-            blocks.append(Block("note", real.history, indent=3, tight=True))
+            blocks.append(Block("note", history(real), indent=3, tight=True))
     return blocks
 
 
@@ -288,7 +302,8 @@ def history_blocks(story: Story, state: GameState) -> Blocks:
         return [Block("hint", "You have not made a choice yet.")]
     blocks = [Block("heading", "Your path so far")]
     number = 0
-    for step in state.path:
+    befores = machine.states_before(story, state)
+    for step, before in zip(state.path, befores):
         scene = story.scenes.get(step.scene)
         if scene is None or step.choice >= len(scene.choices):
             continue
@@ -297,7 +312,7 @@ def history_blocks(story: Story, state: GameState) -> Blocks:
             continue
         number += 1
         kind = f" ({choice.kind})" if choice.kind else ""
-        blocks.append(Block("note", f"{number}. {scene.title}: {choice.label}{kind}", indent=2, tight=len(blocks) > 1))
+        blocks.append(Block("note", f"{number}. {scene.title}: {machine.label_text(choice, before)}{kind}", indent=2, tight=len(blocks) > 1))
     return blocks
 
 

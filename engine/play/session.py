@@ -136,7 +136,7 @@ class Session:
     def show_scene(self) -> None:
         blocks = [Block("rule", "")] + render.scene_blocks(self.story, self.state)
         if self.scene.ending is not None:
-            blocks += render.ending_blocks(self.scene, self.debrief_blocks())
+            blocks += render.ending_blocks(self.scene, self.debrief_blocks(), self.state)
             self.debriefed = True
         else:
             blocks += render.choice_blocks(machine.offers(self.story, self.state))
@@ -168,10 +168,11 @@ class Session:
 
     def record_choice(self, index: int, choice: Choice) -> None:
         if self.transcript is not None and not choice.auto:
-            self.transcript.blocks([Block("chosen", f"Chosen: {index + 1}. {choice.label}")])
+            label = machine.label_text(choice, self.past[-1]) if self.past else choice.label
+            self.transcript.blocks([Block("chosen", f"Chosen: {index + 1}. {label}")])
 
     def after_choice(self, choice: Choice) -> None:
-        blocks = render.annotation_blocks(choice)
+        blocks = render.annotation_blocks(choice, self.state)
         if blocks:
             self.show(blocks)
 
@@ -362,7 +363,7 @@ class TeacherSession(Session):
             self.chapter_shown = chapter.id
         blocks += [Block("rule", "")] + render.scene_blocks(self.story, self.state)
         if scene.ending is not None:
-            blocks += render.ending_blocks(scene, self.debrief_blocks())
+            blocks += render.ending_blocks(scene, self.debrief_blocks(), self.state)
             self.debriefed = True
         else:
             offers = machine.offers(self.story, self.state)
@@ -387,8 +388,7 @@ class TeacherSession(Session):
             self.hint(f"Choice {index + 1} is hidden from players here ({offers[index].reason}).")
             return
         self.pending = index
-        choice = offers[index].choice
-        self.show([Block("chosen", f"The class chose: {index + 1}. {choice.label}"),
+        self.show([Block("chosen", f"The class chose: {index + 1}. {offers[index].label}"),
                    Block("hint", "Press Enter (or type 'reveal') to see what really happened.")])
 
     def record_choice(self, index: int, choice: Choice) -> None:
@@ -405,7 +405,7 @@ class TeacherSession(Session):
         if choice.auto:
             return
         scene = self.story.scenes[self.past[-1].scene]
-        self.show(render.reveal_blocks(scene, choice))
+        self.show(render.reveal_blocks(scene, choice, self.past[-1], self.state))
 
     def do_undo(self, arg: str) -> None:
         if self.pending is not None:
