@@ -62,8 +62,10 @@ def test_the_guide_has_every_scene_including_what_if_scenes_and_endings(bundled:
 def test_the_guide_warns_where_a_class_vote_ends_the_story(bundled: dict[str, Path]) -> None:
     text = bundled["guide.md"].read_text(encoding="utf-8")
     warnings = re.findall(r"> \*\*A class vote can end the story here:\*\* (.*)", text)
-    assert len(warnings) == 1 and "Promise your mother" in warnings[0], warnings
-    assert "The door stays shut" in warnings[0]
+    # the two menus where one vote ends the story: staying home on 23 October, and the last stand at Csepel
+    assert len(warnings) == 2, warnings
+    assert "Promise your mother" in warnings[0] and "The door stays shut" in warnings[0], warnings
+    assert "Go back to the plates beside Feri" in warnings[1], warnings
 
 
 def test_each_chapter_has_objectives_figures_questions_and_cards(bundled: dict[str, Path]) -> None:
