@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 import attrs
 
 from engine.author import graphs
-from engine.core import diagnostics, expr, template
+from engine.core import diagnostics, evaluate, expr, template
 from engine.core.build import texts
 from engine.core.dates import StoryDate
 from engine.core.errors import EvaluationError, Location, Problem, StoryError
@@ -41,7 +41,7 @@ def constant(node: expr.Node) -> expr.Value | None:
         return None
     try:
         names = list(expr.names_in(node)) + list(expr.scenes_in(node))
-        return None if names else expr.evaluate(node, {})
+        return None if names else evaluate.evaluate(node, {})
     except (EvaluationError, TypeError):  # a constant with a type error is a load error already
         return None
 

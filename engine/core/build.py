@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from engine.core import expr
+from engine.core import evaluate, expr
 from engine.core.controls import CONTROLS, escape_controls, strip_controls
 from engine.core.errors import EvaluationError, ExpressionError, Location, Problem, StoryError
 from engine.core.fields import ID, Fields, Problems, describe
@@ -70,11 +70,11 @@ def build_condition(value: Any, location: Location, problems: Problems) -> Condi
     if isinstance(value, bool):
         value = "true" if value else "false"
     node = _parse(value, location, problems, expr.parse_condition, "a condition", "courage >= 2")
-    return None if node is None else Condition(value, node, location, expr.compile_node(node))
+    return None if node is None else Condition(value, node, location, evaluate.compile_node(node))
 
 def build_effect(value: Any, location: Location, problems: Problems) -> Effect | None:
     assignment = _parse(value, location, problems, expr.parse_effect, "an effect", "courage += 1")
-    return None if assignment is None else Effect(value, assignment, location, expr.compile_node(assignment.value))
+    return None if assignment is None else Effect(value, assignment, location, evaluate.compile_node(assignment.value))
 
 def build_variable(name: str, node: Any, location: Location, problems: Problems) -> Variable:
     f = Fields(node, f"variable {name!r}", problems, VARIABLE_KEYS, location)

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from engine.core import expr
+from engine.core import evaluate, expr
 from engine.core.dates import date_key
 from engine.core.errors import EvaluationError, Location, Problem
 from engine.core.format import ANNOTATION_KINDS, ENDING_KINDS
@@ -70,11 +70,11 @@ class Effect:
 
 
 def _condition(source: str, node: expr.Node, location: Location) -> Condition:
-    return Condition(source, node, location, expr.compile_node(node))
+    return Condition(source, node, location, evaluate.compile_node(node))
 
 
 def _effect(source: str, assignment: expr.Assignment, location: Location) -> Effect:
-    return Effect(source, assignment, location, expr.compile_node(assignment.value))
+    return Effect(source, assignment, location, evaluate.compile_node(assignment.value))
 
 
 # --- story values ------------------------------------------------------------------------------

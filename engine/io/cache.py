@@ -34,7 +34,7 @@ _MAGIC = b"hungary56-story-cache 1\n"
 # The modules whose code decides what a built Story looks like: any edit to them makes every
 # entry stale, so a developer never runs on a Story built by older code.
 _ENGINE_MODULES = (
-    "io/cache.py", "core/build.py", "core/dates.py", "core/diagnostics.py", "core/errors.py", "core/expr.py", "core/fields.py",
+    "io/cache.py", "core/build.py", "core/dates.py", "core/diagnostics.py", "core/errors.py", "core/expr.py", "core/evaluate.py", "core/fields.py",
     "core/format.py", "core/model.py", "core/references.py",
     "core/nodes.py", "core/template.py", "io/loader.py", "io/yamlio.py",
 )
