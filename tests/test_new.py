@@ -63,7 +63,7 @@ def test_once_filled_in_the_scene_lints_clean(story: Path) -> None:
     path.write_text(text.replace("        goto: end_home\n        kind: historical",
                                  "        goto: cellar\n        kind: historical", 1), encoding="utf-8")
     result = run_cli("lint", str(story))
-    assert (result.returncode, result.stdout) == (0, "0 errors, 0 warnings\n")
+    assert (result.returncode, result.stdout) == (0, f"Linting {story}\n0 errors, 0 warnings\n")
 
 
 def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from engine.author.scaffold import Outline
 
-from engine.commands.common import add_story_argument, story_dir
+from engine.commands.common import add_story_argument, writable_story
 
 
 class _IntermixedParser(argparse.ArgumentParser):
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.io.atomic import write_atomically
     from engine.io.loader import display_path
 
-    folder = story_dir(args)
+    folder = writable_story(args, action="add a scene")
     story = _outline(folder)
     scene_id = args.scene_id
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", scene_id):

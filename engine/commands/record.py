@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
-from engine.commands.common import add_story_argument, load
+from engine.commands.common import add_story_argument, load, writable_story
 from engine.commands.test import _write, add_playthroughs_argument, playthroughs_dir
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not _NAME.match(args.name):
         raise UsageError(f"{args.name!r} cannot be a playthrough name: use letters, digits, '-' and '_'")
+    writable_story(args, Path(args.dir) if args.dir else None, "record a playthrough")
     story = load(args)
     if args.choices is not None:
         inputs = playthroughs.split_choices(args.choices)
