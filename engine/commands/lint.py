@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 from engine.commands.common import add_story_argument, describe, quiet_stdout, story_dir
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from engine.core.errors import Problem
+    from engine.core.model import Story
 
 FORMATS = ("text", "json", "github")
 
@@ -31,13 +34,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from engine.author.lint import lint
+    from engine.author.lint import choice_id_note, lint
     from engine.io.loader import load_story
 
     if args.explain is not None:
         return explain(args.explain)
     folder = story_dir(args)
-    problems = lint(lambda: load_story(folder))
+    loaded: list[Story] = []
+
+    def load() -> Story:
+        loaded.append(load_story(folder))
+        return loaded[-1]
+
+    problems = lint(load)
+    if loaded:
+        note = choice_id_note(loaded[-1], _recordings(folder))
+        problems += [note] if note is not None else []
     errors = sum(1 for p in problems if p.severity == "error")
     code = 1 if errors else 0
     try:
@@ -57,8 +69,9 @@ def _report(args: argparse.Namespace, problems: list[Problem], errors: int) -> s
              "severity": p.severity, "code": p.code, "message": p.message}
             for p in problems
         ], ensure_ascii=False, indent=2)
-    warnings = len(problems) - errors
-    summary = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    notes = len(problems) - errors - warnings
+    summary = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}" + (f", {_count(notes, 'note')}" if notes else "")
     if args.format == "github":
         lines = [f"Linting {describe(args)}"] + [_annotation(p) for p in problems] + [summary]
         return "\n".join(lines)
@@ -82,6 +95,14 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _recordings(folder: Path) -> int:
+    """How many recorded playthroughs the story folder keeps (tests/playthroughs/*.yaml)."""
+    try:
+        return sum(1 for _ in (folder / "tests" / "playthroughs").glob("*.yaml"))
+    except OSError:
+        return 0
 
 
 def _count(number: int, noun: str) -> str:

@@ -48,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
     existed = target.exists()
     _write(target, playthroughs.dump_playthrough(playthrough))
     lines = playthrough.transcript.count("\n")
+    by_position = playthroughs.by_position(playthrough)
+    if by_position:
+        print(f"Note: {by_position} input(s) take a choice by its number, because the choice has no 'id'; "
+              "inserting or reordering choices would change what they replay. Give choices an 'id' "
+              "(docs/authoring.md) and record again.", file=sys.stderr)
     print(f"{'Updated' if existed else 'Recorded'} {display_path(target)}: {len(inputs)} input(s), "
           f"{lines} transcript lines. Replay with: hungary56 test{' ' + args.story_dir if args.story_dir else ''} "
           "--playthroughs")
