@@ -173,3 +173,11 @@ def test_the_schema_knows_choice_ids(tiny: Path) -> None:
     document["scenes"][0]["choices"][0]["id"] = "not an id"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema)
+
+
+def test_record_warns_about_inputs_the_game_refused(tiny: Path) -> None:
+    done = h56("record", "--name", "typos", "--choices", "9 9 abc 2 . notes", cwd=tiny)
+    assert done.returncode == 0
+    assert "Warning: the game refused 3 input(s): '9', '9', 'abc'" in done.stderr
+    clean = h56("record", "--name", "fine", "--choices", "2 . notes 2", cwd=tiny)
+    assert "refused" not in clean.stderr

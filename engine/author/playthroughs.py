@@ -17,7 +17,7 @@ from engine.core.model import Choice, GameState, Story
 from engine.io.saves import SaveInfo, SaveStore, decode, encode
 from engine.io.yamlio import parse_yaml
 from engine.play.render import Blocks
-from engine.play.session import Session
+from engine.play.session import ALIASES, Session
 from engine.play.terminal import TextOutput
 
 TRANSCRIPT_WIDTH = 80
@@ -87,6 +87,7 @@ class ScriptedConsole:
         self.output = TextOutput(self.buffer, colour=False, width=width)
         self.session: Session | None = None
         self.recorded: list[Input] = []
+        self.rejected: list[str] = []  # inputs the game refused: not an open choice nor a command
         self.asked = 0
 
     def show(self, blocks: Blocks) -> None:
@@ -101,6 +102,8 @@ class ScriptedConsole:
         self.asked += 1
         line = self._number_of(item) if isinstance(item, ById) else item
         self.recorded.append(self._as_recorded(line))
+        if self._refused(line):
+            self.rejected.append(line)
         self.output.write(line + "\n")
         return line
 
@@ -125,6 +128,22 @@ class ScriptedConsole:
             f"{expr.suggest(item.id, ids)} (its choice ids: {', '.join(ids) or 'none'}); if the story changed "
             "on purpose, record this playthrough again with 'hungary56 record'"
         )
+
+    def _refused(self, line: str) -> bool:
+        """Whether the game will answer this line with "no such choice" or "not a command"."""
+        if self.session is None:
+            return False
+        words = line.strip().split()
+        if not words:
+            return False
+        word = words[0].lower()
+        if word.isdecimal():
+            story, state = self.session.story, self.session.state
+            if machine.is_over(story, state):
+                return True
+            number = int(word) if len(word) <= 9 else 0
+            return not any(o.available and o.choice.index + 1 == number for o in machine.offers(story, state))
+        return ALIASES.get(word, word) not in self.session.commands
 
     def _as_recorded(self, line: str) -> Input:
         word = line.strip()
@@ -236,8 +255,14 @@ def _parse_input(item: object, path: str) -> Input:
 
 def record(story: Story, name: str, inputs: Sequence[Input]) -> Playthrough:
     """Play the inputs and keep them, a number that took a choice with an id kept as that id."""
+    return recording(story, name, inputs)[0]
+
+
+def recording(story: Story, name: str, inputs: Sequence[Input]) -> tuple[Playthrough, list[str]]:
+    """The playthrough, and the inputs the game refused (a number no open choice has, an unknown word)."""
     console = play(story, inputs)
-    return Playthrough(name, tuple(console.recorded), console.transcript(), TRANSCRIPT_WIDTH, story.id)
+    playthrough = Playthrough(name, tuple(console.recorded), console.transcript(), TRANSCRIPT_WIDTH, story.id)
+    return playthrough, console.rejected
 
 
 def by_position(playthrough: Playthrough) -> int:

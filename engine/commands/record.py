@@ -43,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
         if sys.stdin.isatty():
             print("Type one input per line (a choice number, Enter, or a command); end with Ctrl-D.", file=sys.stderr)
         inputs = [line.rstrip("\r\n") for line in sys.stdin]
-    playthrough = playthroughs.record(story, args.name, inputs)
+    playthrough, refused = playthroughs.recording(story, args.name, inputs)
+    if refused:
+        print(f"Warning: the game refused {len(refused)} input(s): {', '.join(repr(r) for r in refused)} "
+              "(no open choice has that number, or no command that name); they are recorded as typed. "
+              "Check the transcript, or record again.", file=sys.stderr)
     target = playthroughs_dir(args) / f"{args.name}.yaml"
     existed = target.exists()
     _write(target, playthroughs.dump_playthrough(playthrough))
