@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.core import expr, machine
-from engine.core.errors import UsageError
+from engine.core.errors import Hungary56Error
 from engine.core.model import GameState, Story
 from engine.play.render import Block, Blocks
 
@@ -49,9 +49,9 @@ def _show(value: object) -> str:
 def goto_state(story: Story, state: GameState, scene_id: str) -> GameState:
     """The state after jumping to a scene: the same variables, one more visit there, no choice taken."""
     if not scene_id:
-        raise UsageError("goto needs a scene id, e.g. 'goto " + story.start + "'")
+        raise Hungary56Error("goto needs a scene id, e.g. 'goto " + story.start + "'")
     if scene_id not in story.scenes:
-        raise UsageError(f"there is no scene {scene_id!r}{expr.suggest(scene_id, list(story.scenes))}")
+        raise Hungary56Error(f"there is no scene {scene_id!r}{expr.suggest(scene_id, list(story.scenes))}")
     visits = dict(state.visits)
     visits[scene_id] = visits.get(scene_id, 0) + 1
     return GameState(scene_id, state.variables, visits, state.path, state.turn + 1)
@@ -83,7 +83,7 @@ class DebugCommands:
     def do_goto(self, arg: str) -> None:
         try:
             state = goto_state(self.story, self.state, arg.strip())
-        except UsageError as exc:
+        except Hungary56Error as exc:
             self.show([Block("error", str(exc))], record=False)
             return
         self.past.append(self.state)
