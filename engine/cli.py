@@ -55,8 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdin is None:  # standard input closed (`<&-`): the same as an empty one
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     args = parser.parse_args(arguments)
+    code = 0
     try:
-        code: int = args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()
         return code
     except Hungary56Error as exc:
         _say(str(exc))
@@ -64,8 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("\nInterrupted.")
         return 130
-    except BrokenPipeError:
-        return 0
+    except BrokenPipeError:  # the reader went away (`| head`): keep the command's verdict, and be quiet
+        _silence_stdout()
+        return code
     except OSError as exc:  # standard output full (`>/dev/full`) or failing: stop with a message
         _say(f"hungary56: cannot go on: {exc.strerror or exc}")
         _silence_stdout()

@@ -405,3 +405,24 @@ def in_order(problems: Iterable[Problem]) -> list[Problem]:
     """Each problem once: the files that cannot be read (or are empty) first, as their problems
     explain the rest; then the others in file order."""
     return sorted(dict.fromkeys(problems), key=lambda p: (p.code not in FILE_CODES, *p.sort_key()))
+
+
+# --- choice ids, for a story with recorded playthroughs (not one of CHECKS: it needs the story folder) ---
+
+
+def choice_id_note(story: Story, recordings: int) -> Problem | None:
+    """N380, a note (neither error nor warning): a story with recorded playthroughs whose choices have
+    no `id` keeps them by position, so inserting or reordering choices would change what they replay."""
+    if recordings <= 0:
+        return None
+    missing = [c for scene in story.scenes.values() for c in scene.choices if not c.auto and not c.id]
+    if not missing:
+        return None
+    total = sum(1 for scene in story.scenes.values() for c in scene.choices if not c.auto)
+    first = min(missing, key=lambda c: (c.location.path, c.location.line, c.location.column))
+    return diagnostics.problem(
+        first.location, "N380",
+        f"{len(missing)} of {total} choices have no 'id' (this is the first), and the story has {recordings} "
+        "recorded playthrough(s): they and saved games keep such choices by position, so inserting or "
+        "reordering choices would change what they replay; give each choice an 'id', unique in its scene",
+    )

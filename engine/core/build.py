@@ -164,12 +164,21 @@ def build_choice(node: Any, location: Location, index: int, problems: Problems, 
         goto_location=f.at("goto"),
         label_template=f.compiled("label", label),
         history_template=f.compiled("history", history),
+        id=f.identifier("id", False),
     )
 
 def build_ending(node: Any, location: Location, problems: Problems) -> Ending:
     f = Fields(node, "an ending", problems, ENDING_KEYS, location)
     epilogue = f.text("epilogue")
     return Ending(f.text("title"), f.choice_of("kind", ENDING_KINDS), epilogue, f.loc, f.compiled("epilogue", epilogue))
+
+def _check_choice_ids(choices: tuple[Choice, ...], what: str, problems: Problems) -> None:
+    seen: dict[str, Choice] = {}
+    for choice in choices:
+        if choice.id and choice.id in seen:
+            problems.error(choice.location, f"choice {choice.index + 1} of {what} has the id {choice.id!r} of "
+                           f"choice {seen[choice.id].index + 1}: a choice id must be unique in its scene", "E113")
+        seen.setdefault(choice.id, choice)
 
 def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
     f = Fields(node, "a scene", problems, SCENE_KEYS, location)
@@ -180,6 +189,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         build_choice(c, loc, i, problems, scene_id)
         for i, (c, loc) in enumerate(zip(choices_node, choices_node.item_locs))
     )
+    _check_choice_ids(choices, what, problems)
     nxt = f.identifier("next", False)
     ending = build_ending(f.node["ending"], f.at("ending"), problems) if f.has("ending") else None
     exits = [k for k in ("choices", "next", "ending") if f.has(k)]

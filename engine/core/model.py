@@ -157,6 +157,7 @@ class Choice:
     goto_location: Location | None = None
     label_template: Template | None = None
     history_template: Template | None = None
+    id: str = ""  # optional; unique in its scene; what recordings and saves keep instead of the position
 
     @property
     def target_location(self) -> Location:
