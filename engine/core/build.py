@@ -5,6 +5,7 @@ Every problem is collected with its path:line:col and reported at once (StoryErr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -66,14 +67,20 @@ def _parse(
         return None
 
 
+# The same source always parses to the same immutable tree: stories repeat their conditions and
+# effects a lot, and sharing the trees saves both the parsing and the memory.
+_parse_condition = functools.lru_cache(maxsize=1 << 15)(expr.parse_condition)
+_parse_effect = functools.lru_cache(maxsize=1 << 15)(expr.parse_effect)
+
+
 def build_condition(value: Any, location: Location, problems: Problems) -> Condition | None:
     if isinstance(value, bool):
         value = "true" if value else "false"
-    node = _parse(value, location, problems, expr.parse_condition, "a condition", "courage >= 2")
+    node = _parse(value, location, problems, _parse_condition, "a condition", "courage >= 2")
     return None if node is None else Condition(value, node, location)
 
 def build_effect(value: Any, location: Location, problems: Problems) -> Effect | None:
-    assignment = _parse(value, location, problems, expr.parse_effect, "an effect", "courage += 1")
+    assignment = _parse(value, location, problems, _parse_effect, "an effect", "courage += 1")
     return None if assignment is None else Effect(value, assignment, location)
 
 def build_variable(name: str, node: Any, location: Location, problems: Problems) -> Variable:

@@ -223,25 +223,42 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 def encode(value: Any, shown: str) -> Any:
     """A model value (or a located document) as plain JSON data; `shown` is the entry's own file."""
-    kind = type(value)
-    if kind in (str, int, float, bool) or value is None:
-        return value
-    if kind is tuple:
-        return [0, *(encode(item, shown) for item in value)]
-    if kind is Location:
-        return [1, value.line, value.column] if value.path == shown else [2, value.path, value.line, value.column]
-    if kind is YMap:
-        return [3, encode(value.loc, shown), [
-            [key, encode(item, shown), encode(value.key_loc(key), shown), encode(value.value_loc(key), shown)]
-            for key, item in value.items()
-        ]]
-    if kind is YList:
-        return [4, encode(value.loc, shown), [encode(item, shown) for item in value],
-                [encode(loc, shown) for loc in value.item_locs]]
-    tag = _TAGS.get(kind)
-    if tag is None:
-        raise TypeError(f"the story cache cannot hold a {kind.__name__}")
-    return [tag, *(encode(getattr(value, name), shown) for name in _init_fields(kind))]
+    return _Encoder(shown).encode(value)
+
+
+class _Encoder:
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.sources: set[tuple[int, str]] = set()  # conditions and effects whose tree is written
+
+    def encode(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or kind is float or value is None:
+            return value
+        encode = self.encode
+        if kind is tuple:
+            return [0, *[encode(item) for item in value]]
+        if kind is Location:
+            if value.path == self.shown:
+                return [1, value.line, value.column]
+            return [2, value.path, value.line, value.column]
+        if kind is YMap:
+            return [3, encode(value.loc), [
+                [key, encode(item), encode(value.key_loc(key)), encode(value.value_loc(key))]
+                for key, item in value.items()
+            ]]
+        if kind is YList:
+            return [4, encode(value.loc), [encode(item) for item in value], [encode(loc) for loc in value.item_locs]]
+        tag = _TAGS.get(kind)
+        if tag is None:
+            raise TypeError(f"the story cache cannot hold a {kind.__name__}")
+        if tag in _EXPRESSIONS:
+            # Each distinct source's tree is written once per entry; later ones refer to it (null).
+            memo = (tag, value.source)
+            if memo in self.sources:
+                return [tag, value.source, None, encode(value.location)]
+            self.sources.add(memo)
+        return [tag, *[encode(getattr(value, name)) for name in _init_fields(kind)]]
 
 
 def decoder(shown: str) -> Callable[[Any], Any]:
@@ -257,6 +274,7 @@ class _Decoder:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.locations: dict[tuple[int, int], Location] = {}
+        self.trees: dict[tuple[int, str], Any] = {}
 
     def decode(self, value: Any) -> Any:
         if type(value) is not list:
@@ -297,9 +315,70 @@ class _Decoder:
             return sequence
         if type(tag) is not int or tag < _FIRST_CLASS:
             raise ValueError(f"unknown tag {tag!r}")
-        cls = _CLASSES[tag - _FIRST_CLASS]
-        make = _FACTORIES[cls][0] if cls in _FACTORIES else cls
-        return make(*[decode(item) for item in value[1:]])
+        if tag in _EXPRESSIONS and type(value[1]) is str and len(value) == 4:
+            # A condition or effect is its source: the same source always parses to the same
+            # (immutable) tree, so each distinct one is decoded once and shared.
+            memo = (tag, value[1])
+            if value[2] is None:  # written earlier in this entry
+                tree = self.trees[memo]
+            else:
+                tree = _TREES.get(memo)
+                if tree is None:
+                    if len(_TREES) > 100_000:
+                        _TREES.clear()
+                    tree = _TREES[memo] = decode(value[2])
+                self.trees[memo] = tree
+            return _CLASSES[tag - _FIRST_CLASS](value[1], tree, self.location(value[3]))
+        return _builders()[tag - _FIRST_CLASS](value, decode, self.location)
+
+    def location(self, value: Any) -> Location:
+        if type(value) is not list or value[0] != 1:
+            return self.decode(value)
+        line, column = value[1], value[2]
+        loc = self.locations.get((line, column))
+        if loc is None:
+            if type(line) is not int or type(column) is not int:
+                raise ValueError("a location that is not two numbers")
+            loc = self.locations[(line, column)] = Location(self.shown, line, column)
+        return loc
+
+
+_EXPRESSIONS = {_TAGS[model.Condition], _TAGS[model.Effect]}
+_TREES: dict[tuple[int, str], Any] = {}
+_SCALARS = {"str", "int", "bool", "Value", "expr.Value"}
+_BUILDERS: list[Callable[[list[Any], Callable[[Any], Any], Callable[[Any], Location]], Any]] = []
+
+
+def _builders() -> list[Callable[[list[Any], Callable[[Any], Any], Callable[[Any], Location]], Any]]:
+    """One function per class that calls its constructor straight from the entry's list: a plain
+    field is passed as it is, a location and any other value go through the decoder. (Made from
+    the classes' own field declarations, once per process; no entry's data is ever code.)"""
+    if not _BUILDERS:
+        import attrs
+
+        for number, cls in enumerate(_CLASSES):
+            fields = [field for field in attrs.fields(cls) if field.init]
+            maker: Any = cls
+            if cls in _FACTORIES:
+                maker, names = _FACTORIES[cls]
+                fields = [field for field in attrs.fields(cls) if field.name in names]
+            arguments = []
+            for index, field in enumerate(fields, 1):
+                kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+                if kind in _SCALARS:
+                    arguments.append(f"v[{index}]")
+                elif kind == "Location":
+                    arguments.append(f"loc(v[{index}])")
+                else:
+                    arguments.append(f"dec(v[{index}])")
+            source = (f"def build(v, dec, loc):\n"
+                      f"    if len(v) != {len(fields) + 1}:\n        raise ValueError('a damaged value')\n"
+                      f"    return cls({', '.join(arguments)})\n")
+            namespace: dict[str, Any] = {"cls": maker}
+            exec(compile(source, f"<story cache: {cls.__name__}>", "exec"), namespace)  # noqa: S102 - our own source
+            _BUILDERS.append(namespace["build"])
+            assert len(_BUILDERS) == number + 1
+    return _BUILDERS
 
 
 # --- what the loader and the linter store ---------------------------------------------------------
