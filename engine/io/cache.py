@@ -21,8 +21,10 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -149,6 +151,11 @@ def _read(name: str) -> Any:
         if (not stat.S_ISREG(info.st_mode) or info.st_uid != _uid() or info.st_mode & 0o022
                 or info.st_size > MAX_ENTRY_BYTES):
             return None  # a FIFO, a device, another user's file, or one others could have written
+        if info.st_mtime < time.time() - _DAY and os.utime in os.supports_fd:
+            try:
+                os.utime(fd)  # in use: not among the least recently used that `prune` removes
+            except OSError:
+                pass
         with os.fdopen(fd, "rb") as handle:
             fd = -1
             data = handle.read(MAX_ENTRY_BYTES + 1)
@@ -165,27 +172,61 @@ def _read(name: str) -> Any:
 
 def _write(name: str, value: Any) -> None:
     """Store an entry (a new file renamed into place); silently gives up if it cannot."""
+    global _written
     folder = _private_folder(create=True)
     if folder is None:
         return
-    import tempfile
+    from engine.io.atomic import write_atomically
 
-    temp = ""
     try:
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)  # mode 0600
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, folder / name)
-        temp = ""
+        write_atomically(folder / name, data, durable=False)  # also on Ctrl-C: no half-written file left
+        os.chmod(folder / name, 0o600)  # the user's alone, whatever the umask
+        _written += len(data)
     except (OSError, ValueError, TypeError, RecursionError):
         pass  # unwritable, disk full, a value JSON cannot hold: the load goes on without it
-    finally:  # also on Ctrl-C: no half-written file is left behind
-        if temp:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+
+
+_written = 0  # bytes of entries this process wrote, since the folder was last pruned
+MAX_FOLDER_BYTES = 512 * 1024 * 1024
+_ENTRY = re.compile(r"^[fl]-[0-9a-f]{40}\.json$")
+_DAY = 24 * 3600
+
+
+def prune(max_bytes: int | None = None) -> int:
+    """Keep the folder under `max_bytes` (MAX_FOLDER_BYTES): when this process has written
+    entries, remove the least recently used ones (an entry in use has its time refreshed once a
+    day) and the temporary files of killed writers. Returns how many files it removed."""
+    global _written
+    if not _written:
+        return 0
+    _written = 0
+    folder = _private_folder(create=False)
+    if folder is None:
+        return 0
+    from engine.io.atomic import sweep_temporaries
+
+    removed = sweep_temporaries(folder)
+    limit = MAX_FOLDER_BYTES if max_bytes is None else max_bytes
+    entries = []
+    try:
+        for entry in os.scandir(folder):
+            if _ENTRY.match(entry.name) and entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                entries.append((info.st_mtime, info.st_size, entry.path))
+    except OSError:
+        return removed
+    total = sum(size for _time, size, _path in entries)
+    for _time, size, path in sorted(entries):
+        if total <= limit * 0.8:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed
 
 
 # --- values <-> plain data ----------------------------------------------------------------------

@@ -140,6 +140,7 @@ def load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
     finally:
         if collecting:
             gc.enable()
+    cache.prune()
     if on_loaded is not None:
         on_loaded(story)
     return story
@@ -198,4 +199,5 @@ def cached_findings(root: Path, find: Callable[[Callable[[], Story]], list[Probl
     result = find(lambda: load_files(files, problems))
     if key:
         cache.put_problems(key, result)
+        cache.prune()
     return result
