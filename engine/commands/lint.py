@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from engine.commands.common import add_story_argument, describe, quiet_stdout, story_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from engine.core.errors import Problem
@@ -35,21 +36,28 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from engine.author.lint import choice_id_note, lint
-    from engine.io.loader import load_story
+    from engine.io.loader import cached_findings
 
     if args.explain is not None:
         return explain(args.explain)
     folder = story_dir(args)
-    loaded: list[Story] = []
+    recordings = _recordings(folder)
 
-    def load() -> Story:
-        loaded.append(load_story(folder))
-        return loaded[-1]
+    def find(load: Callable[[], Story]) -> list[Problem]:
+        loaded: list[Story] = []
 
-    problems = lint(load)
-    if loaded:
-        note = choice_id_note(loaded[-1], _recordings(folder))
-        problems += [note] if note is not None else []
+        def loading() -> Story:
+            loaded.append(load())
+            return loaded[-1]
+
+        found = lint(loading)
+        if loaded:
+            note = choice_id_note(loaded[-1], recordings)
+            found += [note] if note is not None else []
+        return found
+
+    # the findings of the same files are read back from the story cache (engine/io/cache.py)
+    problems = cached_findings(folder, find, extra=f"recordings={recordings}")
     errors = sum(1 for p in problems if p.severity == "error")
     code = 1 if errors else 0
     try:

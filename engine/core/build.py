@@ -5,12 +5,13 @@ Every problem is collected with its path:line:col and reported at once (StoryErr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
 
-from engine.core import evaluate, expr
+from engine.core import expr
 from engine.core.controls import CONTROLS, escape_controls, strip_controls
 from engine.core.errors import EvaluationError, ExpressionError, Location, Problem, StoryError
 from engine.core.fields import ID, Fields, Problems, describe
@@ -66,15 +67,21 @@ def _parse(
         return None
 
 
+# The same source always parses to the same immutable tree: stories repeat their conditions and
+# effects a lot, and sharing the trees saves both the parsing and the memory.
+_parse_condition = functools.lru_cache(maxsize=1 << 15)(expr.parse_condition)
+_parse_effect = functools.lru_cache(maxsize=1 << 15)(expr.parse_effect)
+
+
 def build_condition(value: Any, location: Location, problems: Problems) -> Condition | None:
     if isinstance(value, bool):
         value = "true" if value else "false"
-    node = _parse(value, location, problems, expr.parse_condition, "a condition", "courage >= 2")
-    return None if node is None else Condition(value, node, location, evaluate.compile_node(node))
+    node = _parse(value, location, problems, _parse_condition, "a condition", "courage >= 2")
+    return None if node is None else Condition(value, node, location)
 
 def build_effect(value: Any, location: Location, problems: Problems) -> Effect | None:
-    assignment = _parse(value, location, problems, expr.parse_effect, "an effect", "courage += 1")
-    return None if assignment is None else Effect(value, assignment, location, evaluate.compile_node(assignment.value))
+    assignment = _parse(value, location, problems, _parse_effect, "an effect", "courage += 1")
+    return None if assignment is None else Effect(value, assignment, location)
 
 def build_variable(name: str, node: Any, location: Location, problems: Problems) -> Variable:
     f = Fields(node, f"variable {name!r}", problems, VARIABLE_KEYS, location)
@@ -246,15 +253,41 @@ def _effects(fields: Fields, key: str, problems: Problems) -> tuple[Effect, ...]
     return tuple(e for e in found if e is not None)
 
 
+def build_scene_file(path: str, doc: Any) -> tuple[list[Scene], list[Problem]]:
+    """One scene file's scenes and the problems found in it alone: what the per-file cache keeps
+    (engine/io/cache.py). Links between files are checked when the story is assembled."""
+    problems = Problems()
+    scenes: list[Scene] = []
+    if doc is None:
+        problems.warning(Location(path, 1, 1), "the file is empty", "W101")
+        return scenes, problems.items
+    _remove_controls(doc, problems)
+    f = Fields(doc, path, problems, ("scenes",), Location(path, 1, 1))
+    nodes = f.items("scenes", required=True)
+    for node, loc in zip(nodes, nodes.item_locs):
+        scene = build_scene(node, loc, problems)
+        if scene.id:
+            scenes.append(scene)
+    return scenes, problems.items
+
+
 def build_story(
     story_docs: Iterable[tuple[str, Any]], scene_docs: Iterable[tuple[str, Any]]
 ) -> Story:
     """Build a story from parsed (path, document) pairs; raise StoryError with every problem."""
+    return assemble_story(story_docs, (build_scene_file(path, doc) for path, doc in scene_docs))
+
+
+def assemble_story(
+    story_docs: Iterable[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]]
+) -> Story:
+    """Build a story from its parsed story files and its scene files' scenes (built by
+    `build_scene_file`, maybe long ago); raise StoryError with every problem."""
     problems = Problems()
-    story_docs, scene_docs = list(story_docs), list(scene_docs)
-    for _path, document in story_docs + scene_docs:
+    story_docs = list(story_docs)
+    for _path, document in story_docs:
         _remove_controls(document, problems)
-    story = _build(story_docs, scene_docs, problems)
+    story = _build(story_docs, scene_files, problems)
     if problems.errors or story is None:
         # the warnings too: an empty file (W101) often explains the errors
         raise StoryError(problems.items if problems.errors else [Problem(Location("story"), "the story is empty", "E100")])
@@ -336,7 +369,7 @@ def _single(docs: list[tuple[str, YMap]], key: str, problems: Problems) -> tuple
 
 
 def _build(
-    story_docs: list[tuple[str, Any]], scene_docs: list[tuple[str, Any]], problems: Problems
+    story_docs: list[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]], problems: Problems
 ) -> Story | None:
     maps: list[tuple[str, YMap]] = []
     readers: list[Fields] = []
@@ -397,16 +430,9 @@ def _build(
         seen_chapters.setdefault(chapter.id, chapter.location)
 
     scenes: dict[str, Scene] = {}
-    for path, doc in scene_docs:
-        if doc is None:
-            problems.warning(Location(path, 1, 1), "the file is empty", "W101")
-            continue
-        f = Fields(doc, path, problems, ("scenes",), Location(path, 1, 1))
-        nodes = f.items("scenes", required=True)
-        for node, loc in zip(nodes, nodes.item_locs):
-            scene = build_scene(node, loc, problems)
-            if not scene.id:
-                continue
+    for built, found in scene_files:
+        problems.items.extend(found)
+        for scene in built:
             if scene.id in scenes:
                 problems.error(scene.location, f"scene {scene.id!r} is already defined at {scenes[scene.id].location}", "E112")
                 continue

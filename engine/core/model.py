@@ -29,17 +29,23 @@ __all__ = ["ANNOTATION_KINDS", "ENDING_KINDS", "date_key"]
 
 @attrs.frozen(eq=False)
 class Condition:
-    """A guard or a text variant's condition: its source, where it stands, and its compiled form."""
+    """A guard or a text variant's condition: its source, where it stands, and its compiled form.
+
+    `test` is compiled from the tree on first use (the linter and a cached load never need it).
+    """
 
     source: str
     node: expr.Node
     location: Location
-    test: Callable[[expr.Env], Any] = attrs.field(repr=False)
+    # Left unset until first read: __getattr__ compiles it then, and later reads cost nothing.
+    test: Callable[[expr.Env], Any] = attrs.field(init=False, repr=False)
 
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # The compiled closure cannot be pickled (engine/io/cache.py); it is rebuilt from the tree.
-        return (_condition, (self.source, self.node, self.location))
+    def __getattr__(self, name: str) -> Any:
+        if name != "test":
+            raise AttributeError(name)
+        compiled = evaluate.compile_node(self.node)
+        object.__setattr__(self, "test", compiled)
+        return compiled
 
 
 @attrs.frozen(eq=False)
@@ -49,11 +55,14 @@ class Effect:
     source: str
     assignment: expr.Assignment
     location: Location
-    value: Callable[[expr.Env], Any] = attrs.field(repr=False)
+    value: Callable[[expr.Env], Any] = attrs.field(init=False, repr=False)  # compiled on first use
 
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_effect, (self.source, self.assignment, self.location))
+    def __getattr__(self, name: str) -> Any:
+        if name != "value":
+            raise AttributeError(name)
+        compiled = evaluate.compile_node(self.assignment.value)
+        object.__setattr__(self, "value", compiled)
+        return compiled
 
     def apply(self, variables: dict[str, Value], env: expr.Env) -> None:
         """Run the effect; EvaluationError, located here, when its result passes expr's limits."""
@@ -67,14 +76,6 @@ class Effect:
         except EvaluationError as exc:
             raise EvaluationError(f"effect '{self.source}': {exc.message}", exc.location or self.location) from None
         variables[target] = value
-
-
-def _condition(source: str, node: expr.Node, location: Location) -> Condition:
-    return Condition(source, node, location, evaluate.compile_node(node))
-
-
-def _effect(source: str, assignment: expr.Assignment, location: Location) -> Effect:
-    return Effect(source, assignment, location, evaluate.compile_node(assignment.value))
 
 
 # --- story values ------------------------------------------------------------------------------
