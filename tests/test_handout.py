@@ -253,6 +253,12 @@ def test_the_guide_prints_on_at_most_36_a4_pages_with_numbers_and_running_titles
     radio = next(i for i, sheet in enumerate(sheets) if "Outside the Radio" in sheet)
     assert sheets[radio].lstrip().startswith("Radio Budapest")  # the running chapter title
     assert any("Aloud /" in s and "Decisions" in s for s in sheets)  # the glance table's header
+    # No page is left mostly empty except the last page of a chapter (the next page starts a new one).
+    rows = [[line for line in sheet.splitlines() if line.strip()] for sheet in sheets[:pages]]
+    fullest = max(len(r) for r in rows)
+    for number, (page, following) in enumerate(zip(rows, rows[1:]), start=1):
+        if len(page) < fullest // 4:
+            assert page[0].strip() != following[0].strip(), f"page {number} is mostly empty: {page[:3]}"
 
 
 def test_the_worksheet_prints_on_at_most_12_a4_pages(bundled: dict[str, Path], tmp_path: Path) -> None:
