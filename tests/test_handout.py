@@ -59,6 +59,14 @@ def test_the_guide_has_every_scene_including_what_if_scenes_and_endings(bundled:
         assert f"\n### {story.scenes[scene_id].title}" in markdown, scene_id
 
 
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_guide_shows_inline_text_with_every_branch_not_its_markup(bundled: dict[str, Path], fmt: str) -> None:
+    """`{if cond}...{else}...{end}` in a scene's text is shown as `[if cond: ... | otherwise: ...]`."""
+    text = bundled[f"guide.{fmt}"].read_text(encoding="utf-8").replace("\\", "")  # Markdown's escapes
+    assert not re.search(r"\{(if|elif) |\{else\}|\{end\}", text)
+    assert "[if visited(radio_night): " in text and " | otherwise: " in text
+
+
 def test_the_guide_warns_where_a_class_vote_ends_the_story(bundled: dict[str, Path]) -> None:
     text = bundled["guide.md"].read_text(encoding="utf-8")
     warnings = re.findall(r"> \*\*A class vote can end the story here:\*\* (.*)", text)
