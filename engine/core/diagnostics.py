@@ -175,6 +175,11 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E363", "a scene dated outside its chapter (before its `date`, or after its `until`)", """
         A scene that is not a flashback happens within its chapter's dates, compared at the
         precision both give."""),
+    _d("E364", "a chapter's typed `reading_minutes` is more than 20% off the reading time computed from its words", """
+        Reading times are computed from the words a class meets along the historical path in the
+        chapter (read aloud at 150 words a minute, silently at 200) and shown by `play --chapter`,
+        the chapter opening and the teacher's guide. A typed figure is no longer needed: remove
+        `reading_minutes`, or correct it to the computed figure the message gives."""),
 )}
 
 
