@@ -109,6 +109,33 @@ def test_unknown_chapter_lists_the_chapter_ids_with_computed_reading_times(tmp_p
     assert "Traceback" not in result.stderr
 
 
+def test_the_chapter_opening_shows_the_computed_reading_time_of_the_bundled_story(tmp_path: Path) -> None:
+    from engine.classroom import reading
+    from engine.io.loader import load_story
+
+    story = load_story(REPO)
+    radio = reading.chapter_figures(story)["ch05_radio"]
+    result = cli("play", "--teacher", "--chapter", "ch05_radio", "--saves", str(tmp_path), stdin="quit\n")
+    assert result.returncode == 0, result.stderr
+    assert f"Reading time: about {radio.aloud} min aloud, {radio.silent} silent ({radio.words} words" in result.stdout
+
+
+@pytest.mark.parametrize(("typed", "fails"), [(1, False), (3, True), (9, True)])
+def test_lint_fails_when_a_typed_reading_time_is_more_than_20_percent_off(tmp_path: Path, typed: int, fails: bool) -> None:
+    """The tiny story's first chapter reads aloud in well under a minute: 1 typed minute is within a
+    minute of it; 3 or 9 are not, and lint fails with E364 at the chapter."""
+    import shutil
+
+    story = tmp_path / "tiny"
+    shutil.copytree(STORIES / "tiny", story)
+    path = story / "story" / "story.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    first: gate\n", f"    first: gate\n    reading_minutes: {typed}\n", 1), encoding="utf-8")
+    result = cli("lint", str(story))
+    assert ("E364" in result.stdout) is fails, result.stdout
+    assert (result.returncode != 0) is fails
+
+
 def test_chapter_jump_applies_the_chapters_setup_without_teacher_mode(tmp_path: Path) -> None:
     out = cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radio", stdin="1\n").stdout
     assert "The meeting in the hall" not in out
@@ -140,7 +167,7 @@ def test_teacher_mode_end_to_end_from_a_pipe(tmp_path: Path) -> None:
     out = result.stdout
     opening = out[:out.index("Class choice >")]
     # Each chapter opens with its reading time, summary and source cards; the decision shows the questions.
-    assert "THE SIXTEEN POINTS" in opening and "Estimated reading time: 4 minutes" in opening
+    assert "THE SIXTEEN POINTS" in opening and "Reading time: about 1 min aloud, 1 silent (50 words; 1 decision)" in opening
     assert "[SOURCE CARD]" in opening and "We demand the immediate withdrawal" in opening
     assert opening.index("The hall is full") < opening.index("[DISCUSS]") < opening.index("1. Stay and vote")
     assert "Who were the demands addressed to?" in opening
@@ -154,7 +181,7 @@ def test_teacher_mode_end_to_end_from_a_pipe(tmp_path: Path) -> None:
     assert "Thousands stayed" in revealed and "Before the march" in revealed
 
     gate, at = _after(out, "", at)
-    assert "THE RADIO BUILDING" in gate and "Estimated reading time: 6 minutes" in gate
+    assert "THE RADIO BUILDING" in gate and "Reading time: about 1 min aloud, 1 silent (69 words; 1 decision)" in gate
     assert "1. Take a rifle from the lorry  [HIDDEN from players here: needs courage >= 2]" in " ".join(gate.split("\n    ")) \
         or "[HIDDEN from players here: needs" in gate
     assert "What would you have done at the gate" in gate

@@ -59,6 +59,14 @@ def test_the_guide_has_every_scene_including_what_if_scenes_and_endings(bundled:
         assert f"\n### {story.scenes[scene_id].title}" in markdown, scene_id
 
 
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_guide_shows_inline_text_with_every_branch_not_its_markup(bundled: dict[str, Path], fmt: str) -> None:
+    """`{if cond}...{else}...{end}` in a scene's text is shown as `[if cond: ... | otherwise: ...]`."""
+    text = bundled[f"guide.{fmt}"].read_text(encoding="utf-8").replace("\\", "")  # Markdown's escapes
+    assert not re.search(r"\{(if|elif) |\{else\}|\{end\}", text)
+    assert "[if visited(radio_night): " in text and " | otherwise: " in text
+
+
 def test_the_guide_warns_where_a_class_vote_ends_the_story(bundled: dict[str, Path]) -> None:
     text = bundled["guide.md"].read_text(encoding="utf-8")
     warnings = re.findall(r"> \*\*A class vote can end the story here:\*\* (.*)", text)
@@ -253,6 +261,12 @@ def test_the_guide_prints_on_at_most_36_a4_pages_with_numbers_and_running_titles
     radio = next(i for i, sheet in enumerate(sheets) if "Outside the Radio" in sheet)
     assert sheets[radio].lstrip().startswith("Radio Budapest")  # the running chapter title
     assert any("Aloud /" in s and "Decisions" in s for s in sheets)  # the glance table's header
+    # No page is left mostly empty except the last page of a chapter (the next page starts a new one).
+    rows = [[line for line in sheet.splitlines() if line.strip()] for sheet in sheets[:pages]]
+    fullest = max(len(r) for r in rows)
+    for number, (page, following) in enumerate(zip(rows, rows[1:]), start=1):
+        if len(page) < fullest // 4:
+            assert page[0].strip() != following[0].strip(), f"page {number} is mostly empty: {page[:3]}"
 
 
 def test_the_worksheet_prints_on_at_most_12_a4_pages(bundled: dict[str, Path], tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -138,3 +139,47 @@ def test_templates_ship_in_the_wheel(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "engine/classroom/templates/walkthrough.md.j2" in names and "engine/classroom/templates/walkthrough.html.j2" in names
+
+
+# --- L3: a condition's source inside a Markdown code span -------------------------------------------
+
+HOSTILE_CONDITION = "courage >= 0 or 'x` <img src=x onerror=alert(1)> `' == 'y'"
+MARKED = Path(__file__).parent / "browser" / "node_modules" / "marked" / "lib" / "marked.esm.js"
+
+
+def _code_spans_hold(markdown: str, content: str) -> bool:
+    """Whether `content` sits whole inside one CommonMark code span: an opening run of n backticks,
+    then the content (perhaps padded with a space), then a run of exactly n, and no run of exactly n
+    inside (which would close the span early)."""
+    for match in re.finditer(r"(?<!`)(`+)(?!`)(.*?)(?<!`)\1(?!`)", markdown):
+        inner = match.group(2)
+        if content in inner and not re.search(rf"(?<!`){match.group(1)}(?!`)", inner):
+            return True
+    return False
+
+
+def _render_with_marked(markdown: str) -> str:
+    if not MARKED.is_file() or shutil.which("node") is None:
+        pytest.skip("node and marked (a Mermaid dependency in tests/browser) are needed to render Markdown")
+    script = (f"import {{ marked }} from {MARKED.as_uri()!r};"
+              "let s=''; process.stdin.on('data', d => s += d); process.stdin.on('end', () => process.stdout.write(marked.parse(s)));")
+    result = subprocess.run(["node", "--input-type=module", "-e", script], input=markdown, capture_output=True,
+                            text=True, timeout=60, check=True)
+    return result.stdout
+
+
+@pytest.mark.parametrize("command", [["walkthrough"], ["handout", "guide", "--format", "md"]])
+def test_a_condition_with_backticks_and_html_stays_inert_in_markdown(tmp_path: Path, command: list[str]) -> None:
+    """The review's attack (L3): the condition passes lint; a CommonMark renderer must show it as text."""
+    story = tmp_path / "hostile"
+    shutil.copytree(STORIES / "tiny", story)
+    scene = story / "scenes" / "two.yaml"
+    text = scene.read_text(encoding="utf-8")
+    quoted = "'" + HOSTILE_CONDITION.replace("'", "''") + "'"
+    scene.write_text(text.replace('        if: "armed and courage >= 2"', f"        if: {quoted}", 1), encoding="utf-8")
+    assert cli("lint", str(story)).returncode == 0
+    result = cli(*command[:2], str(story), *command[2:])
+    assert result.returncode == 0, result.stderr
+    assert _code_spans_hold(result.stdout, HOSTILE_CONDITION), result.stdout
+    rendered = _render_with_marked(result.stdout)
+    assert "<img" not in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 import attrs
 
 from engine.author import graphs
+from engine.classroom import reading
 from engine.core import diagnostics, evaluate, expr, template
 from engine.core.build import texts
 from engine.core.dates import StoryDate
-from engine.core.errors import EvaluationError, Location, Problem, StoryError
+from engine.core.errors import EvaluationError, Location, Problem, RuleError, StoryError
 from engine.core.model import Choice, Scene, Story
 
 
@@ -352,6 +353,24 @@ def check_chapters(graph: StoryGraph, story: Story) -> Iterator[Problem]:
             yield warning(chapter.location, "W361", f"chapter {chapter.id!r} has no scenes")
 
 
+def check_reading_times(graph: StoryGraph, story: Story) -> Iterator[Problem]:
+    """E364: a typed `reading_minutes` more than 20% off the figure computed from the chapter's words."""
+    typed = [chapter for chapter in story.chapters if chapter.reading_minutes]
+    if not typed:
+        return
+    try:
+        figures = reading.chapter_figures(story)
+    except (EvaluationError, RuleError):  # a story that cannot be walked has other problems to fix first
+        return
+    for chapter in typed:
+        f = figures[chapter.id]
+        if reading.typed_figure_off(chapter.reading_minutes, f):
+            yield error(chapter.location, "E364",
+                        f"chapter {chapter.id!r} gives reading_minutes: {chapter.reading_minutes}, but its {f.words} words "
+                        f"take about {f.aloud} minute{'s' if f.aloud != 1 else ''} aloud and {f.silent} silently: "
+                        "remove the typed figure (reading times are computed)")
+
+
 CHECKS: tuple[Check, ...] = (
     check_unreachable,
     check_dead_ends,
@@ -364,6 +383,7 @@ CHECKS: tuple[Check, ...] = (
     check_chronology,
     check_chapters,
     check_chapter_dates,
+    check_reading_times,
 )
 
 

@@ -43,6 +43,7 @@ def _environment(fmt: str) -> jinja2.Environment:
     env.filters["when"] = render.format_when
     env.filters["day"] = render.date_words
     env.filters["md"] = escape
+    env.filters["code"] = code_span
     env.filters["both"] = template.outline_source  # inline text with every branch: [if armed: ... | otherwise: ...]
     env.filters["flow"] = lambda text: " ".join(str(text).split())
     env.filters["paragraphs"] = lambda text: [" ".join(p.split()) for p in str(text).split("\n\n") if p.strip()]
@@ -85,6 +86,17 @@ def linked(text: object, terms: Iterable[str] = ()) -> Markup:
         last = match.end()
     out.append(hungarian(text[last:]))
     return Markup("".join(out))
+
+
+def code_span(text: object) -> str:
+    """A Markdown code span that holds `text` literally, whatever it holds (L3): the fence is one
+    backtick longer than the longest run inside, so no run can close it early and let the rest be read
+    as Markdown or HTML (`<img onerror>`); a space pads text that starts or ends with a backtick
+    (CommonMark strips one from each side), and line breaks become spaces."""
+    flat = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def slug(text: object) -> str:

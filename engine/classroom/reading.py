@@ -110,6 +110,13 @@ def total(figures: Iterable[ChapterFigures]) -> tuple[int, int, int]:
     return words, minutes(words, SILENT_WPM), minutes(words, ALOUD_WPM)
 
 
+def opening_line(story: Story, chapter: Chapter) -> str:
+    """The reading time at a chapter's opening (the teacher's projector screen), computed from its words."""
+    f = chapter_figures(story)[chapter.id]
+    decisions = f"{f.decisions} decision" + ("" if f.decisions == 1 else "s")
+    return f"Reading time: about {f.aloud} min aloud, {f.silent} silent ({f.words} words; {decisions})"
+
+
 def chapter_listing(story: Story) -> str:
     """One line a chapter: id, title, computed reading minutes (aloud and silent) and decisions."""
     figures = chapter_figures(story)

@@ -180,6 +180,11 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E363", "a scene dated outside its chapter (before its `date`, or after its `until`)", """
         A scene that is not a flashback happens within its chapter's dates, compared at the
         precision both give."""),
+    _d("E364", "a chapter's typed `reading_minutes` is more than 20% off the reading time computed from its words", """
+        Reading times are computed from the words a class meets along the historical path in the
+        chapter (read aloud at 150 words a minute, silently at 200) and shown by `play --chapter`,
+        the chapter opening and the teacher's guide. A typed figure is no longer needed: remove
+        `reading_minutes`, or correct it to the computed figure the message gives."""),
     _d("N380", "a note, neither error nor warning: the story has recorded playthroughs, and choices without an `id`, which recordings and saves can only keep by position", """
         Recorded playthroughs (tests/playthroughs/) and saved games keep each choice taken by its
         `id`, or by its position in the list when it has none; inserting, removing or reordering

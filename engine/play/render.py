@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from engine.classroom import reading
 from engine.classroom.debrief import Debrief
 from engine.core import machine
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
@@ -196,8 +197,7 @@ def debrief_blocks(story: Story, debrief: Debrief) -> Blocks:
 def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
     blocks = [Block("chapter", chapter.title.upper()),
               Block("meta", f"{chapter_dates(chapter)}  |  chapter id: {chapter.id}", tight=True)]
-    if chapter.reading_minutes:
-        blocks.append(Block("meta", f"Estimated reading time: {chapter.reading_minutes} minutes", tight=True))
+    blocks.append(Block("meta", reading.opening_line(story, chapter), tight=True))
     if chapter.summary:
         blocks.append(Block("note", chapter.summary))
     return blocks + card_blocks(story, chapter)
