@@ -211,7 +211,9 @@ def test_consequence_targets_hold_on_the_bundled_story() -> None:
     for name, use in data["variables"].items():  # every variable read at least once per three writes
         assert 3 * use["reads"] >= use["writes"], (name, use)
     assert data["endings"] >= 6
-    # Text that depends on earlier choices: the issue's target is 20% of the words a player reads;
-    # the story is not there yet (see the report of issue 11), and this holds what it has reached.
-    assert data["paths"]["mean_dependent_percent"] >= 14.0
-    assert data["paths"]["historical"]["words"] >= 9000  # the 30-45 minute historical path
+    # Text that depends on earlier choices: the issue's target is 20% of the words a player reads,
+    # on the historical path and on average over random runs (variants and inline branches).
+    assert data["paths"]["mean_dependent_percent"] >= 20.0
+    assert data["paths"]["historical"]["dependent_percent"] >= 20.0
+    # the 30-45 minute historical path: reached without lengthening it much (it was 11,271 words)
+    assert 9000 <= data["paths"]["historical"]["words"] <= 12000
