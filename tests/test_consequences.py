@@ -217,3 +217,24 @@ def test_consequence_targets_hold_on_the_bundled_story() -> None:
     assert data["paths"]["historical"]["dependent_percent"] >= 20.0
     # the 30-45 minute historical path: reached without lengthening it much (it was 11,271 words)
     assert 9000 <= data["paths"]["historical"]["words"] <= 12000
+
+
+def test_the_recorded_historical_path_takes_the_historical_choice_at_every_menu() -> None:
+    # tests/playthroughs/historical-path.yaml is re-recorded with `hungary56 record`; its picks must
+    # be the walkthrough's: the first historical choice on offer (or the only choice of a passage)
+    import yaml
+
+    from engine.classroom.debrief import historical_path
+
+    recorded = yaml.safe_load((Path(__file__).parent / "playthroughs" / "historical-path.yaml").read_text("utf-8"))
+    picks = [int(token) for token in recorded["inputs"] if token.isdecimal()]
+    walk = [step for step in historical_path(STORY).steps if step.taken is not None]
+    assert picks == [step.taken.index + 1 for step in walk]
+    state = machine.new_game(STORY)
+    for pick in picks:
+        offers = [o for o in machine.offers(STORY, state) if o.available]
+        taken = STORY.scenes[state.scene].choices[pick - 1]
+        if any(o.choice.kind == "historical" for o in offers):
+            assert taken.kind == "historical", (state.scene, pick)
+        state = machine.choose(STORY, state, pick - 1)
+    assert STORY.scenes[state.scene].is_ending
