@@ -47,6 +47,9 @@ class Condition:
         object.__setattr__(self, "test", compiled)
         return compiled
 
+    def __reduce__(self) -> tuple[Any, ...]:  # a copy (pickle, copy.deepcopy) compiles again on first use
+        return (Condition, (self.source, self.node, self.location))
+
 
 @attrs.frozen(eq=False)
 class Effect:
@@ -63,6 +66,9 @@ class Effect:
         compiled = evaluate.compile_node(self.assignment.value)
         object.__setattr__(self, "value", compiled)
         return compiled
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Effect, (self.source, self.assignment, self.location))
 
     def apply(self, variables: dict[str, Value], env: expr.Env) -> None:
         """Run the effect; EvaluationError, located here, when its result passes expr's limits."""
