@@ -145,7 +145,9 @@ def scene_start(story: Story, scene_id: str) -> GameState:
             raise UsageError(f"no path to scene {scene_id!r} within the first {report.max_states} states; "
                              "'hungary56 test --exhaustive --max-states N' searches further")
         raise UsageError(f"scene {scene_id!r} cannot be reached from the start ('hungary56 lint' says why)")
-    shown = " ".join(map(str, path)) or "(none: it is the first scene)"
+    from engine.author.reports import shown_numbers
+
+    shown = " ".join(map(str, shown_numbers(story, path))) or "(none: it is the first scene)"
     print(f"Starting at {scene_id!r} after the shortest path that reaches it: {shown}", file=sys.stderr)
     return state_at(story, path)
 

@@ -149,10 +149,10 @@ SCENE = Record(name="scene", what="a scene", doc="One scene: a state of the stor
     _f("sources", "strings", "keys of the sources the note rests on"),
     _f("contested", "list:account", "accounts that disagree, each attributed"),
     _f("terms", "strings", "glossary terms the scene uses"),
-    _f("questions", "strings", "discussion questions a teacher's class meets at this scene"),
     _f("choices", "list:choice", "the choices (exactly one of choices, next, ending)", min_items=1),
     _f("next", "id", "the scene that follows when there is no choice"),
     _f("ending", "record:ending", "makes this scene an ending"),
+    _f("questions", "strings", "discussion questions a teacher's class meets at this scene"),
 ), one_of=("choices", "next", "ending"))
 
 STORY = Record(name="story", what="the story", doc="The story's identity, variables, chapters, glossary and sources.", fields=(

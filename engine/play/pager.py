@@ -96,6 +96,10 @@ def remainder(blocks: Blocks, shown: Line) -> Blocks:
     return rest
 
 
+class ReaderLeft(Exception):
+    """The reader pressed Ctrl-C or Ctrl-D at a `-- more --` line: the session ends (autosaved)."""
+
+
 class Pager:
     """A console that pages its output; `used` counts the rows filled since the reader last acted."""
 
@@ -156,6 +160,8 @@ class Pager:
     def more(self, prompt: str = MORE) -> None:
         try:
             self.wait_more(prompt)
+        except (EOFError, KeyboardInterrupt):
+            raise ReaderLeft() from None  # Ctrl-C or Ctrl-D at `-- more --`: the reader leaves
         finally:
             self.used = 0
 

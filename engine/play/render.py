@@ -137,8 +137,41 @@ _OPS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "
 def hidden_reason(story: Story | None, condition: object) -> str:
     """Why a choice is closed, in words from the variables' labels, never the raw condition."""
     node = getattr(condition, "node", None)
-    words = _condition_words(story, node) if story is not None and node is not None else None
-    return f"only {words}" if words else "it opens only on another path through the story"
+    if story is None or node is None:
+        return "it opens only on another path through the story"
+    if _leaves(node) <= 3:
+        words = _condition_words(story, node)
+        if words:
+            return f"only {words}"
+    labels = _labels_in(story, node)
+    if labels:
+        named = ", ".join(f"'{label}'" for label in labels[:-1]) + (" and " if len(labels) > 1 else "") + f"'{labels[-1]}'"
+        return f"it depends on earlier choices ({named})"
+    return "it opens only on another path through the story"
+
+
+def _leaves(node: object) -> int:
+    from engine.core import expr
+
+    if isinstance(node, expr.Binary) and node.op in ("and", "or"):
+        return _leaves(node.left) + _leaves(node.right)
+    if isinstance(node, expr.Unary) and node.op == "not":
+        return _leaves(node.operand)
+    return 1
+
+
+def _labels_in(story: Story, node: object) -> list[str]:
+    """The labels of the variables a condition reads, in order, each once (None if any has none)."""
+    from engine.core import expr
+
+    labels: list[str] = []
+    for name in expr.names_in(node):  # type: ignore[arg-type]
+        variable = story.variables.get(name)
+        if variable is None or not variable.label:
+            return []
+        if variable.label not in labels:
+            labels.append(variable.label)
+    return labels
 
 
 
@@ -149,11 +182,16 @@ def _condition_words(story: Story, node: object, negate: bool = False) -> str | 
     if isinstance(node, expr.Unary) and node.op == "not":
         return _condition_words(story, node.operand, not negate)
     if isinstance(node, expr.Binary) and node.op in ("and", "or"):
-        left, right = _condition_words(story, node.left, negate), _condition_words(story, node.right, negate)
-        if left is None or right is None:
-            return None
         op = {"and": "or", "or": "and"}[node.op] if negate else node.op
-        return f"{left} {op} {right.removeprefix('when ')}"
+        parts = []
+        for side in (node.left, node.right):
+            words = _condition_words(story, side, negate)
+            if words is None:
+                return None
+            body = words.removeprefix("when ")
+            inner = isinstance(side, expr.Binary) and side.op in ("and", "or") and side.op != node.op
+            parts.append(f"({body})" if inner else body)
+        return f"when {parts[0]} {op} {parts[1]}"
     if isinstance(node, expr.Call) and node.function in ("visited", "visits"):
         scene = story.scenes.get(node.scene)
         if scene is None:

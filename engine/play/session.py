@@ -168,12 +168,18 @@ class Session:
     # -- the loop ---------------------------------------------------------------------------
 
     def run(self) -> int:
+        from engine.play.pager import ReaderLeft
+
         try:
             self.show_scene()
             while self.running:
-                line = self.console.ask(self.prompt(), self.completions())
-                self.handle(line)
-        except (EOFError, KeyboardInterrupt):
+                try:
+                    line = self.console.ask(self.prompt(), self.completions())
+                except (EOFError, KeyboardInterrupt):  # at the prompt: the reader leaves
+                    self.leave()
+                    break
+                self.handle(line)  # a Ctrl-C that interrupts the game's own work is not caught here
+        except ReaderLeft:
             self.leave()
         return 0
 
@@ -386,6 +392,14 @@ class Session:
         if self.transcript is not None and not machine.is_over(self.story, self.state):
             self.transcript.write("## Debrief so far")
             self.transcript.blocks(self.debrief_blocks())
+        from engine.play.pager import ReaderLeft
+
+        try:
+            self._goodbye()
+        except ReaderLeft:  # leaving already: a `-- more --` on the way out is not waited for
+            pass
+
+    def _goodbye(self) -> None:
         if self.state.turn > 0:
             if self.autosave():
                 self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. Resume with: {self.resume_hint}")])
@@ -415,6 +429,12 @@ class Session:
                     self.origin = start
                 return states[:-1]
         return []
+
+    @staticmethod
+    def _went_on_from(earlier: GameState, later: GameState) -> bool:
+        """Whether `later` came from `earlier` by its "Press Enter" (not by a debugger's jump, say)."""
+        at = len(earlier.path)
+        return len(later.path) == at + 1 and later.path[at].scene == earlier.scene
 
     def _is_auto(self, state: GameState) -> bool:
         scene = self.story.scenes.get(state.scene)
@@ -459,7 +479,7 @@ class Session:
         # One choice back: over any "Press Enter" scenes, to the last real decision.
         taken = [self.state]
         self.state = self.past.pop()
-        while self.past and self._is_auto(self.state):
+        while self.past and self._is_auto(self.state) and self._went_on_from(self.state, taken[-1]):
             taken.append(self.state)
             self.state = self.past.pop()
         self.future.append(taken)
