@@ -8,102 +8,31 @@ or a teacher projecting for a class) is a `Mode`, a policy the Session is given.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 
 from engine.classroom import debrief as classroom
 from engine.core import machine
-from engine.core.errors import EvaluationError, Hungary56Error, SaveError, StoryError
+from engine.core.errors import EvaluationError, SaveError
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
 from engine.io.saves import AUTOSAVE, SaveStore
 from engine.play import render
 from engine.play.commands import PLAYER_COMMANDS, TEACHER_COMMANDS, resolve
+from engine.play.modes import PLAYER, TEACHER, Console, EndingsFound, Mode, ProjectorConsole, player_mode, saves_blocks
 from engine.play.render import Block, Blocks
+from engine.play.session_commands import ClassroomCommands, SlotCommands
 from engine.play.transcript import Transcript
+
+__all__ = ["ALL_COMMANDS", "COMMANDS", "PLAYER", "TEACHER", "Console", "Mode", "ProjectorConsole", "Session",
+           "TeacherSession", "player_mode", "saves_blocks"]
 
 # The names of the in-game commands (the table itself is engine/play/commands.py).
 COMMANDS = PLAYER_COMMANDS
 ALL_COMMANDS = TEACHER_COMMANDS
 
 
-class Console(Protocol):
-    """What the play loop needs from a terminal: show blocks, ask for a line.
-
-    A paged console also has `paged = True` and `pause()`, which ends a screen on purpose (waits
-    for a key); the Session calls it only when the console has it."""
-
-    def show(self, blocks: Blocks) -> None: ...
-
-    def ask(self, prompt: str, words: list[str]) -> str:
-        """One line of input; raises EOFError at the end of input and KeyboardInterrupt on Ctrl-C."""
-        ...
-
-
-@attrs.frozen
-class Mode:
-    """How a session presents the story: the policy a Session is given."""
-
-    teacher: bool = False
-    reveal: str = "choice"  # choice | chapter | debrief: when "what really happened" is shown
-    who: str = "You"  # who chooses, in the echo, the reveal and the debrief
-
-    @property
-    def show_hidden(self) -> bool:
-        return self.teacher
-
-    @property
-    def reveal_step(self) -> bool:
-        """A class's choice waits, announced, until the teacher reveals it."""
-        return self.teacher
-
-
-PLAYER = Mode()
-TEACHER = Mode(teacher=True, reveal="choice", who="The class")
-
-
-def player_mode(reveal: str = "choice") -> Mode:
-    return Mode(reveal=reveal)
-
-
-class EndingsFound(Protocol):
-    def add(self, scene_id: str) -> None: ...
-
-
-class ProjectorConsole:
-    """Lays blocks out for a projector: a left margin, two blank lines between parts, no dim text.
-
-    Colour is kept only as an extra: every kind is also written out in words ([HISTORICAL]).
-    """
-
-    MARGIN = 4
-    RESTYLE = {"hint": "note", "choice-off": "note", "rule": "text"}
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.paged = bool(getattr(console, "paged", False))
-
-    def show(self, blocks: Blocks) -> None:
-        laid: Blocks = []
-        for block in blocks:
-            if laid and not block.tight:
-                laid.append(Block("text", ""))
-            style = self.RESTYLE.get(block.style, block.style)
-            text = "" if block.style == "rule" else block.text
-            laid.append(attrs.evolve(block, style=style, text=text, indent=block.indent + self.MARGIN,
-                                     tight=block.tight and not block.style.startswith("choice")))
-        self.console.show(laid)
-
-    def pause(self, prompt: str = "") -> None:
-        pause = getattr(self.console, "pause", None)
-        if pause is not None:
-            pause(" " * self.MARGIN + prompt) if prompt else pause()
-
-    def ask(self, prompt: str, words: list[str]) -> str:
-        return self.console.ask(" " * self.MARGIN + prompt, words)
-
-
-class Session:
+class Session(SlotCommands, ClassroomCommands):
     """One game: the current state, the states before it (undo) and after it (redo), and the commands."""
 
     def __init__(
@@ -410,26 +339,6 @@ class Session:
         else:
             self.show([Block("hint", "Goodbye.")])
 
-    def _rebuild_past(self, state: GameState) -> list[GameState]:
-        """The states before a loaded one, replayed from its path, so undo works after a load.
-
-        A game begun with a chapter jump replays from that chapter's start, which then becomes
-        where `restart` goes."""
-        starts: list[GameState | None] = [None]
-        if state.path:
-            starts += [machine.start_chapter(self.story, c) for c in self.story.chapters
-                       if c.first == state.path[0].scene and c.first != self.story.start]
-        for start in starts:
-            try:
-                states = machine.replay(self.story, state.path, start)
-            except Hungary56Error:  # the story changed under the save: no undo before it
-                continue
-            if states[-1].scene == state.scene:
-                if start is not None and self.origin is None:
-                    self.origin = start
-                return states[:-1]
-        return []
-
     @staticmethod
     def _went_on_from(earlier: GameState, later: GameState) -> bool:
         """Whether `later` came from `earlier` by its "Press Enter" (not by a debugger's jump, say)."""
@@ -504,42 +413,6 @@ class Session:
         self.autosave()
         self.show_scene(look=True)
 
-    def do_save(self, arg: str) -> None:
-        slot = arg or "quicksave"
-        try:
-            path = self.store.save(self.story, self.state, slot)
-        except SaveError as exc:
-            self.show([Block("error", str(exc))])
-            return
-        self.show([Block("hint", f"Saved as '{slot}' ({path}).")])
-
-    def do_load(self, arg: str) -> None:
-        slot = arg or "quicksave"
-        try:
-            state = self.store.load(self.story, slot)
-        except SaveError as exc:
-            self.show([Block("error", f"Could not load: {exc}"),
-                       Block("hint", "Your current game goes on.")])
-            return
-        self.state = state
-        self.past = self._rebuild_past(state)
-        self.future.clear()
-        self.pending = None
-        self.show([Block("hint", f"Loaded '{slot}'.")])
-        self.show_scene()
-
-    def do_saves(self, _arg: str) -> None:
-        self.show(saves_blocks(self.story, self.store), record=False)
-
-    def do_settings(self, arg: str) -> None:
-        if self.settings is None:
-            self.show([Block("hint", "Settings can be changed only in the terminal player.")], record=False)
-            return
-        self.show(self.settings.command(arg), record=False)
-        reveal = self.settings.current.reveal
-        if not self.mode.teacher and reveal != self.mode.reveal:
-            self.mode = attrs.evolve(self.mode, reveal=reveal)
-
     def do_restart(self, _arg: str) -> None:
         self.past.append(self.state)
         self.future.clear()
@@ -549,65 +422,10 @@ class Session:
         self.show([Block("hint", "A new game. ('undo' takes you back to where you were.)")])
         self.show_scene()
 
-    def do_reload(self, _arg: str) -> None:
-        if self.reload_story is None:
-            self.show([Block("hint", "This story cannot be reloaded.")])
-            return
-        try:
-            story = self.reload_story()
-        except StoryError as exc:
-            self.show([Block("error", str(exc)), Block("hint", "Kept the story as it was.")])
-            return
-        if self.state.scene not in story.scenes:
-            self.show([Block("error", f"The reloaded story has no scene {self.state.scene!r}; kept the old one.")])
-            return
-        self.story = story
-        variables = story.initial_variables()
-        variables.update({k: v for k, v in self.state.variables.items() if k in variables})
-        self.state = GameState(self.state.scene, variables, self.state.visits, self.state.path, self.state.turn)
-        self.past = self._rebuild_past(self.state)
-        self.future.clear()
-        self.show([Block("hint", "Story reloaded.")])
-        self.show_scene(look=True)
-
     def do_quit(self, _arg: str) -> None:
         self.leave()
 
     # -- teacher mode -----------------------------------------------------------------------
-
-    def do_reveal(self, _arg: str) -> None:
-        if self.pending is None:
-            self.hint("Nothing to reveal yet: type the number of the class's choice first.")
-            return
-        index, self.pending = self.pending, None
-        self.advance(index, next((n for n, o in enumerate(self.menu(), 1) if o.choice.index == index), 0))
-
-    def do_vote(self, arg: str) -> None:
-        if machine.is_over(self.story, self.state) or self.scene.choices[0].auto:
-            self.hint("There is no decision to vote on here.")
-            return
-        menu = self.menu()
-        counts = arg.replace(",", " ").split()
-        if len(counts) != len(menu) or not all(c.isdecimal() and len(c) <= 6 for c in counts):
-            example = " ".join(str(n) for n in range(len(menu), 0, -1))
-            self.hint(f"Give one count per choice shown, in order: {len(menu)} number(s), e.g. 'vote {example}'.")
-            return
-        numbers = [int(c) for c in counts]
-        total = sum(numbers)
-        parts = ", ".join(f"{n}. {count}" for n, count in enumerate(numbers, 1))
-        self.tally = f"The class voted ({total} in all): {parts}"
-        self.show([Block("vote", self.tally)])
-        top = max(numbers)
-        if top > 0 and numbers.count(top) == 1 and self.pending is None:
-            self.choose_number(numbers.index(top) + 1)
-        elif self.pending is None:
-            self.show([Block("hint", "No single choice has the most votes: type the number the class settles on.")])
-
-    def do_card(self, _arg: str) -> None:
-        chapter = self.story.scene_chapter(self.scene)
-        blocks = render.card_blocks(self.story, chapter) if chapter is not None else []
-        self.show(blocks or [Block("hint", "This chapter has no source cards.")])
-
 
 class TeacherSession(Session):
     """A Session given the TEACHER policy by default (a name kept for older callers; the behaviour is
@@ -617,18 +435,3 @@ class TeacherSession(Session):
         kwargs.setdefault("mode", TEACHER)
         super().__init__(story, console, store, **kwargs)
 
-
-def saves_blocks(story: Story, store: SaveStore) -> Blocks:
-    infos = store.list(story)
-    if not infos:
-        return [Block("hint", f"No saved games in {store.directory}.")]
-    blocks = [Block("heading", f"Saved games in {store.directory}")]
-    for info in infos:
-        if info.problem:
-            blocks.append(Block("error", f"{info.slot}: unreadable: {info.problem}", indent=2, tight=True, hang=2))
-            continue
-        scene = story.scenes[info.scene]
-        when = render.format_when(scene)
-        blocks.append(Block("note", f"{info.slot}: {scene.title} ({when}), saved {info.saved_at.replace('T', ' ')}",
-                            indent=2, tight=True, hang=2))
-    return blocks
