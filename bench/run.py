@@ -444,7 +444,7 @@ class ScriptedConsole:
         if machine.is_over(session.story, session.state):
             return "restart"
         options = [o.choice.index for o in machine.offers(session.story, session.state) if o.available]
-        return str(self.rng.choice(options) + 1)
+        return str(self.rng.choice(range(len(options))) + 1)  # the numbers shown count open choices only
 
 
 def bench_saves(report: Report, story: Story, runs: int, turns: int, work: Path) -> None:

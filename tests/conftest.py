@@ -79,9 +79,16 @@ def pytest_configure(config: pytest.Config) -> None:
         UPDATE_GOLDENS["on"] = True
 
     os.environ["HUNGARY56_CACHE_DIR"] = tempfile.mkdtemp(prefix="hungary56-test-cache-")
+    # Saves, the endings found and the settings of the games the tests play stay out of the
+    # user's own data and config folders (platformdirs follows these on Linux).
+    home = tempfile.mkdtemp(prefix="hungary56-test-home-")
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
+    os.environ["HUNGARY56_TEST_HOME"] = home
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     import shutil
 
     shutil.rmtree(os.environ.pop("HUNGARY56_CACHE_DIR", ""), ignore_errors=True)
+    shutil.rmtree(os.environ.pop("HUNGARY56_TEST_HOME", ""), ignore_errors=True)

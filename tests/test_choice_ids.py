@@ -76,7 +76,7 @@ def test_without_ids_the_same_insertion_takes_another_branch(tiny: Path) -> None
     assert recorded_inputs(tiny, "fallen") == ["1", "", "1"]
     insert_first_choice(tiny, None)
     replay = h56("test", "--playthroughs", cwd=tiny)
-    assert replay.returncode == 1 and "+There is no such choice here" in replay.stdout
+    assert replay.returncode == 1 and "FAIL tests/playthroughs/fallen.yaml: the output changed" in replay.stdout
 
 
 def test_a_choice_id_that_is_gone_fails_the_replay_clearly(tiny: Path) -> None:

@@ -37,10 +37,14 @@ def test_every_cli_command_is_in_the_readme_and_has_help():
 
 
 def test_every_in_game_command_is_in_the_readme():
-    from engine.play.session import COMMANDS
+    """The README and the classroom guide read from the same table as `help` and Tab completion."""
+    from engine.play.commands import TABLE
 
-    for command in COMMANDS:
-        assert f"`{command}" in README, command
+    guide = (REPO / "docs" / "classroom.md").read_text(encoding="utf-8")
+    for command in TABLE:
+        assert f"`{command.name}" in README, command.name
+        if command.teacher:
+            assert f"`{command.name}" in guide, command.name
 
 
 def test_docs_exist_and_are_linked():

@@ -29,10 +29,11 @@ def test_every_in_game_command_answers(tmp_path):
                   "undo\nundo\nrestart\nreload\nbogus\n7\nquit\n", tmp_path)
     out = result.stdout
     assert result.returncode == 0, result.stderr
-    for expected in ["Commands", "undo             take back the last choice", "Historical note: At the gate",
-                     "ÁVH: The State Protection Authority.", ">> 1956-10-23", "You have not made a choice yet.",
+    for expected in ["Commands", "take back your last choice", "Historical note: At the gate",
+                     "ÁVH: The State Protection Authority.", ">> 23 October 1956: Chapter one",
+                     "You have not made a choice yet.",
                      "1. At the gate: Help a wounded man (historical)", "Saved as 'mine'", "Loaded 'mine'.",
-                     "Undone.", "Nothing to undo", "A new game.", "Story reloaded.",
+                     "Undone: Help a wounded man.", "Nothing to undo", "A new game.", "Story reloaded.",
                      "'bogus' is not a choice or a command. Type a choice number (1, 2)",
                      "There is no such choice here.", "Goodbye."]:
         assert expected in out, expected

@@ -45,16 +45,22 @@ def run_session(keys: str | list[str], tmp_path) -> tuple[str, SaveStore]:
 
 
 def test_choices_by_number_and_enter(tmp_path):
-    out, store = run_session("1\r\r1\r", tmp_path)
+    # 1, then Space past the reveal's screen, Enter at "Press Enter", Space past the chapter card,
+    # 1 at the square, Space past its reveal, and Enter at the ending for the debrief.
+    out, store = run_session(["1\r", " ", "\r", " ", "1\r", " ", "\r"], tmp_path)
+    assert "You chose: Take the rifle" in out
     assert "PLAUSIBLE - some real people did this" in out
+    assert "CHAPTER TWO" in out
     assert "THE END: Fallen" in out
+    ending = out[out.index("THE END: Fallen"):]
+    assert ending.index("Press Enter for your debrief") < ending.index("Debrief: your path beside history")
     assert store.load(load_story(TINY), "autosave").scene == "end_fallen"
 
 
 def test_tab_completes_commands(tmp_path):
     out, _ = run_session(["hist\t", "\r", "timel\t", "\r"], tmp_path)
     assert "You have not made a choice yet." in out
-    assert ">> 1956-10-23" in out
+    assert ">> 23 October 1956: Chapter one" in out
 
 
 def test_ctrl_c_leaves_with_progress_autosaved(tmp_path):
@@ -76,6 +82,8 @@ def test_real_terminal_session_in_a_pty(tmp_path):
     child.expect(">")
     child.send("1\r")
     child.expect("PLAUSIBLE")
+    child.expect("-- more --")
+    child.send(" ")
     child.expect("Press Enter to continue")
     child.expect(">")
     child.sendcontrol("c")
@@ -115,13 +123,21 @@ def test_sigkill_loses_at_most_the_choice_being_made(tmp_path):
     for made in (1, 2):
         child = pexpect.spawn(sys.executable, ["-m", "engine", "play", str(TINY), "--saves", str(tmp_path)],
                               env=cli_env(), encoding="utf-8", timeout=20)
+        if made == 2:  # the autosave of the first round: the start screen offers it, we start anew
+            child.expect("Continue: In the street")
+            child.expect("Start >")
+            child.send("2\r")
         child.expect("Take the rifle")
         child.expect(">")
         child.send("1\r")
+        child.expect("-- more --")
+        child.send(" ")
         if made == 2:
             child.expect("Press Enter to continue")
             child.expect(">")
             child.send("\r")
+            child.expect("-- more --")  # the card of chapter two
+            child.send(" ")
             child.expect("Stand your ground")
         else:
             child.expect("Press Enter to continue")

@@ -17,11 +17,12 @@ def story(name: str):
 
 
 def replay_numbers(name: str, path: tuple[int, ...]) -> str:
-    """Where the choice numbers of a report lead, taken as the player takes them."""
+    """Where the choice numbers of a report lead, taken as the player takes them (the numbers
+    count only the choices open at each menu, as the player's screen does)."""
     s = story(name)
     state = machine.new_game(s)
     for number in path:
-        state = machine.choose(s, state, number - 1)
+        state = machine.choose(s, state, machine.open_choices(s, state)[number - 1])
     return state.scene
 
 

@@ -125,9 +125,10 @@ def test_player_shows_inline_text_for_the_state(tmp_path: Path) -> None:
     assert "2. Go home, rifle and all" in armed.stdout
     assert "Most went home, some armed." in armed.stdout
     assert "You lived, and hid the rifle." in armed.stdout
-    unarmed = run_cli("play", str(folder), "--saves", str(tmp_path / "t"), stdin="2\n\n2\nquit\n")
+    # unarmed, "Stand your ground" is not open: the menu numbers "Go home" 1 (no gap)
+    unarmed = run_cli("play", str(folder), "--saves", str(tmp_path / "t"), stdin="2\n\n1\nquit\n")
     assert "The night goes on.\n" in unarmed.stdout
-    assert "2. Go home\n" in unarmed.stdout and "You lived, unarmed." in unarmed.stdout
+    assert "1. Go home\n" in unarmed.stdout and "You lived, unarmed." in unarmed.stdout
     assert "{" not in armed.stdout + unarmed.stdout
 
 

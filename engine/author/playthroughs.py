@@ -16,8 +16,9 @@ from engine.core.errors import Hungary56Error, Location, SaveError
 from engine.core.model import Choice, GameState, Story
 from engine.io.saves import SaveInfo, SaveStore, decode, encode
 from engine.io.yamlio import parse_yaml
+from engine.play.commands import resolve
 from engine.play.render import Blocks
-from engine.play.session import ALIASES, Session
+from engine.play.session import Session
 from engine.play.terminal import TextOutput
 
 TRANSCRIPT_WIDTH = 80
@@ -119,9 +120,13 @@ class ScriptedConsole:
         if self.session is None:
             raise ReplayError(f"input {self.asked} chooses {item.id!r}, but no game is running")
         scene = machine.current_scene(self.session.story, self.session.state)
-        for choice in scene.choices:
+        shown = self._open_choices()  # the menu numbers only the open choices, 1, 2, 3 without gaps
+        for number, choice in enumerate(shown, 1):
             if choice.id == item.id:
-                return str(choice.index + 1)
+                return str(number)
+        for choice in scene.choices:
+            if choice.id == item.id:  # there, but not open now: a number the game refuses
+                return str(len(shown) + 1)
         ids = [c.id for c in scene.choices if c.id]
         raise ReplayError(
             f"input {self.asked} chooses {item.id!r}, but scene {scene.id!r} has no choice with that id now"
@@ -142,15 +147,17 @@ class ScriptedConsole:
             if machine.is_over(story, state):
                 return True
             number = int(word) if len(word) <= 9 else 0
-            return not any(o.available and o.choice.index + 1 == number for o in machine.offers(story, state))
-        return ALIASES.get(word, word) not in self.session.commands
+            if machine.current_scene(story, state).choices[0].auto:
+                return number != 1
+            return not 1 <= number <= len(self._open_choices())
+        return resolve(word, self.session.mode.teacher) is None and word not in type(self.session).commands
 
     def _as_recorded(self, line: str) -> Input:
         word = line.strip()
         if word.isdecimal() and len(word) <= 9:
             number = int(word)
-            for choice in self._open_choices():
-                if choice.index + 1 == number and choice.id:
+            for shown, choice in enumerate(self._open_choices(), 1):
+                if shown == number and choice.id:
                     return ById(choice.id)
         return line
 

@@ -55,13 +55,33 @@ def _percent(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:.1f}%" if whole else "-"
 
 
-def format_path(path: Sequence[int]) -> str:
-    return " ".join(str(n) for n in path) if path else "(none: the start)"
+def shown_numbers(story: Story | None, path: Sequence[int]) -> list[int]:
+    """A path of choice numbers counted over all of each scene's choices, as the player types them:
+    the menu numbers only the choices open there (1, 2, 3 without gaps)."""
+    if story is None:
+        return list(path)
+    from engine.core import machine
+    from engine.core.errors import Hungary56Error
+
+    state = machine.new_game(story)
+    shown: list[int] = []
+    for at, number in enumerate(path):
+        try:
+            open_ = machine.open_choices(story, state)
+            shown.append(open_.index(number - 1) + 1 if number - 1 in open_ else number)
+            state = machine.choose(story, state, number - 1)
+        except Hungary56Error:  # the step that fails: the rest as recorded
+            return shown + list(path[at + 1:]) if len(shown) > at else shown + list(path[at:])
+    return shown
 
 
-def _replay_hint(path: Sequence[int], story_arg: str) -> str:
+def format_path(path: Sequence[int], story: Story | None = None) -> str:
+    return " ".join(str(n) for n in shown_numbers(story, path)) if path else "(none: the start)"
+
+
+def _replay_hint(path: Sequence[int], story_arg: str, story: Story | None = None) -> str:
     target = f" {story_arg}" if story_arg else ""
-    return f"printf '%s\\n' {' '.join(str(n) for n in path)} | hungary56 play{target}"
+    return f"printf '%s\\n' {' '.join(str(n) for n in shown_numbers(story, path))} | hungary56 play{target}"
 
 
 def _choice_line(scene: Scene, index: int) -> str:
@@ -69,7 +89,7 @@ def _choice_line(scene: Scene, index: int) -> str:
     return f"{choice.location}: choice {index + 1} of {scene.id!r} ({choice.label})"
 
 
-def _failure_lines(failures: Sequence[Failure], story_arg: str) -> list[str]:
+def _failure_lines(failures: Sequence[Failure], story_arg: str, story: Story | None = None) -> list[str]:
     if not failures:
         return ["No errors."]
     total = sum(f.count for f in failures)
@@ -79,9 +99,9 @@ def _failure_lines(failures: Sequence[Failure], story_arg: str) -> list[str]:
         times = f" ({failure.count} runs)" if failure.count > 1 else ""
         label = {"loop": "possible loop", "stuck": "stuck"}.get(failure.kind, "error")
         lines.append(f"  {where}{label}: {failure.message}{times}")
-        lines.append(f"    choices: {format_path(failure.path)}")
+        lines.append(f"    choices: {format_path(failure.path, story)}")
         if failure.path and failure.kind != "loop":
-            lines.append(f"    replay:  {_replay_hint(failure.path, story_arg)}")
+            lines.append(f"    replay:  {_replay_hint(failure.path, story_arg, story)}")
     return lines
 
 
@@ -111,7 +131,7 @@ def format_random(story: Story, report: RandomReport, story_arg: str = "") -> st
         lines.append("Never reached:")
         lines.extend(f"  {s.location}: scene {s.id!r} ({s.title})" for s in missed_scenes)
         lines.extend(f"  {_choice_line(s, i)}" for s, i in missed_choices)
-    lines.extend(_failure_lines(report.failures, story_arg))
+    lines.extend(_failure_lines(report.failures, story_arg, story))
     return "\n".join(lines) + "\n"
 
 
@@ -121,16 +141,16 @@ def format_exhaustive(story: Story, report: ExhaustiveReport, story_arg: str = "
                 else " (complete)")]
     lines.append("Shortest choice path to every scene:")
     width = max((len(s) for s in report.scenes), default=0)
-    lines.extend(f"  {sid:<{width}}  {format_path(path)}" for sid, path in report.scenes.items())
+    lines.extend(f"  {sid:<{width}}  {format_path(path, story)}" for sid, path in report.scenes.items())
     lines.append("Shortest choice path to every ending:")
     for scene in story.endings():
         if scene.id in report.scenes:
-            lines.append(f"  {_ending_label(scene)}: {format_path(report.scenes[scene.id])}")
+            lines.append(f"  {_ending_label(scene)}: {format_path(report.scenes[scene.id], story)}")
     lines.append("Shortest choice path taking every choice:")
     for scene in story.scenes.values():
         for choice in scene.choices:
             if not choice.auto and (scene.id, choice.index) in report.choices:
-                lines.append(f"  {scene.id} {choice.index + 1}: {format_path(report.choices[(scene.id, choice.index)])}")
+                lines.append(f"  {scene.id} {choice.index + 1}: {format_path(report.choices[(scene.id, choice.index)], story)}")
     missed_scenes = unreached_scenes(story, report.scenes)
     missed_choices = unreached_choices(story, report.choices)
     if missed_scenes or missed_choices:
@@ -148,12 +168,12 @@ def format_exhaustive(story: Story, report: ExhaustiveReport, story_arg: str = "
         for trap in report.traps:
             first = story.scenes[trap.scenes[0]]
             lines.append(f"  {first.location}: scenes {', '.join(repr(s) for s in trap.scenes)}")
-            lines.append(f"    choices: {format_path(trap.path)}" if trap.path is not None
+            lines.append(f"    choices: {format_path(trap.path, story)}" if trap.path is not None
                          else "    (no state reached them)")
             if trap.path:
-                lines.append(f"    replay:  {_replay_hint(trap.path, story_arg)}")
+                lines.append(f"    replay:  {_replay_hint(trap.path, story_arg, story)}")
     if report.failures:
-        lines.extend(_failure_lines(report.failures, story_arg))
+        lines.extend(_failure_lines(report.failures, story_arg, story))
     from engine.author.search import exhaustive_problems
 
     problems = exhaustive_problems(story, report)

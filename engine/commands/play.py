@@ -50,28 +50,59 @@ def find_chapter(story: Story, chapter_id: str) -> Chapter:
     return chapter
 
 
+def resume_hint(args: argparse.Namespace) -> str:
+    """The exact command that resumes this game, from any folder: the story folder and the saves
+    folder when they were given (as absolute paths), teacher mode when it was on."""
+    import shlex
+    from pathlib import Path
+
+    words = ["hungary56", "play"]
+    if args.story_dir:
+        words.append(shlex.quote(str(Path(args.story_dir).resolve())))
+    if args.saves:
+        words += ["--saves", shlex.quote(str(Path(args.saves).expanduser().resolve()))]
+    if args.teacher:
+        words.append("--teacher")
+    return " ".join([*words, "--continue"])
+
+
 def run(args: argparse.Namespace) -> int:
     from engine.core import machine
     from engine.io.loader import load_story
-    from engine.io.saves import AUTOSAVE, SaveStore, default_saves_dir
+    from engine.io.paths import saves_dir
+    from engine.io.saves import AUTOSAVE, SaveStore
     from engine.play.debug import with_debug
-    from engine.play.session import Session, TeacherSession
+    from engine.play.session import TEACHER, Session, player_mode
+    from engine.play.settings import load_settings
+    from engine.play.start import EndingsRecord, SettingsControl, start_screen
     from engine.play.terminal import make_console
     from engine.play.transcript import Transcript
 
     story = load(args)
+    folder = story_dir(args)
     origin = machine.start_chapter(story, find_chapter(story, args.chapter)) if args.chapter else None
-    store = SaveStore(default_saves_dir(args.saves))
+    store = SaveStore(saves_dir(folder, story.id, args.saves))
     slot = AUTOSAVE if args.resume else args.load
     state = store.load(story, slot) if slot else None
     if args.scene:
         state = scene_start(story, args.scene)
-    width = args.width
+    settings = load_settings()
+    width = args.width or settings.width or None
     if args.teacher and width is None:
         # A narrower column than the terminal: margins on both sides, short lines to read from the back.
         width = max(40, min(shutil.get_terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
-    console = make_console(args.no_color or args.teacher, args.plain, width)
-    folder = story_dir(args)
+    console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
+    control = SettingsControl(settings, console.output)
+    endings = EndingsRecord(store.directory)
+    if getattr(console, "paged", False) and state is None and origin is None:
+        if store.exists(AUTOSAVE) or endings.found():
+            picked = start_screen(story, console, store, endings, control)
+            if picked.action == "quit":
+                return 0
+            if picked.action == "continue":
+                state = picked.state
+            elif picked.action == "chapter":
+                origin = picked.state
     with contextlib.ExitStack() as stack:
         transcript = None
         if args.transcript:
@@ -88,11 +119,11 @@ def run(args: argparse.Namespace) -> int:
                 transcript.resume(f"{datetime.datetime.now():%d %B %Y, %H:%M}{where}")
             else:
                 transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
-        kind = TeacherSession if args.teacher else Session
-        if args.debug:
-            kind = with_debug(kind)
+        kind = with_debug(Session) if args.debug else Session
+        mode = TEACHER if args.teacher else player_mode(control.current.reveal)
         session = kind(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
-                       transcript=transcript)
+                       transcript=transcript, mode=mode, resume_hint=resume_hint(args), endings=endings,
+                       settings=control)
         return session.run()
 
 
@@ -114,7 +145,9 @@ def scene_start(story: Story, scene_id: str) -> GameState:
             raise UsageError(f"no path to scene {scene_id!r} within the first {report.max_states} states; "
                              "'hungary56 test --exhaustive --max-states N' searches further")
         raise UsageError(f"scene {scene_id!r} cannot be reached from the start ('hungary56 lint' says why)")
-    shown = " ".join(map(str, path)) or "(none: it is the first scene)"
+    from engine.author.reports import shown_numbers
+
+    shown = " ".join(map(str, shown_numbers(story, path))) or "(none: it is the first scene)"
     print(f"Starting at {scene_id!r} after the shortest path that reaches it: {shown}", file=sys.stderr)
     return state_at(story, path)
 

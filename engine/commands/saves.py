@@ -17,11 +17,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from engine.io.saves import SaveStore, default_saves_dir
+    from engine.commands.common import story_dir
+    from engine.io.paths import saves_dir
+    from engine.io.saves import SaveStore
     from engine.play.session import saves_blocks
     from engine.play.terminal import TextOutput
 
     story = load(args)
-    store = SaveStore(default_saves_dir(args.saves))
+    store = SaveStore(saves_dir(story_dir(args), story.id, args.saves))
     TextOutput(sys.stdout, colour=False).show(saves_blocks(story, store))
     return 0

@@ -106,7 +106,7 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
             initial = {"int": 0, "bool": False}.get(kind, "")
     if not ID.match(name) or name in expr.KEYWORDS:
         problems.error(location, f"variable name {name!r} must be letters, digits and _ and not a keyword", "E106")
-    return Variable(name, kind or "int", initial, description, location)
+    return Variable(name, kind or "int", initial, description, location, f.text("label", False))
 
 def build_card(node: Any, location: Location, problems: Problems) -> Card:
     f = Fields(node, "a source card", problems, CARD_KEYS, location)
@@ -230,6 +230,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         sources=sources,
         contested=tuple(build_account(a, loc, problems) for a, loc in zip(contested, contested.item_locs)),
         terms=terms,
+        questions=f.strings("questions"),
         choices=choices,
         next=nxt,
         ending=ending,

@@ -69,6 +69,7 @@ VARIABLE = Record(name="variable", what="a variable", doc="A state variable the 
     _f("type", "variable_type", "`int`, `bool` or `str`", True),
     _f("initial", "value", "its value at the start of a game, of that type", True),
     _f("description", "text", "what it tracks, for authors and the debugger", True),
+    _f("label", "text", "what the player's `stats` screen calls it (a variable without one stays hidden)"),
 ))
 
 CARD = Record(name="card", what="a source card", doc="A primary-source card: a short attributed quotation.", fields=(
@@ -151,6 +152,7 @@ SCENE = Record(name="scene", what="a scene", doc="One scene: a state of the stor
     _f("choices", "list:choice", "the choices (exactly one of choices, next, ending)", min_items=1),
     _f("next", "id", "the scene that follows when there is no choice"),
     _f("ending", "record:ending", "makes this scene an ending"),
+    _f("questions", "strings", "discussion questions a teacher's class meets at this scene"),
 ), one_of=("choices", "next", "ending"))
 
 STORY = Record(name="story", what="the story", doc="The story's identity, variables, chapters, glossary and sources.", fields=(

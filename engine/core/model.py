@@ -94,6 +94,7 @@ class Variable:
     initial: Value
     description: str
     location: Location
+    label: str = ""  # what the player's `stats` screen calls it; no label, not shown
 
 
 @attrs.frozen
@@ -212,6 +213,7 @@ class Scene:
     place: str = ""  # the id of a Place in Story.places, or ""
     place_location: Location | None = None
     text_template: Template | None = None  # `text` compiled, when it has inline markup
+    questions: tuple[str, ...] = ()  # discussion questions for a class, at this scene
 
     @property
     def when(self) -> str:

@@ -7,7 +7,8 @@ adapters in engine/play/terminal.py wrap, colour and write them.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -15,6 +16,7 @@ from engine.classroom import reading
 from engine.classroom.debrief import Debrief
 from engine.core import machine
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
+from engine.play.why import hidden_reason
 
 KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
@@ -35,6 +37,14 @@ class Block:
     wrap: bool = True
     tight: bool = False  # no blank line before it (a choice under the one before, say)
     hang: int = 0  # extra indent of wrapped lines, so a long choice lines up under its label
+    spaced: bool = False  # keep runs of spaces (columns in `help`); otherwise words are joined by one
+
+
+def flow(block: Block, paragraph: str) -> str:
+    """A paragraph as one line to wrap: runs of white space made one, unless the block keeps them."""
+    if block.spaced:
+        return " ".join(line.strip() for line in paragraph.splitlines())
+    return " ".join(paragraph.split())
 
 
 Blocks = list[Block]
@@ -54,7 +64,7 @@ def wrap_blocks(blocks: Iterable[Block], width: int) -> list[tuple[str, str]]:
             if not block.wrap:
                 lines.extend((block.style, pad + line) for line in paragraph.split("\n"))
                 continue
-            flowing = " ".join(paragraph.split())
+            flowing = flow(block, paragraph)
             wrapped = textwrap.wrap(flowing, max(width - block.indent, 20), break_on_hyphens=False,
                                     subsequent_indent=" " * block.hang) or [""]
             lines.extend((block.style, pad + line) for line in wrapped)
@@ -98,20 +108,27 @@ def scene_blocks(story: Story, state: GameState) -> Blocks:
     return blocks
 
 
-def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False) -> Blocks:
+def shown_offers(offers: Sequence[machine.Offer]) -> list[machine.Offer]:
+    """The choices a menu numbers, in order: the available ones (numbers have no gaps)."""
+    return [offer for offer in offers if offer.available]
+
+
+def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False, story: Story | None = None) -> Blocks:
+    """The menu: available choices numbered 1, 2, 3 without gaps; for a teacher, the hidden ones
+    too, unnumbered, with why in words."""
     blocks: Blocks = []
     number = 0
     for offer in offers:
         if offer.choice.auto:
             return [Block("hint", "Press Enter to continue.")]
-        number = offer.choice.index + 1
         if offer.available:
+            number += 1
             blocks.append(Block("choice", f"{number}. {offer.label}", indent=2, tight=bool(blocks),
                                 hang=len(f"{number}. ")))
         elif show_hidden:
-            why = f": {offer.reason}" if offer.reason else ""
-            blocks.append(Block("choice-off", f"{number}. {offer.label}  [HIDDEN from players here{why}]",
-                                indent=2, tight=bool(blocks), hang=len(f"{number}. ")))
+            why = hidden_reason(story, offer.choice.condition) if story is not None else ""
+            blocks.append(Block("choice-off", f"-  {offer.label}  [not open to players here: {why}]",
+                                indent=2, tight=bool(blocks), hang=3))
     return blocks
 
 
@@ -127,13 +144,25 @@ def annotation_blocks(choice: Choice, state: GameState | None = None) -> Blocks:
 
 
 def ending_blocks(scene: Scene, debrief: Blocks | None = None, state: GameState | None = None) -> Blocks:
-    """The ending; `state` (the game that reached it) renders the epilogue's inline text."""
+    """The ending, then (in a pipe, where nobody can ask for it) the debrief; `state` (the game that
+    reached it) renders the epilogue's inline text."""
     assert scene.ending is not None
     return [
         Block("heading", f"THE END: {scene.ending.title}"),
         Block("text", machine.epilogue_text(scene, state) if state is not None else scene.ending.epilogue),
         *(debrief or []),
         Block("hint", "Type 'restart' to play again, 'undo' to go back, 'history' for your path, or 'quit'."),
+    ]
+
+
+def ending_alone_blocks(scene: Scene, state: GameState | None = None) -> Blocks:
+    """The ending standing alone, for a terminal: the debrief waits until it is asked for."""
+    assert scene.ending is not None
+    return [
+        Block("heading", f"THE END: {scene.ending.title}"),
+        Block("text", machine.epilogue_text(scene, state) if state is not None else scene.ending.epilogue),
+        Block("hint", "Press Enter for your debrief (your path beside history), or type 'restart' to play "
+                      "again, 'undo' to go back, or 'quit'."),
     ]
 
 
@@ -158,16 +187,22 @@ def chapter_dates(chapter: Chapter) -> str:
     return date_words(chapter.date)
 
 
-def debrief_blocks(story: Story, debrief: Debrief) -> Blocks:
-    """The player's path beside history, then chapters covered, terms met and sources to read next."""
-    blocks = [Block("heading", "Debrief: your path beside history")]
+def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
+                   votes: Mapping[int, str] | None = None) -> Blocks:
+    """The player's (or the class's) path beside history, then chapters covered, terms met and
+    sources to read next. `votes` holds how a class split, by decision number."""
+    votes = votes or {}
+    path = "your path" if who == "You" else "the class's path"
+    blocks = [Block("heading", f"Debrief: {path} beside history")]
     if not debrief.decisions:
         blocks.append(Block("note", "No decisions yet."))
     for number, decision in enumerate(debrief.decisions, 1):
         scene, chosen, real = decision.scene, decision.chosen, decision.historical
         blocks.append(Block("meta", f"{number}. {scene.title} ({format_when(scene)})"))
         tag = f" {KIND_TAGS[chosen.kind]}" if chosen.kind else ""
-        blocks.append(Block("choice", f"You chose: {decision.chosen_label}{tag}", indent=3, tight=True))
+        blocks.append(Block("choice", f"{who} chose: {decision.chosen_label}{tag}", indent=3, tight=True))
+        if number in votes:
+            blocks.append(Block("vote", votes[number], indent=3, tight=True))
         if decision.followed_history:
             blocks.append(Block("note", "That is what really happened.", indent=3, tight=True))
         elif real is not None:
@@ -218,17 +253,34 @@ def card_blocks(story: Story, chapter: Chapter) -> Blocks:
     return blocks
 
 
-def question_blocks(chapter: Chapter) -> Blocks:
-    if not chapter.questions:
+def question_blocks(questions: Sequence[str]) -> Blocks:
+    if not questions:
         return []
     blocks = [Block("heading", "[DISCUSS]")]
-    blocks.extend(Block("text", f"- {q}", indent=3, tight=True) for q in chapter.questions)
+    blocks.extend(Block("text", f"- {q}", indent=3, tight=True, hang=2) for q in questions)
     return blocks
 
 
-def reveal_blocks(scene: Scene, chosen: Choice, before: GameState | None = None, after: GameState | None = None) -> Blocks:
-    """What really happened, after a class has decided: their choice's annotation, then history's.
-    `before` and `after` (the game before and after the choice) render inline text in labels and notes."""
+def chapter_end_blocks(chapter: Chapter, teacher: bool) -> Blocks:
+    """The stop screen at the end of a chapter: for a class, the chapter's questions."""
+    blocks = [Block("chapter", f"END OF CHAPTER: {chapter.title.upper()}")]
+    if teacher:
+        blocks += question_blocks(chapter.questions)
+        blocks.append(Block("hint", "A good place to stop and discuss. Press Enter to go on to the next chapter, "
+                                    "or Ctrl-D to leave ('hungary56 play --teacher --continue' comes back here)."))
+    return blocks
+
+
+def chapter_card_blocks(chapter: Chapter) -> Blocks:
+    """A chapter's title card, for a player entering it."""
+    return [Block("chapter", chapter.title.upper()), Block("meta", chapter_dates(chapter), tight=True)]
+
+
+def reveal_blocks(scene: Scene, chosen: Choice, before: GameState | None = None, after: GameState | None = None,
+                  vote: str = "") -> Blocks:
+    """What really happened, after a class has decided: their choice's annotation (and how the class
+    voted), then history's. `before` and `after` (the game before and after the choice) render
+    inline text in labels and notes."""
 
     def label(choice: Choice) -> str:
         return machine.label_text(choice, before) if before is not None else choice.label
@@ -239,6 +291,8 @@ def reveal_blocks(scene: Scene, chosen: Choice, before: GameState | None = None,
     blocks = [Block("heading", "WHAT REALLY HAPPENED")]
     tag = KIND_TAGS.get(chosen.kind, "")
     blocks.append(Block(chosen.kind or "note", f"{tag} The class chose: {label(chosen)}".strip()))
+    if vote:
+        blocks.append(Block("vote", vote, indent=3, tight=True))
     if chosen.history:
         blocks.append(Block("note", history(chosen), indent=3, tight=True))
     for real in (c for c in scene.choices if c.kind == "historical" and c.index != chosen.index):
@@ -271,17 +325,23 @@ def glossary_blocks(story: Story, term: str = "") -> Blocks:
             return [Block("hint", f"No glossary entry for {term!r}. Type 'glossary' for the list.")]
         return [Block("heading", match), Block("note", story.glossary[match].text, tight=True)]
     blocks = [Block("heading", "Glossary")]
-    for key in sorted(story.glossary, key=str.casefold):
-        blocks.append(Block("note", f"{key}: {story.glossary[key].text}", indent=2, tight=len(blocks) > 1))
+    for key in sorted(story.glossary, key=fold):
+        blocks.append(Block("note", f"{key}: {story.glossary[key].text}", indent=2, tight=len(blocks) > 1, hang=2))
     return blocks
 
 
+def fold(text: str) -> str:
+    """Text to compare as a reader does: without accents or capitals (ÁVH, avh and Avh are one)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
 def _find_term(story: Story, term: str) -> str | None:
-    wanted = term.casefold().strip()
+    wanted = fold(term)
     for key in story.glossary:
-        if key.casefold() == wanted:
+        if fold(key) == wanted:
             return key
-    starts = [k for k in story.glossary if k.casefold().startswith(wanted)]
+    starts = [k for k in story.glossary if fold(k).startswith(wanted)]
     return starts[0] if len(starts) == 1 else None
 
 
@@ -290,10 +350,10 @@ def timeline_blocks(story: Story, state: GameState) -> Blocks:
     here = story.scene_chapter(scene) if scene else None
     blocks = [Block("heading", "Timeline")]
     for chapter in story.chapters:
-        dates = chapter.date + (f" to {chapter.until}" if chapter.until and chapter.until != chapter.date else "")
-        marker = ">>" if here is not None and chapter.id == here.id else "  "
-        style = "choice" if marker == ">>" else "note"
-        blocks.append(Block(style, f"{marker} {dates:<26} {chapter.title}", wrap=False, tight=len(blocks) > 1))
+        current = here is not None and chapter.id == here.id
+        text = f"{chapter_dates(chapter)}: {chapter.title}"
+        blocks.append(Block("choice", f">> {text}", tight=len(blocks) > 1, hang=3) if current
+                      else Block("note", text, indent=3, tight=len(blocks) > 1))
     return blocks
 
 
@@ -312,36 +372,35 @@ def history_blocks(story: Story, state: GameState) -> Blocks:
             continue
         number += 1
         kind = f" ({choice.kind})" if choice.kind else ""
-        blocks.append(Block("note", f"{number}. {scene.title}: {machine.label_text(choice, before)}{kind}", indent=2, tight=len(blocks) > 1))
+        blocks.append(Block("note", f"{number}. {scene.title}: {machine.label_text(choice, before)}{kind}", indent=2, tight=len(blocks) > 1,
+                            hang=len(f"{number}. ")))
     return blocks
 
 
-HELP = [
-    ("NUMBER", "make that choice (Enter alone continues where there is no choice)"),
-    ("notes", "the historical note for this scene, with its sources"),
-    ("glossary [term]", "all glossary terms, or one"),
-    ("timeline", "the chapters, and where you are"),
-    ("history", "the choices you have made"),
-    ("debrief", "your path beside history, the terms you met, sources to read next"),
-    ("undo", "take back the last choice (as often as you like)"),
-    ("save [slot]", "save the game (slot 'quicksave' if none is given)"),
-    ("load [slot]", "load a saved game"),
-    ("saves", "list saved games"),
-    ("restart", "start again from the beginning"),
-    ("reload", "re-read the story files (for authors), keeping your place"),
-    ("help", "this list"),
-    ("quit", "leave (your progress is autosaved)"),
-]
+def help_blocks(teacher: bool = False, extra: Sequence[tuple[str, str]] = ()) -> Blocks:
+    """The commands, from the one table in engine/play/commands.py (and any `extra` rows a
+    debugging session adds); wrapped, with a hanging indent."""
+    from engine.play.commands import help_rows
 
-
-TEACHER_HELP = [
-    ("Enter, reveal", "after the class has chosen: what really happened, then the next scene"),
-    ("card", "this chapter's primary-source cards"),
-]
-
-
-def help_blocks(extra: Sequence[tuple[str, str]] = ()) -> Blocks:
+    rows = [*help_rows(teacher), *extra]
+    column = max(len(name) for name, _ in rows) + 2
     blocks = [Block("heading", "Commands")]
-    rows = [*HELP[:1], *extra, *HELP[1:]]
-    blocks.extend(Block("note", f"{name:<16} {text}", indent=2, wrap=False, tight=True) for name, text in rows)
+    blocks.extend(Block("note", f"{name:<{column}}{text}", indent=2, tight=True, hang=column, spaced=True)
+                  for name, text in rows)
+    blocks.append(Block("hint", "Tab completes a command; Up and Down bring back what you typed; "
+                                "Ctrl-C clears the line, or on an empty line leaves (your game is saved)."))
+    return blocks
+
+
+def stats_blocks(story: Story, state: GameState) -> Blocks:
+    """What the story keeps track of about you: the variables its author gave a label."""
+    shown = [v for v in story.variables.values() if v.label]
+    if not shown:
+        return [Block("hint", "This story keeps nothing about you that it shows.")]
+    blocks = [Block("heading", "What the story keeps track of")]
+    for variable in shown:
+        value = state.variables.get(variable.name, variable.initial)
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        blocks.append(Block("note", f"{variable.label}: {value}", indent=2, tight=len(blocks) > 1, hang=2))
     return blocks

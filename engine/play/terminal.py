@@ -1,5 +1,9 @@
-"""Console adapters: the prompt-toolkit terminal, the plain line mode for pipes, and text output
-that degrades gracefully (no colour when asked, ASCII when the terminal cannot show "ő")."""
+"""Console adapters: the paged prompt-toolkit terminal, a paged line terminal for TERM=dumb, the
+plain line mode for pipes, and text output that degrades gracefully (no escape codes when asked
+or on a dumb terminal, ASCII when the terminal cannot show "ő").
+
+prompt-toolkit is imported only when the first answer is needed, so the first scene is on the
+screen before that import is paid for."""
 
 from __future__ import annotations
 
@@ -10,46 +14,15 @@ import unicodedata
 from typing import IO, Any
 
 from engine.core.controls import strip_controls
+from engine.play.pager import Pager
 from engine.play.render import Blocks, wrap_blocks
+from engine.play.settings import RESET, escapes_allowed, style_codes
 
 MAX_WIDTH = 100
 
-_STYLES = {
-    "heading": "BRIGHT+WHITE",
-    "meta": "CYAN",
-    "warning": "BRIGHT+RED",
-    "error": "RED",
-    "hint": "DIM",
-    "choice": "BRIGHT+YELLOW",
-    "choice-off": "DIM",
-    "historical": "BRIGHT+GREEN",
-    "plausible": "BRIGHT+BLUE",
-    "counterfactual": "BRIGHT+MAGENTA",
-    "note": "",
-    "text": "",
-    "rule": "DIM",
-}
-
 
 def colour_wanted(stream: IO[str], no_color_flag: bool) -> bool:
-    if no_color_flag or "NO_COLOR" in os.environ:
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _codes(spec: str) -> str:
-    from colorama import Fore, Style
-
-    codes = []
-    for part in filter(None, spec.split("+")):
-        if part == "BRIGHT":
-            codes.append(Style.BRIGHT)
-        elif part == "DIM":
-            codes.append(Style.DIM)
-        else:
-            codes.append(getattr(Fore, part))
-    return "".join(codes)
+    return escapes_allowed(stream, no_color_flag)
 
 
 def ascii_fallback(text: str) -> str:
@@ -61,11 +34,12 @@ def ascii_fallback(text: str) -> str:
 
 
 class TextOutput:
-    """Writes laid-out blocks to a stream, in colour or not, in the stream's encoding or ASCII."""
+    """Writes laid-out blocks to a stream, in a colour theme or not, in the stream's encoding or ASCII."""
 
-    def __init__(self, stream: IO[str], colour: bool, width: int | None = None) -> None:
+    def __init__(self, stream: IO[str], colour: bool, width: int | None = None, theme: str = "dark") -> None:
         self.stream = stream
         self.colour = colour
+        self.codes = style_codes(theme) if colour else {}
         self.fixed_width = width
         self.closed = False  # the reader went away (`| head`); later writes are dropped
         encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -75,28 +49,39 @@ class TextOutput:
         except (UnicodeEncodeError, LookupError):
             self.ascii = True
 
+    def set_theme(self, theme: str) -> None:
+        self.codes = style_codes(theme) if self.colour else {}
+
+    def terminal_size(self) -> tuple[int, int]:
+        size = shutil.get_terminal_size((80, 24))
+        return size.columns, size.lines
+
     @property
     def width(self) -> int:
+        columns = self.terminal_size()[0]
         if self.fixed_width:
+            if self.paged_width:  # a paged terminal never wraps wider than its window
+                return max(20, min(self.fixed_width, columns - 1))
             return self.fixed_width
-        columns = shutil.get_terminal_size((80, 24)).columns
         return max(30, min(columns - 1, MAX_WIDTH))
 
-    def show(self, blocks: Blocks) -> None:
-        out = []
-        for style, line in wrap_blocks(blocks, self.width):
-            if style == "rule":
-                line = "-" * min(self.width, 60)
-            line = strip_controls(line)  # the last guard: no escape sequence reaches the terminal
-            if self.ascii:
-                line = ascii_fallback(line)
-            spec = _STYLES.get(style, "")
-            if self.colour and spec and line:
-                from colorama import Style
+    paged_width = False
 
-                line = f"{_codes(spec)}{line}{Style.RESET_ALL}"
-            out.append(line)
-        self.write("\n".join(out) + "\n\n")
+    def styled(self, style: str, line: str) -> str:
+        if style == "rule":
+            line = "-" * min(self.width, 60)
+        line = strip_controls(line)  # the last guard: no escape sequence reaches the terminal
+        if self.ascii:
+            line = ascii_fallback(line)
+        code = self.codes.get(style, "")
+        return f"{code}{line}{RESET}" if code and line else line
+
+    def lines(self, blocks: Blocks) -> list[str]:
+        """The blocks as finished lines (styled), with the blank line that ends every show."""
+        return [self.styled(style, line) for style, line in wrap_blocks(blocks, self.width)] + [""]
+
+    def show(self, blocks: Blocks) -> None:
+        self.write("\n".join(self.lines(blocks)) + "\n")
 
     def write(self, text: str) -> None:
         if self.closed:
@@ -121,12 +106,17 @@ class TextOutput:
 class PlainConsole:
     """One line per prompt from a pipe or file; echoes what it read so output reads as a transcript."""
 
+    paged = False
+
     def __init__(self, output: TextOutput, stdin: IO[str]) -> None:
         self.output = output
         self.stdin = stdin
 
     def show(self, blocks: Blocks) -> None:
         self.output.show(blocks)
+
+    def pause(self, prompt: str = "") -> None:
+        """A pipe has no screens: nothing to wait for."""
 
     def ask(self, prompt: str, words: list[str]) -> str:
         self.output.write(prompt)
@@ -145,30 +135,113 @@ class PlainConsole:
         return line
 
 
-class PromptConsole:
-    """The interactive terminal: prompt-toolkit line editing, history and tab completion."""
+class PromptConsole(Pager):
+    """The interactive terminal: pages of text with `-- more --`, then prompt-toolkit line editing,
+    history and tab completion. Ctrl-C clears a typed line; on an empty line it leaves."""
 
-    def __init__(self, output: TextOutput, session: Any = None) -> None:
-        from prompt_toolkit import PromptSession
+    def __init__(self, output: TextOutput, session: Any = None, height: int | None = None) -> None:
+        super().__init__(output, height)
+        self.session = session  # created at the first prompt: see the module's docstring
+        self.more_session: Any = None
 
-        self.output = output
-        self.session = session or PromptSession()
+    def _session(self) -> Any:
+        if self.session is None:
+            from prompt_toolkit import PromptSession
 
-    def show(self, blocks: Blocks) -> None:
-        self.output.show(blocks)
+            self.session = PromptSession()
+        return self.session
 
-    def ask(self, prompt: str, words: list[str]) -> str:
+    def screen_size(self) -> tuple[int, int]:
+        if self.session is not None and self.fixed_height is None:
+            try:
+                size = self.session.output.get_size()
+                if size.columns > 0 and size.rows > 0:
+                    return size.columns, size.rows
+            except Exception:  # a closed or odd output: fall back to what the OS says
+                pass
+        return super().screen_size()
+
+    def read_line(self, prompt: str, words: list[str]) -> str:
         from prompt_toolkit.completion import WordCompleter
+        from prompt_toolkit.key_binding import KeyBindings
+
+        bindings = KeyBindings()
+
+        @bindings.add("c-c")
+        def _clear_or_leave(event: Any) -> None:
+            buffer = event.app.current_buffer
+            if buffer.text:
+                buffer.reset()  # Ctrl-C with text typed: clear the line, as a shell does
+            else:
+                event.app.exit(exception=KeyboardInterrupt())
 
         completer = WordCompleter(words, ignore_case=True, sentence=True)
-        text: str = self.session.prompt(prompt, completer=completer, complete_while_typing=False)
+        text: str = self._session().prompt(prompt, completer=completer, complete_while_typing=False,
+                                           key_bindings=bindings)
         return text
 
+    def wait_more(self, prompt: str) -> None:
+        from prompt_toolkit.key_binding import KeyBindings
 
-def make_console(no_color: bool, plain: bool = False, width: int | None = None) -> Any:
-    """The console for this process: prompt-toolkit on a terminal, plain lines otherwise."""
+        bindings = KeyBindings()
+
+        @bindings.add(" ")
+        @bindings.add("enter")
+        @bindings.add("c-m")
+        @bindings.add("c-j")
+        def _more(event: Any) -> None:
+            event.app.exit(result="")
+
+        @bindings.add("c-c")
+        def _leave(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt())
+
+        @bindings.add("c-d")
+        def _end(event: Any) -> None:
+            event.app.exit(exception=EOFError())
+
+        @bindings.add("<any>")
+        def _ignore(event: Any) -> None:
+            pass  # only Enter or Space turn the page; other keys are not typed anywhere
+
+        if self.more_session is None:
+            from prompt_toolkit import PromptSession
+
+            main = self._session()
+            self.more_session = PromptSession(input=main.input, output=main.output, erase_when_done=True)
+        self.more_session.prompt(prompt, key_bindings=bindings)
+
+
+class LineConsole(Pager):
+    """A paged terminal without prompt-toolkit, for TERM=dumb: no escape codes at all, lines read
+    from the terminal, and `-- more --` answered with Enter."""
+
+    def __init__(self, output: TextOutput, stdin: IO[str], height: int | None = None) -> None:
+        super().__init__(output, height)
+        self.stdin = stdin
+
+    def read_line(self, prompt: str, words: list[str]) -> str:
+        self.output.write(prompt)
+        try:
+            line = self.stdin.readline()
+        except UnicodeDecodeError:
+            return "\x00"
+        if not line:
+            raise EOFError
+        return line.rstrip("\r\n")
+
+    def wait_more(self, prompt: str) -> None:
+        self.read_line(prompt + " ", [])
+
+
+def make_console(no_color: bool, plain: bool = False, width: int | None = None, theme: str = "dark") -> Any:
+    """The console for this process: a paged terminal when both ends are a terminal, plain lines otherwise."""
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not plain
-    output = TextOutput(sys.stdout, colour_wanted(sys.stdout, no_color), width)
-    if interactive:
-        return PromptConsole(output)
-    return PlainConsole(output, sys.stdin)
+    colour = colour_wanted(sys.stdout, no_color) and theme != "none"
+    output = TextOutput(sys.stdout, colour, width, theme)
+    if not interactive:
+        return PlainConsole(output, sys.stdin)
+    output.paged_width = True
+    if os.environ.get("TERM") == "dumb":
+        return LineConsole(output, sys.stdin)
+    return PromptConsole(output)

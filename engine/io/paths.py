@@ -1,0 +1,67 @@
+"""Where a player's files live, never in the current folder: saves (per story), settings.
+
+Saves: `--saves DIR`, then $HUNGARY56_SAVES, then a writable `saves/` in the story folder (the
+repository's top-level `saves/` for the bundled story in a checkout), else the user's data folder,
+one subfolder per story id. Settings: the user's config folder. Both follow platformdirs
+(XDG_DATA_HOME / XDG_CONFIG_HOME on Linux, Application Support on macOS, AppData on Windows).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+APP = "hungary56"
+SAVES_ENV = "HUNGARY56_SAVES"
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def user_data_dir() -> Path:
+    try:
+        import platformdirs
+    except ImportError:  # an environment without it still gets the usual place
+        return _fallback("XDG_DATA_HOME", ".local/share", "Library/Application Support", "LOCALAPPDATA")
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def user_config_dir() -> Path:
+    try:
+        import platformdirs
+    except ImportError:
+        return _fallback("XDG_CONFIG_HOME", ".config", "Library/Application Support", "LOCALAPPDATA")
+    return Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def _fallback(xdg: str, unix: str, mac: str, windows: str) -> Path:
+    import sys
+
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get(windows) or home / "AppData" / "Local") / APP
+    if sys.platform == "darwin":
+        return home / mac / APP
+    base = os.environ.get(xdg)
+    return (Path(base) if base and os.path.isabs(base) else home / unix) / APP
+
+
+def story_folder_name(story_id: str) -> str:
+    """A folder name for a story id (ids are already plain, but a hostile one cannot climb out)."""
+    name = _UNSAFE.sub("_", story_id).strip(".") or "story"
+    return name[:64]
+
+
+def writable_dir(path: Path) -> bool:
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+
+
+def saves_dir(story_dir: Path | None, story_id: str, explicit: str | None = None) -> Path:
+    """The folder of this story's saves (see the module's docstring for the order)."""
+    chosen = explicit or os.environ.get(SAVES_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    if story_dir is not None:
+        local = Path(story_dir).resolve() / "saves"
+        if writable_dir(local):
+            return local
+    return user_data_dir() / "saves" / story_folder_name(story_id)
