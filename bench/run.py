@@ -1,10 +1,12 @@
-"""The benchmarks of issue #6: each figure beside a baseline measured in the same run, as a ratio.
+"""The benchmarks of issues #6 and #16: each figure beside a baseline measured in the same run, as a ratio.
 
-    python bench/run.py            # the full run (a few minutes)
+    python bench/run.py            # the full run (10-20 minutes on a busy two-CPU machine)
     python bench/run.py --quick    # a smoke run: smaller stories, fewer repeats
 
-Every figure is printed with its baseline, the ratio, the target and PASS or MISS; the exit
-status is 0 only when every target holds. docs/performance.md records a run and the machine.
+Each figure and its baseline are measured in turn, pair after pair (A B A B ...), and the ratio
+is the median of the pairs' ratios, so that a machine that gets busier or quieter during the run
+moves both. Every figure is printed with its baseline, the ratio, the target and PASS or MISS;
+the exit status is 0 only when every target holds. docs/performance.md records a run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import io
 import json
 import os
 import random
+import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,7 +36,6 @@ from engine.core import machine  # noqa: E402
 from engine.core.model import GameState, Story  # noqa: E402
 from engine.io.loader import bundled_story_dir, load_story  # noqa: E402
 from engine.io.saves import SaveStore, state_to_json  # noqa: E402
-from engine.io.yamlio import bare_parse  # noqa: E402
 
 TINY = ROOT / "tests" / "fixtures" / "stories" / "tiny"
 IMPORT_FLOOR = "import prompt_toolkit, yaml, attrs, colorama"
@@ -46,12 +49,12 @@ class Report:
         self.missed: list[str] = []
 
     def row(self, figure: str, value: str, baseline: str, ratio: float | None, target: str,
-            ok: bool | None) -> None:
-        shown_ratio = f"{ratio:.2f}x" if ratio is not None else "-"
+            ok: bool | None, shown: str | None = None) -> None:
+        shown_ratio = shown or (f"{ratio:.2f}x" if ratio is not None else "-")
         verdict = "" if ok is None else "PASS" if ok else "MISS"
         if ok is False:
             self.missed.append(figure)
-        print(f"  {figure:<38} {value:>11}   vs {baseline:<34} {shown_ratio:>7}  {target:<8} {verdict}", flush=True)
+        print(f"  {figure:<44} {value:>11}   vs {baseline:<32} {shown_ratio:>20}  {target:<8} {verdict}", flush=True)
 
 
 def median_time(action: Callable[[], object], runs: int) -> float:
@@ -80,7 +83,65 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
-# --- 1. cold start ----------------------------------------------------------------------------
+# --- measuring tools ----------------------------------------------------------------------------
+
+
+def child(args: list[str], env: dict[str, str], cwd: Path, stdin: bytes = b"") -> tuple[float, float, int]:
+    """Run a process to its end: (wall seconds, CPU seconds, peak RSS in KiB) of that process alone."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=env, cwd=cwd)
+    assert process.stdin is not None
+    try:
+        process.stdin.write(stdin)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def paired(first: Callable[[], float], second: Callable[[], float], pairs: int) -> tuple[float, float, float, float, float]:
+    """(median of first, median of second, median ratio, least ratio, greatest ratio) over interleaved pairs."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(pairs):
+        a.append(first())
+        b.append(second())
+    ratios = [x / y for x, y in zip(a, b)]
+    return statistics.median(a), statistics.median(b), statistics.median(ratios), min(ratios), max(ratios)
+
+
+def python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def engine(*args: str) -> list[str]:
+    return [sys.executable, "-m", "engine", *args]
+
+
+BARE_PARSE = """
+import sys
+from pathlib import Path
+from engine.io.yamlio import bare_parse
+for path in sorted(Path(sys.argv[1]).glob("*/*.yaml")):
+    bare_parse(path.read_text(encoding="utf-8"))
+"""
+
+KEPT_PARSE = """
+import sys
+from pathlib import Path
+from engine.io.yamlio import bare_parse
+kept = [bare_parse(path.read_text(encoding="utf-8")) for path in sorted(Path(sys.argv[1]).glob("*/*.yaml"))]
+"""
+
+
+def ratio_text(median: float, low: float, high: float) -> str:
+    return f"{median:.2f}x ({low:.2f}-{high:.2f})"
+
+
+# --- 1. start-up ----------------------------------------------------------------------------------
 
 
 def first_output(args: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -105,148 +166,246 @@ def to_exit(args: list[str], env: dict[str, str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def bench_cold_start(report: Report, story_dir: Path | None, runs: int, work: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "HUNGARY56_SAVES": str(work / "saves"),
-           "HUNGARY56_CACHE_DIR": str(work / "cache")}
-    env.pop("HUNGARY56_NO_CACHE", None)
-    play = [sys.executable, "-m", "engine", "play"] + ([str(story_dir)] if story_dir else [])
-    first_output(play, env, work)  # fills the story cache, as any earlier run would have
-    floor = statistics.median(to_exit([sys.executable, "-c", IMPORT_FLOOR], env, work) for _ in range(runs))
-    cold = statistics.median(first_output(play, env, work) for _ in range(runs))
-    uncached = statistics.median(first_output(play, {**env, "HUNGARY56_NO_CACHE": "1"}, work) for _ in range(runs))
-    report.row("cold start to first scene (piped)", ms(cold), f"import floor {ms(floor)}", cold / floor, "<= 1.3x",
-               cold / floor <= 1.3)
-    report.row("  same, story cache off", ms(uncached), f"import floor {ms(floor)}", uncached / floor, "", None)
+def in_pty(args: list[str], env: dict[str, str], cwd: Path, marker: bytes | None) -> float:
+    """Seconds until `marker` shows on an 80x24 pseudo-terminal (or, with None, until the process ends)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
 
-
-# --- 2. load + validate (+ lint) ----------------------------------------------------------------
-
-
-def find_linter() -> Callable[[Story], object] | None:
-    """engine/author/lint.py's entry point, if the linter exists in this checkout."""
+    main, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdin=secondary, stdout=secondary, stderr=secondary, env=env, cwd=cwd,
+                               start_new_session=True)
+    os.close(secondary)
+    seen = b""
+    elapsed = None
     try:
-        import engine.author.lint as lint  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    for name in ("lint_story", "lint", "check_story", "check", "run_checks"):
-        function = getattr(lint, name, None)
-        if callable(function):
-            return function
-    return None
+        while time.perf_counter() - start < 30:
+            ready, _, _ = select.select([main], [], [], 0.5)
+            if not ready:
+                if process.poll() is not None and marker is None:
+                    break
+                continue
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if marker is not None and marker in seen:
+                elapsed = time.perf_counter() - start
+                os.write(main, b"quit\r")
+                break
+        if marker is None:
+            process.wait(timeout=30)
+            elapsed = time.perf_counter() - start
+    finally:
+        if process.poll() is None:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        os.close(main)
+    if elapsed is None:
+        raise SystemExit(f"the first scene never showed in the terminal: {seen[-300:]!r}")
+    return elapsed
 
 
-def bare_parse_folder(folder: Path) -> None:
-    for path in sorted(folder.glob("*/*.yaml")):
-        bare_parse(path.read_text(encoding="utf-8"))
+def bench_start(report: Report, story_dir: Path | None, story: Story, pairs: int, work: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HUNGARY56_SAVES": str(work / "saves"),
+           "HUNGARY56_CACHE_DIR": str(work / "cache-start"), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    env.pop("HUNGARY56_NO_CACHE", None)
+    play = engine("play", *([str(story_dir)] if story_dir else []))
+    first_output(play, env, work)  # fills the story cache, as any earlier run would have
+    floor_args = python("-c", IMPORT_FLOOR)
+    cold, floor, ratio, low, high = paired(lambda: first_output(play, env, work),
+                                           lambda: to_exit(floor_args, env, work), pairs)
+    report.row("piped start to first scene and quit", ms(cold), f"import floor {ms(floor)}", ratio, "<= 0.5x",
+               ratio <= 0.5, ratio_text(ratio, low, high))
+    nocache = {**env, "HUNGARY56_NO_CACHE": "1"}
+    cold, floor, ratio, low, high = paired(lambda: first_output(play, nocache, work),
+                                           lambda: to_exit(floor_args, env, work), pairs)
+    report.row("  same, story cache off", ms(cold), f"import floor {ms(floor)}", ratio, "", None, ratio_text(ratio, low, high))
+    title = story.scenes[story.start].title.encode("utf-8")[:12]
+    painted, floor, ratio, low, high = paired(lambda: in_pty(play, env, work, title),
+                                              lambda: in_pty(floor_args, env, work, None), pairs)
+    report.row("first scene on screen in a pty (80x24)", ms(painted), f"import floor in a pty {ms(floor)}", ratio,
+               "<= 0.6x", ratio <= 0.6, ratio_text(ratio, low, high))
 
 
-def bench_load(report: Report, sizes: tuple[int, int, int], repeats: int, work: Path) -> None:
-    linter = find_linter()
-    if linter is not None:
-        try:
-            linter(load_story(TINY))
-        except TypeError as exc:  # a linter whose entry point this benchmark does not know yet
-            print(f"  (engine/author/lint.py could not be called as {getattr(linter, '__name__', linter)}(story): {exc})")
-            linter = None
-    what = "load + validate" + (" + lint" if linter else "")
-    if linter is None:
-        print("  (engine/author/lint.py is not in this checkout: the figures are load + validate)")
-    print("  (CPU time of this process, least of the repeats)")
-    os.environ["HUNGARY56_NO_CACHE"] = "1"
-    timings: dict[int, float] = {}
+# --- 2. lint at scale -------------------------------------------------------------------------------
+
+
+def edit_one_file(folder: Path, round_: int) -> None:
+    """Change one scene's title in the middle file of the story: a new version each time."""
+    files = sorted((folder / "scenes").glob("*.yaml"))
+    target = files[len(files) // 2]
+    text = target.read_text(encoding="utf-8")
+    start = text.index('title: "') + len('title: "')
+    end = text.index('"', start)
+    target.write_text(text[:start] + f"Edited {round_}" + text[end:], encoding="utf-8")
+
+
+def bench_lint(report: Report, sizes: tuple[int, int, int], pairs: int, work: Path) -> None:
+    print("  (whole processes; CPU time of each, so that other programs on a shared machine count less)")
+    base = {**os.environ, "PYTHONPATH": str(ROOT)}
+    base.pop("HUNGARY56_NO_CACHE", None)
+    nocache = {**base, "HUNGARY56_NO_CACHE": "1"}
+    folders = {size: write_story(work / f"synthetic-{size}", size) for size in sizes}
+    cold: dict[int, float] = {}
     for size in sizes:
-        folder = write_story(work / f"synthetic-{size}", size)
-
-        def full(folder: Path = folder) -> None:
-            story = load_story(folder)
-            if linter is not None:
-                linter(story)
-
-        bare = cpu_time(lambda f=folder: bare_parse_folder(f), repeats)  # type: ignore[misc]
-        timings[size] = cpu_time(full, repeats)
+        folder = str(folders[size])
+        lint, bare, ratio, low, high = paired(lambda f=folder: child(engine("lint", f), nocache, work)[1],  # type: ignore[misc]
+                                              lambda f=folder: child(python("-c", BARE_PARSE, f), base, work)[1],  # type: ignore[misc]
+                                              pairs)
+        cold[size] = lint
         target = size == sizes[1]
-        ratio = timings[size] / bare
-        report.row(f"{what}, {size:,} scenes", ms(timings[size]), f"bare C-YAML parse {ms(bare)}", ratio,
-                   "<= 3x" if target else "", ratio <= 3 if target else None)
-    del os.environ["HUNGARY56_NO_CACHE"]
-    growth = timings[sizes[2]] / timings[sizes[1]]
-    report.row(f"growth {sizes[2]:,} / {sizes[1]:,} scenes", ms(timings[sizes[2]]), f"{sizes[1]:,} scenes {ms(timings[sizes[1]])}",
-               growth, f"<= {2.2 * sizes[2] / sizes[1] / 2:.1f}", growth <= 2.2 * sizes[2] / sizes[1] / 2)
-    # The same middle story through the cache, as a second `lint` or `play` meets it.
-    os.environ["HUNGARY56_CACHE_DIR"] = str(work / "cache-load")
-    folder = work / f"synthetic-{sizes[1]}"
-    load_story(folder)
-    cached = cpu_time(lambda: load_story(folder), repeats)
-    report.row(f"  load {sizes[1]:,} scenes from the cache", ms(cached), f"uncached {ms(timings[sizes[1]])}",
-               cached / timings[sizes[1]], "", None)
+        report.row(f"cold lint, {size:,} scenes (cache off)", ms(lint), f"bare C-YAML parse {ms(bare)}", ratio,
+                   "<= 2.0x" if target else "", ratio <= 2.0 if target else None, ratio_text(ratio, low, high))
+    big, middle = str(folders[sizes[2]]), str(folders[sizes[1]])
+    big_t, mid_t, growth, low, high = paired(lambda: child(engine("lint", big), nocache, work)[1],
+                                             lambda: child(engine("lint", middle), nocache, work)[1], pairs)
+    report.row(f"growth {sizes[2]:,} / {sizes[1]:,} scenes", ms(big_t), f"{sizes[1]:,} scenes {ms(mid_t)}", growth,
+               "<= 2.1", growth <= 2.1, ratio_text(growth, low, high))
+
+    counter = iter(range(10**6))
+
+    def fresh_cache() -> dict[str, str]:
+        return {**base, "HUNGARY56_CACHE_DIR": str(work / f"cache-{next(counter)}")}
+
+    first, lint, ratio, low, high = paired(lambda: child(engine("lint", middle), fresh_cache(), work)[1],
+                                           lambda: child(engine("lint", middle), nocache, work)[1], pairs)
+    report.row(f"  first lint, {sizes[1]:,} scenes (fills the cache)", ms(first), f"cache off {ms(lint)}", ratio, "", None,
+               ratio_text(ratio, low, high))
+    warm_env = fresh_cache()
+    child(engine("lint", middle), warm_env, work)
+    warm, bare, ratio, low, high = paired(lambda: child(engine("lint", middle), warm_env, work)[1],
+                                          lambda: child(python("-c", BARE_PARSE, middle), base, work)[1], pairs)
+    report.row(f"warm lint, {sizes[1]:,} scenes unchanged", ms(warm), f"bare C-YAML parse {ms(bare)}", ratio, "<= 0.3x",
+               ratio <= 0.3, ratio_text(ratio, low, high))
+    edits = iter(range(10**6))
+
+    def relint() -> float:
+        edit_one_file(folders[sizes[1]], next(edits))
+        return child(engine("lint", middle), warm_env, work)[1]
+
+    again, lint, ratio, low, high = paired(relint, lambda: child(engine("lint", middle), nocache, work)[1], pairs)
+    report.row(f"re-lint after editing one scene, {sizes[1]:,}", ms(again), f"cold lint {ms(lint)}", ratio, "<= 0.1x",
+               ratio <= 0.1, ratio_text(ratio, low, high))
+    # memory: peak RSS of a cold lint against keeping every parsed document (PyYAML's C loader)
+    rss, kept, ratio, low, high = paired(lambda: child(engine("lint", big), nocache, work)[2],
+                                         lambda: child(python("-c", KEPT_PARSE, big), base, work)[2], max(1, pairs // 2))
+    report.row(f"peak memory, cold lint of {sizes[2]:,} scenes", f"{rss / 1024:.0f} MiB",
+               f"parsed documents kept {kept / 1024:.0f} MiB", ratio, "<= 2x", ratio <= 2, ratio_text(ratio, low, high))
+    bench_peers(report, folders[sizes[1]], nocache, work)
 
 
-# --- 3. random playthroughs -------------------------------------------------------------------
+def bench_peers(report: Report, folder: Path, env: dict[str, str], work: Path) -> None:
+    """Tools an author might otherwise run over the same files, when they are installed."""
+    files = [str(p) for p in sorted(folder.glob("*/*.yaml"))]
+    peers = {
+        "yamllint": ["yamllint", "-d", "default", *files] if shutil.which("yamllint") else None,
+        "check-jsonschema": (["check-jsonschema", "--schemafile", str(ROOT / "schema" / "scene.schema.json"),
+                              *[f for f in files if "/scenes/" in f]] if shutil.which("check-jsonschema") else None),
+    }
+    for name, args in peers.items():
+        if args is None:
+            print(f"  ({name} is not installed: not compared)")
+            continue
+        lint, peer, ratio, low, high = paired(lambda: child(engine("lint", str(folder)), env, work)[1],
+                                              lambda a=args: child(a, env, work)[1], 3)  # type: ignore[misc]
+        report.row(f"cold lint vs {name}", ms(lint), f"{name} {ms(peer)}", ratio, "", None, ratio_text(ratio, low, high))
 
 
-def engine_playthrough(story: Story, rng: random.Random) -> int:
-    state = machine.new_game(story)
-    for _ in range(MAX_STEPS):
-        if machine.is_over(story, state):
-            break
-        options = machine.open_choices(story, state)
-        if not options:
-            break
-        state = machine.choose(story, state, rng.choice(options))
-    return state.turn
+# --- 3. play-tests ------------------------------------------------------------------------------
 
 
-def plain_graph(story: Story) -> dict[str, dict[str, Any]]:
-    """The scene graph as plain dicts: targets, guard and effect evaluators, and nothing else."""
-    return {
-        scene.id: {
-            "ending": scene.ending is not None,
-            "choices": [
-                {"goto": c.goto, "if": c.condition.test if c.condition else None,
-                 "do": [(e.assignment.target, e.assignment.op, e.value) for e in c.effects]}
-                for c in scene.choices
-            ],
-        }
+def bare_walks(story: Story, runs: int, seed: int, max_steps: int) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """`hungary56 test`'s random runs (least-used open choice, rng.choice on ties) over plain dicts:
+    the scene graph with the compiled guards and effects, mutable variables, and the counters."""
+    graph = {
+        scene.id: (
+            scene.ending is not None,
+            [(c.index, c.condition.test if c.condition else None, c.goto,
+              [(e.assignment.target, e.assignment.op, e.value) for e in c.effects]) for c in scene.choices],
+            [v.condition.test for v in scene.variants if v.condition is not None],
+        )
         for scene in story.scenes.values()
     }
-
-
-def bare_playthrough(graph: dict[str, dict[str, Any]], start: str, initial: dict[str, Any], rng: random.Random) -> int:
-    variables, visits, scene, turns = dict(initial), {start: 1}, start, 0
-    for _ in range(MAX_STEPS):
-        node = graph[scene]
-        if node["ending"]:
-            break
-        env = (variables, visits)
-        options = [i for i, c in enumerate(node["choices"]) if c["if"] is None or c["if"](env)]
-        if not options:
-            break
-        choice = node["choices"][rng.choice(options)]
-        for target, op, value in choice["do"]:
-            result = value(env)
-            variables[target] = result if op == "=" else variables[target] + result if op == "+=" else variables[target] - result
-        scene = choice["goto"]
-        visits[scene] = visits.get(scene, 0) + 1
-        turns += 1
-    return turns
-
-
-def bench_playthroughs(report: Report, story: Story, count: int) -> None:
-    graph = plain_graph(story)
+    rng = random.Random(seed)
+    used: dict[tuple[str, int], int] = {}
+    entered: dict[str, int] = {}
     initial = story.initial_variables()
-    rng = random.Random(56)
-    start = time.perf_counter()
-    engine_turns = sum(engine_playthrough(story, rng) for _ in range(count))
-    engine_rate = count / (time.perf_counter() - start)
-    rng = random.Random(56)
-    start = time.perf_counter()
-    bare_turns = sum(bare_playthrough(graph, story.start, initial, rng) for _ in range(count))
-    bare_rate = count / (time.perf_counter() - start)
-    if engine_turns != bare_turns:
-        raise SystemExit(f"the two walks differ ({engine_turns} vs {bare_turns} turns): the benchmark is wrong")
-    ratio = engine_rate / bare_rate
-    report.row("random playthroughs per second", f"{engine_rate:,.0f}/s", f"bare walk over dicts {bare_rate:,.0f}/s",
-               ratio, ">= 0.3x", ratio >= 0.3)
+    for _ in range(runs):
+        variables, visits, scene, steps = dict(initial), {story.start: 1}, story.start, 0
+        while True:
+            entered[scene] = entered.get(scene, 0) + 1
+            ending, choices, variants = graph[scene]
+            if ending or steps == max_steps:
+                break
+            env = (variables, visits)
+            for test in variants:
+                test(env)
+            options = [i for i, test, _goto, _do in choices if test is None or test(env)]
+            if not options:
+                break
+            counts = [used.get((scene, i), 0) for i in options]
+            least = min(counts)
+            index = rng.choice([i for i, n in zip(options, counts) if n == least])
+            used[(scene, index)] = used.get((scene, index), 0) + 1
+            _i, _test, goto, effects = choices[index]
+            for target, op, value in effects:
+                result = value(env)
+                variables[target] = result if op == "=" else variables[target] + result if op == "+=" else variables[target] - result
+            scene = goto
+            visits[scene] = visits.get(scene, 0) + 1
+            steps += 1
+    return entered, used
+
+
+def bench_playtests(report: Report, stories: list[tuple[str, Story, str, float]], runs: int, pairs: int) -> None:
+    from engine.author.playtest import random_runs
+
+    max_steps = 500
+    for name, story, target_text, target in stories:
+        ours = random_runs(story, runs, seed=1, max_steps=max_steps)
+        entered, used = bare_walks(story, runs, 1, max_steps)
+        if dict(ours.scenes) != entered or dict(ours.choices) != used:
+            raise SystemExit(f"the bare walk and `hungary56 test` made different runs on {name}: the benchmark is wrong")
+
+        def timed(action: Callable[[], object]) -> float:
+            start = time.process_time()
+            action()
+            return time.process_time() - start
+
+        engine_t, bare_t, ratio, low, high = paired(lambda s=story: timed(lambda: random_runs(s, runs, 1, max_steps)),  # type: ignore[misc]
+                                                    lambda s=story: timed(lambda: bare_walks(s, runs, 1, max_steps)),  # type: ignore[misc]
+                                                    pairs)
+        # throughput ratio: the bare walk's time over ours
+        report.row(f"random runs, {name}", f"{runs / engine_t:,.0f}/s", f"bare walk {runs / bare_t:,.0f}/s", 1 / ratio,
+                   target_text, 1 / ratio >= target, ratio_text(1 / ratio, 1 / high, 1 / low))
+
+
+def bench_search(report: Report, story: Story) -> None:
+    import tracemalloc
+
+    from engine.author.search import exhaustive
+
+    start = time.process_time()
+    result = exhaustive(story, memory_aware=False)
+    seconds = time.process_time() - start
+    tracemalloc.start()
+    bounded = exhaustive(story, max_states=min(20_000, result.states), memory_aware=False)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    per_state = peak / bounded.states
+    report.row("exhaustive search, bundled story", ms(seconds), f"{result.states:,} states", None, "", None)
+    report.row("  memory per state (tracemalloc peak)", f"{per_state:.0f} B", "1 KiB", per_state / 1024, "<= 1.0x",
+               per_state <= 1024)
 
 
 # --- 4. saves and turns -----------------------------------------------------------------------
@@ -379,12 +538,17 @@ def main(argv: list[str] | None = None) -> int:
         story = load_story(story_dir)
         print(f"hungary56 benchmarks{' (quick)' if quick else ''}: python {sys.version.split()[0]}, "
               f"{os.cpu_count()} CPUs; story for play: {story_dir} ({len(story.scenes)} scenes)")
-        print("1. cold start")
-        bench_cold_start(report, argument, 3 if quick else 9, work)
-        print("2. load and check synthetic stories")
-        bench_load(report, (500, 1_000, 2_000) if quick else (1_000, 10_000, 20_000), 1 if quick else 3, work)
-        print("3. random playthroughs")
-        bench_playthroughs(report, story, 300 if quick else 5_000)
+        sizes = (500, 1_000, 2_000) if quick else (1_000, 10_000, 20_000)
+        pairs = 3 if quick else 7
+        print("1. start-up")
+        bench_start(report, argument, story, 5 if quick else 15, work)
+        print("2. lint at scale")
+        bench_lint(report, sizes, pairs, work)
+        print("3. play-tests")
+        big = load_story(work / f"synthetic-{sizes[1]}")
+        bench_playtests(report, [("bundled story", story, ">= 0.7x", 0.7),
+                                 (f"{sizes[1]:,} scenes", big, ">= 0.6x", 0.6)], 300 if quick else 3_000, pairs)
+        bench_search(report, story)
         print("4. saves and turns")
         bench_saves(report, story, 20 if quick else 200, 50 if quick else 500, work)
         print("5. trap detection")

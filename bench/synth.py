@@ -2,12 +2,14 @@
 
 `python bench/synth.py N OUT_DIR` writes OUT_DIR/story/story.yaml and OUT_DIR/scenes/*.yaml
 (100 scenes per file): N scenes over chapters, choices with conditions and effects, and endings.
-The story is valid (it loads with engine.io.loader.load_story) and every scene can be reached.
+The story is valid (it loads with engine.io.loader.load_story, and with PyYAML's pure-Python
+parser as well as libyaml), every scene can be reached, and story time never goes backwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import random
 import sys
 from pathlib import Path
@@ -28,6 +30,11 @@ def _quote(text: str) -> str:
 
 def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def chapter_date(chapter: int) -> str:
+    """One day a chapter from 23 October 1956, so that story time only moves forward."""
+    return (datetime.date(1956, 10, 23) + datetime.timedelta(days=chapter)).isoformat()
 
 
 def scene_id(index: int) -> str:
@@ -58,10 +65,10 @@ def story_yaml(scenes: int) -> str:
         lines += [
             f"  - id: c{chapter:04d}",
             f'    title: "Chapter {chapter + 1}"',
-            f"    date: 1956-10-{23 + chapter % 8:02d}",
+            f"    date: {chapter_date(chapter)}",
             f"    first: {scene_id(first)}",
             "    reading_minutes: 5",
-            "    questions: [What would you have done?]",
+            '    questions: ["What would you have done?"]',  # quoted: the pure-Python parser needs it
             '    setup: ["courage = 1"]',
         ]
     return "\n".join(lines) + "\n"
@@ -70,12 +77,13 @@ def story_yaml(scenes: int) -> str:
 def scene_yaml(index: int, total: int, rng: random.Random) -> str:
     """One scene: mostly choices that move forward (so every scene is reachable), some endings."""
     chapter = index // SCENES_PER_CHAPTER
+    minutes = (index % SCENES_PER_CHAPTER) * 2  # later scenes, later times: no chronology errors
     lines = [
         f"  - id: {scene_id(index)}",
         f"    chapter: c{chapter:04d}",
         f'    title: "Scene {index}"',
-        f"    date: 1956-10-{23 + chapter % 8:02d}",
-        f'    time: "{index % 24:02d}:{index % 60:02d}"',
+        f"    date: {chapter_date(chapter)}",
+        f'    time: "{minutes // 60:02d}:{minutes % 60:02d}"',
         "    where: Budapest",
         "    text: |",
         f"      {_sentence(rng, 30)}",

@@ -39,6 +39,22 @@ def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
     return argv
 
 
+def _freeze_the_first_story() -> None:
+    """Once the first story is loaded, move it (and every module) out of the cyclic collector's
+    sight: it lives as long as the process, and each full collection would scan it again (linting
+    10,000 scenes took 1.3 s instead of 0.25 s). Only once: the stories a `reload` replaces must
+    stay collectable, or every reload would keep one more story alive for good."""
+    import gc
+
+    from engine.io import loader
+
+    def freeze(_story: object) -> None:
+        loader.on_loaded = None
+        gc.freeze()
+
+    loader.on_loaded = freeze
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from engine.core.errors import Hungary56Error
 
@@ -55,8 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdin is None:  # standard input closed (`<&-`): the same as an empty one
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     args = parser.parse_args(arguments)
+    code = 0
+    _freeze_the_first_story()
     try:
-        code: int = args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()
         return code
     except Hungary56Error as exc:
         _say(str(exc))
@@ -64,8 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("\nInterrupted.")
         return 130
-    except BrokenPipeError:
-        return 0
+    except BrokenPipeError:  # the reader went away (`| head`): keep the command's verdict, and be quiet
+        _silence_stdout()
+        return code
     except OSError as exc:  # standard output full (`>/dev/full`) or failing: stop with a message
         _say(f"hungary56: cannot go on: {exc.strerror or exc}")
         _silence_stdout()

@@ -140,8 +140,8 @@ def test_m6_story_text_cannot_send_escape_sequences_to_the_player(story: Path) -
     text = scene.read_text(encoding="utf-8")
     payload = "".join(ESCAPES.values())
     text = text.replace("    title: At the gate\n", f'    title: "At the gate{payload}"\n', 1)
-    text = text.replace("      - label: Push to the front\n",
-                        '      - label: "Push to the front\\e[1A\\e[2K  9. a forged choice"\n', 1)
+    text = text.replace("label: Push to the front\n",
+                        'label: "Push to the front\\e[1A\\e[2K  9. a forged choice"\n', 1)
     scene.write_text(text, encoding="utf-8")
     linted = limited_cli("lint", str(story))
     assert linted.returncode == 0, linted.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,101 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in COMMAND_MODULES:
         assert f"`hungary56 {name}" in readme, name
+
+
+# --- which story: the current folder, never the installed package for writing (F1) -----------------
+
+def _site_packages_copy(tmp_path: Path) -> Path:
+    """A story where pip puts the bundled one: inside site-packages."""
+    folder = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "engine" / "bundled"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def test_commands_without_a_folder_use_the_current_story_folder(tiny: Path) -> None:
+    graph = h56("graph", cwd=tiny)
+    assert graph.returncode == 0 and "Thirteen Days" not in graph.stdout
+    assert graph.stdout == (ROOT / "tests" / "golden" / "tiny.dot").read_text(encoding="utf-8")
+    test = h56("test", "--runs", "5", cwd=tiny)
+    assert test.stdout.splitlines()[0] == "Testing . (the current folder)"
+    inside = h56("lint", cwd=tiny / "scenes")  # an author editing scenes/ means this story too
+    assert inside.stdout.splitlines()[0].endswith("tiny (the story folder around the current one)")
+
+
+def test_reading_commands_elsewhere_name_the_bundled_story(tmp_path: Path) -> None:
+    done = h56("lint", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.startswith("Linting the bundled story, ")
+    assert "the current folder has no story/ and scenes/" in done.stdout.splitlines()[0]
+
+
+def test_new_scene_without_a_story_folder_writes_nothing(tmp_path: Path) -> None:
+    from engine.io.loader import bundled_story_dir
+
+    scenes = sorted((bundled_story_dir() / "scenes").glob("*.yaml"))
+    before = [p.read_bytes() for p in scenes]
+    done = h56("new", "scene", "forgot_dir", "--chapter", "ch05_radio", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "is not a story folder" in done.stderr and "hungary56 new story" in done.stderr
+    assert [p.read_bytes() for p in scenes] == before
+
+
+def test_record_and_bless_without_a_story_folder_write_nothing(tmp_path: Path) -> None:
+    from engine.io.loader import bundled_story_dir
+
+    recorded = h56("record", "--name", "forgot", "--choices", "1", cwd=tmp_path)
+    assert recorded.returncode == 2 and "is not a story folder" in recorded.stderr
+    assert not (bundled_story_dir() / "tests" / "playthroughs" / "forgot.yaml").exists()
+    blessed = h56("test", "--bless", cwd=tmp_path)
+    assert blessed.returncode == 2 and "is not a story folder" in blessed.stderr
+
+
+def test_nothing_writes_into_an_installed_package(tmp_path: Path) -> None:
+    installed = _site_packages_copy(tmp_path)
+    before = {p: p.read_bytes() for p in installed.rglob("*") if p.is_file()}
+    for args in (("new", "scene", "cellar", "--chapter", "one", installed),
+                 ("record", installed, "--name", "r", "--choices", "1"),
+                 ("test", installed, "--bless")):
+        done = h56(*args, cwd=tmp_path)
+        assert done.returncode == 2, args
+        assert "inside the installed package" in done.stderr and "Traceback" not in done.stderr
+    inside = h56("new", "scene", "cellar", "--chapter", "one", cwd=installed)  # standing in it is no better
+    assert inside.returncode == 2 and "inside the installed package" in inside.stderr
+    assert {p: p.read_bytes() for p in installed.rglob("*") if p.is_file()} == before
+    assert h56("lint", installed).returncode == 0  # reading it is fine
+
+
+def test_record_into_another_folder_may_use_the_bundled_story(tmp_path: Path) -> None:
+    done = h56("record", "--name", "look", "--choices", "quit", "--dir", tmp_path / "mine", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "mine" / "look.yaml").is_file()
+
+
+# --- CI and editor integration (item 7) --------------------------------------------------------------
+
+def test_lint_keeps_its_exit_status_when_the_pipe_closes(tmp_path: Path) -> None:
+    broken = ROOT / "tests" / "fixtures" / "broken" / "several_problems"
+    for reader in ("head -1", "head -c1", "true"):
+        script = f'"$PY" -m engine lint "$STORY" | {reader} >/dev/null; echo "status=${{PIPESTATUS[0]}}"'
+        done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                              env=cli_env(PY=sys.executable, STORY=str(broken)))
+        assert done.stdout.strip() == "status=1", (reader, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_lint_github_format_annotates_each_problem() -> None:
+    broken = ROOT / "tests" / "fixtures" / "broken" / "broken_goto"
+    done = h56("lint", "--format", "github", cwd=broken)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Linting . (the current folder)" and lines[-1] == "1 error, 0 warnings"
+    assert lines[1] == ("::error file=scenes/one.yaml,line=17,col=15,title=E120::choice 1 of 'gate' goes to "
+                        "unknown scene 'stret' (did you mean 'street'?)")
+
+
+def test_github_annotations_escape_what_would_end_them() -> None:
+    from engine.commands.lint import _annotation
+    from engine.core.errors import Location, Problem
+
+    problem = Problem(Location("scenes/a,b:c.yaml", 3, 4), "50% of\nit", "W101", "warning")
+    assert _annotation(problem) == "::warning file=scenes/a%2Cb%3Ac.yaml,line=3,col=4,title=W101::50%25 of%0Ait"

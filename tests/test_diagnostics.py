@@ -11,7 +11,7 @@ from engine.core import diagnostics
 from engine.core.errors import Location
 from tests.conftest import REPO, run_cli
 
-CODE = re.compile(r'"([EW]\d{3})"')
+CODE = re.compile(r'"([EWN]\d{3})"')
 
 
 def emitted_codes() -> dict[str, str]:
@@ -42,7 +42,7 @@ def test_an_unregistered_code_cannot_be_reported() -> None:
 @pytest.mark.parametrize("code", list(diagnostics.DIAGNOSTICS))
 def test_each_entry_is_complete(code: str) -> None:
     entry = diagnostics.DIAGNOSTICS[code]
-    assert entry.severity == ("error" if code.startswith("E") else "warning")
+    assert entry.severity == {"E": "error", "N": "note"}.get(code[0], "warning")
     assert entry.summary and "\n" not in entry.summary
     assert len(entry.explanation) > len(entry.summary) / 2 and entry.explanation.endswith(".")
 
@@ -50,7 +50,7 @@ def test_each_entry_is_complete(code: str) -> None:
 def test_the_docs_table_is_the_registry() -> None:
     docs = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
     assert diagnostics.markdown_table() in docs
-    documented = re.findall(r"^\| `([EW]\d{3})` \|", docs, re.MULTILINE)
+    documented = re.findall(r"^\| `([EWN]\d{3})` \|", docs, re.MULTILINE)
     assert documented == list(diagnostics.DIAGNOSTICS)
 
 

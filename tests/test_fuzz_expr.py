@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.core import expr
+from engine.core import evaluate, expr
 from engine.core.errors import EvaluationError, ExpressionError
 
 VARIABLES = {"courage": "int", "armed": "bool", "name": "str"}
@@ -35,7 +35,7 @@ def exercise(node: expr.Node, variables: dict[str, object]) -> None:
     list(expr.names_in(node))
     list(expr.scenes_in(node))
     try:
-        expr.evaluate(node, variables, {"gate": 1})  # type: ignore[arg-type]
+        evaluate.evaluate(node, variables, {"gate": 1})  # type: ignore[arg-type]
     except EvaluationError:
         pass
 

@@ -54,3 +54,26 @@ def test_only_the_cli_raises_usage_errors() -> None:
         and path.parent.name != "commands" and path.name not in ("cli.py", "errors.py")
     ]
     assert users == [], f"modules outside engine/commands raise UsageError: {users}"
+
+
+MODULES = sorted(ENGINE.rglob("*.py"))
+ARCHITECTURE = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ENGINE)) for p in MODULES])
+def test_every_module_is_in_the_architecture_document(path: Path) -> None:
+    assert f"`{path.relative_to(REPO).as_posix()}`" in ARCHITECTURE, (
+        f"{path.relative_to(REPO)} is missing from docs/architecture.md's table of modules"
+    )
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ENGINE)) for p in MODULES])
+def test_no_module_is_over_450_lines(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 450, f"{path.relative_to(REPO)} has {lines} lines: split it by what its parts do"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ENGINE)) for p in MODULES])
+def test_every_module_opens_with_a_line_on_its_role(path: Path) -> None:
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    assert docstring and len(docstring.split()) >= 3, f"{path.relative_to(REPO)} does not say what it is for"

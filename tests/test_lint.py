@@ -9,7 +9,7 @@ import pytest
 
 from engine.author import graphs, lint
 from engine.core.errors import Problem
-from tests.conftest import BROKEN, TINY, check_golden, run_cli
+from tests.conftest import BROKEN, REPO, TINY, check_golden, run_cli
 from tests.story_helpers import edited_tiny
 
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
@@ -18,10 +18,13 @@ CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 @pytest.mark.parametrize("case", CASES)
 def test_broken_story_lint_output(case: str) -> None:
     folder = BROKEN / case
-    result = run_cli("lint", ".", cwd=folder)
+    # No STORY_DIR, as an author runs it inside the story (F1): the current folder, named on the first line.
+    result = run_cli("lint", cwd=folder)
     assert "Traceback" not in result.stderr + result.stdout
-    check_golden(folder / "expected.txt", result.stdout)
-    problems = [line for line in result.stdout.splitlines() if " error " in line or " warning " in line]
+    header, _, report = result.stdout.partition("\n")
+    assert header == "Linting . (the current folder)"
+    check_golden(folder / "expected.txt", report)
+    problems = [line for line in report.splitlines() if " error " in line or " warning " in line]
     assert problems, f"lint found nothing wrong with the broken case {case}"
     has_error = any(" error " in line for line in problems)
     assert result.returncode == (1 if has_error else 0)
@@ -29,7 +32,7 @@ def test_broken_story_lint_output(case: str) -> None:
 
 def test_valid_story_lints_clean() -> None:
     result = run_cli("lint", str(TINY))
-    assert (result.returncode, result.stdout) == (0, "0 errors, 0 warnings\n")
+    assert (result.returncode, result.stdout) == (0, f"Linting {TINY.relative_to(REPO)}\n0 errors, 0 warnings\n")
 
 
 def test_json_format_lists_every_problem() -> None:
@@ -252,7 +255,7 @@ def test_a_misspelt_story_key_is_reported_once() -> None:
 def test_a_file_that_cannot_be_read_comes_first_and_hides_its_cascade() -> None:
     """Author review F3: the E202 in another file that only follows from the unreadable one is not shown."""
     result = run_cli("lint", ".", cwd=BROKEN / "yaml_cascade")
-    lines = result.stdout.splitlines()
+    lines = result.stdout.splitlines()[1:]  # after the line naming the story
     assert lines[0].startswith("scenes/one.yaml:4:17: error E001 invalid YAML: a colon followed by a space")
     assert "put the text in quotes" in lines[0] and "visited()" not in result.stdout
     assert lines[-1] == "1 error, 0 warnings"
@@ -260,6 +263,6 @@ def test_a_file_that_cannot_be_read_comes_first_and_hides_its_cascade() -> None:
 
 def test_an_empty_file_is_listed_first_among_errors() -> None:
     """Author review F3: W101 was dropped whenever there were errors."""
-    lines = run_cli("lint", ".", cwd=BROKEN / "empty_file").stdout.splitlines()
+    lines = run_cli("lint", ".", cwd=BROKEN / "empty_file").stdout.splitlines()[1:]  # after the story's name
     assert lines[0] == "scenes/one.yaml:1:1: warning W101 the file is empty"
     assert [line.split()[2] for line in lines[1:-1]] == ["E120", "E120"]

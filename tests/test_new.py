@@ -63,7 +63,7 @@ def test_once_filled_in_the_scene_lints_clean(story: Path) -> None:
     path.write_text(text.replace("        goto: end_home\n        kind: historical",
                                  "        goto: cellar\n        kind: historical", 1), encoding="utf-8")
     result = run_cli("lint", str(story))
-    assert (result.returncode, result.stdout) == (0, "0 errors, 0 warnings\n")
+    assert (result.returncode, result.stdout) == (0, f"Linting {story}\n0 errors, 0 warnings\n")
 
 
 def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:
@@ -127,3 +127,55 @@ def test_append_follows_the_file_s_indentation() -> None:
     assert 'date: "1949"' in text
     value, problems = parse_yaml(text, "x.yaml")
     assert problems == [] and [s["id"] for s in value["scenes"]] == ["a", "b"]
+
+
+# --- `new story DIR`: a working starter story ----------------------------------------------------------
+
+def test_new_story_lints_plays_and_replays(tmp_path: Path) -> None:
+    made = run_cli("new", "story", "my-story", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "Made a new story in my-story" in made.stdout
+    folder = tmp_path / "my-story"
+    lint = run_cli("lint", cwd=folder)
+    assert (lint.returncode, lint.stdout) == (0, "Linting . (the current folder)\n0 errors, 0 warnings\n")
+    replay = run_cli("test", "--playthroughs", cwd=folder)
+    assert replay.returncode == 0 and "ok   tests/playthroughs/historical-path.yaml" in replay.stdout
+    played = run_cli("play", "--saves", str(tmp_path / "saves"), stdin="1\n1\n", cwd=folder)
+    assert played.returncode == 0 and "THE END" in played.stdout
+    assert "id: my_story" in (folder / "story" / "story.yaml").read_text(encoding="utf-8")
+
+
+def test_new_story_has_editor_settings_that_resolve(tmp_path: Path) -> None:
+    assert run_cli("new", "story", str(tmp_path / "s")).returncode == 0
+    folder = tmp_path / "s"
+    settings = json.loads((folder / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    for schema, globs in settings["yaml.schemas"].items():
+        schema_file = folder / schema
+        assert schema_file.is_file(), schema
+        for glob in globs:
+            for path in folder.glob(glob):
+                value, problems = parse_yaml(path.read_text(encoding="utf-8"), path.name)
+                assert problems == []
+                jsonschema.validate(value, json.loads(schema_file.read_text(encoding="utf-8")))
+                first = path.read_text(encoding="utf-8").splitlines()[0]  # the modeline works where it sits
+                assert (path.parent / first.split("$schema=")[1]).resolve() == schema_file.resolve()
+
+
+def test_new_scene_in_a_new_story_points_at_its_own_schema(tmp_path: Path) -> None:
+    assert run_cli("new", "story", "s", cwd=tmp_path).returncode == 0
+    assert run_cli("new", "scene", "cellar", "--chapter", "radio", "--file", "scenes/cellar.yaml",
+                   cwd=tmp_path / "s").returncode == 0
+    first = (tmp_path / "s" / "scenes" / "cellar.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schema/scene.schema.json"
+
+
+def test_new_story_refuses_a_folder_in_use_or_in_a_package(tmp_path: Path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("mine", encoding="utf-8")
+    done = run_cli("new", "story", "full", cwd=tmp_path)
+    assert done.returncode == 1 and "already exists and is not an empty folder" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == ["notes.txt"]
+    inside = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "mine"
+    done = run_cli("new", "story", str(inside))
+    assert done.returncode == 2 and "inside the installed package" in done.stderr
+    assert not inside.exists()

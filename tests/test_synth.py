@@ -27,3 +27,23 @@ def test_synthetic_stories_load_without_problems(tmp_path: Path, scenes: int, mo
     while not machine.is_over(story, state):
         state = machine.choose(story, state, machine.open_choices(story, state)[0])
     assert story.scenes[state.scene].ending is not None
+
+
+def test_synthetic_yaml_parses_with_the_pure_python_parser_too(tmp_path: Path) -> None:
+    import yaml
+
+    from bench.synth import write_story
+
+    folder = write_story(tmp_path / "s", 700)
+    for path in sorted(folder.glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+def test_synthetic_stories_lint_without_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.synth import write_story
+    from engine.author.lint import lint_story
+
+    monkeypatch.setenv("HUNGARY56_NO_CACHE", "1")
+    problems = lint_story(load_story(write_story(tmp_path / "s", 1200)))
+    assert [p for p in problems if p.severity == "error"] == []

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
 
+_NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", ".ci-venv", "node_modules", "__pycache__", "*.egg-info",
+                                      "build", "dist", "saves", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(work / "dist"), str(REPO)], check=True, cwd=work, timeout=300)
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """`python -m build` on a clean copy of the sources: (sdist, wheel, what it printed on stderr)."""
+    work = tmp_path_factory.mktemp("build")
+    shutil.copytree(REPO, work / "src", ignore=_NOT_SOURCES, symlinks=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+    done = subprocess.run([sys.executable, "-m", "build", "-o", str(work / "dist"), str(work / "src")],
+                          capture_output=True, text=True, cwd=work, env=env, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    [sdist] = (work / "dist").glob("hungary56-*.tar.gz")
     [wheel] = (work / "dist").glob("hungary56-*.whl")
+    return sdist, wheel, done.stderr
+
+
+@pytest.fixture(scope="module")
+def installed(built: tuple[Path, Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("wheel")
+    wheel = built[1]
     venv = work / "venv"
     # The venv sees the test environment's packages, so no download is needed; the project
     # itself comes only from the wheel (the repository is not on its path).
@@ -49,3 +68,97 @@ def test_installed_wheel_ships_the_schemas(installed: Path, tmp_path: Path):
     result = subprocess.run([str(installed / "bin" / "python"), "-c", code], capture_output=True, text=True,
                             cwd=tmp_path, env=env, timeout=60)
     assert result.stdout.strip() == "['scene.schema.json', 'story.schema.json']", result.stderr
+
+
+def _run(installed: Path, cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HUNGARY56_SAVES")}
+    env["NO_COLOR"] = "1"
+    return subprocess.run([str(installed / "bin" / "hungary56"), *args], input=stdin, capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_installed_wheel_never_writes_into_itself(installed: Path, tmp_path: Path):
+    """F1 as the review found it: `new scene` and `record` without a folder wrote into site-packages."""
+    code = "import engine, pathlib; print(pathlib.Path(engine.__file__).parent / 'bundled')"
+    bundled = Path(subprocess.run([str(installed / "bin" / "python"), "-c", code], capture_output=True,
+                                  text=True, cwd=tmp_path, timeout=60).stdout.strip())
+    before = {p: p.read_bytes() for p in bundled.rglob("*") if p.is_file()}
+    scene = _run(installed, tmp_path, "new", "scene", "forgot_dir", "--chapter", "ch05_radio")
+    assert scene.returncode == 2 and "is not a story folder" in scene.stderr
+    named = _run(installed, tmp_path, "new", "scene", "forgot_dir", "--chapter", "ch05_radio", str(bundled))
+    assert named.returncode == 2 and "inside the installed package" in named.stderr
+    record = _run(installed, tmp_path, "record", "--name", "forgot", "--choices", "1")
+    assert record.returncode == 2 and "is not a story folder" in record.stderr
+    assert {p: p.read_bytes() for p in bundled.rglob("*") if p.is_file()} == before
+    assert _run(installed, tmp_path, "play", stdin="quit\n").returncode == 0
+
+
+def test_installed_wheel_makes_a_working_story(installed: Path, tmp_path: Path):
+    made = _run(installed, tmp_path, "new", "story", "mine")
+    assert made.returncode == 0, made.stderr
+    story = tmp_path / "mine"
+    modeline = (story / "scenes" / "one.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert modeline == "# yaml-language-server: $schema=../schema/scene.schema.json"
+    assert (story / "schema" / "scene.schema.json").is_file()
+    lint = _run(installed, story, "lint")
+    assert (lint.returncode, lint.stdout) == (0, "Linting . (the current folder)\n0 errors, 0 warnings\n")
+    assert _run(installed, story, "test", "--playthroughs").returncode == 0
+    added = _run(installed, story, "new", "scene", "cellar", "--chapter", "radio", "--file", "scenes/cellar.yaml")
+    assert added.returncode == 0, added.stderr
+    first = (story / "scenes" / "cellar.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert "site-packages" not in first and first.endswith("=../schema/scene.schema.json")
+
+
+# --- packaging (item 8): licences, metadata, no build warnings, an sdist that can run its tests -------
+
+def test_build_prints_no_warning(built: tuple[Path, Path, str]):
+    warnings = [line for line in built[2].splitlines()
+                if "warning" in line.lower() or "deprecat" in line.lower() or "!!" in line]
+    assert warnings == []
+
+
+def test_wheel_metadata_names_both_licences_and_the_project_urls(built: tuple[Path, Path, str]):
+    with zipfile.ZipFile(built[1]) as wheel:
+        names = wheel.namelist()
+        [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+        text = wheel.read(metadata).decode("utf-8")
+    assert "License-Expression: MIT AND CC-BY-SA-4.0" in text
+    assert "License-File: LICENSE" in text and "License-File: LICENSES/CC-BY-SA-4.0.txt" in text
+    assert any(n.endswith(".dist-info/licenses/LICENSES/CC-BY-SA-4.0.txt") for n in names)
+    for url in ("Homepage", "Documentation", "Changelog", "Issues"):
+        assert f"Project-URL: {url}, https://" in text
+    assert "Classifier: Topic :: Education" in text
+    requires = [line for line in text.splitlines() if line.startswith("Requires-Dist:")]
+    assert [r for r in requires if "jsonschema" in r] == ['Requires-Dist: jsonschema>=4.17; extra == "test"']
+    assert "engine/bundled/examples/starter/scenes/one.yaml" in names  # for `hungary56 new story`
+    assert not any("/tests/" in n or n.startswith("tests/") for n in names)
+
+
+def test_sdist_holds_the_tests_docs_and_examples(built: tuple[Path, Path, str]):
+    with tarfile.open(built[0]) as sdist:
+        names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
+    wanted = [p for folder in ("tests", "docs", "examples") for p in (REPO / folder).rglob("*")
+              if p.is_file() and not {"node_modules", "__pycache__"} & set(p.parts)]
+    missing = sorted(str(p.relative_to(REPO)) for p in wanted if str(p.relative_to(REPO)) not in names)
+    assert missing == []
+    for name in ("LICENSE", "LICENSES/CC-BY-SA-4.0.txt", "action.yml", ".pre-commit-hooks.yaml", "README.md"):
+        assert name in names
+
+
+def test_licence_texts_are_the_standard_ones():
+    mit = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert mit.startswith("MIT License\n") and "WITHOUT WARRANTY OF ANY KIND" in mit
+    cc = (REPO / "LICENSES" / "CC-BY-SA-4.0.txt").read_text(encoding="utf-8")
+    assert cc.startswith("Attribution-ShareAlike 4.0 International")
+    for section in ("Section 1 -- Definitions.", "Section 3 -- License Conditions.",
+                    "Section 8 -- Interpretation.", "Creative Commons may be contacted at creativecommons.org."):
+        assert section in cc
+
+
+def test_nothing_outside_the_tests_imports_jsonschema():
+    """jsonschema is a test dependency only: the engine must start without it."""
+    for path in (REPO / "engine").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not any(n.split(".")[0] == "jsonschema" for n in names), path

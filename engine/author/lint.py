@@ -17,7 +17,7 @@ import attrs
 
 from engine.author import graphs
 from engine.classroom import reading
-from engine.core import diagnostics, expr, template
+from engine.core import diagnostics, evaluate, expr, template
 from engine.core.build import texts
 from engine.core.dates import StoryDate
 from engine.core.errors import EvaluationError, Location, Problem, RuleError, StoryError
@@ -42,7 +42,7 @@ def constant(node: expr.Node) -> expr.Value | None:
         return None
     try:
         names = list(expr.names_in(node)) + list(expr.scenes_in(node))
-        return None if names else expr.evaluate(node, {})
+        return None if names else evaluate.evaluate(node, {})
     except (EvaluationError, TypeError):  # a constant with a type error is a load error already
         return None
 
@@ -425,3 +425,24 @@ def in_order(problems: Iterable[Problem]) -> list[Problem]:
     """Each problem once: the files that cannot be read (or are empty) first, as their problems
     explain the rest; then the others in file order."""
     return sorted(dict.fromkeys(problems), key=lambda p: (p.code not in FILE_CODES, *p.sort_key()))
+
+
+# --- choice ids, for a story with recorded playthroughs (not one of CHECKS: it needs the story folder) ---
+
+
+def choice_id_note(story: Story, recordings: int) -> Problem | None:
+    """N380, a note (neither error nor warning): a story with recorded playthroughs whose choices have
+    no `id` keeps them by position, so inserting or reordering choices would change what they replay."""
+    if recordings <= 0:
+        return None
+    missing = [c for scene in story.scenes.values() for c in scene.choices if not c.auto and not c.id]
+    if not missing:
+        return None
+    total = sum(1 for scene in story.scenes.values() for c in scene.choices if not c.auto)
+    first = min(missing, key=lambda c: (c.location.path, c.location.line, c.location.column))
+    return diagnostics.problem(
+        first.location, "N380",
+        f"{len(missing)} of {total} choices have no 'id' (this is the first), and the story has {recordings} "
+        "recorded playthrough(s): they and saved games keep such choices by position, so inserting or "
+        "reordering choices would change what they replay; give each choice an 'id', unique in its scene",
+    )

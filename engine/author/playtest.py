@@ -193,45 +193,127 @@ class RandomReport:
 
 
 def random_runs(story: Story, runs: int = 1000, seed: int = 1, max_steps: int = 500) -> RandomReport:
+    """Random runs that prefer the least-used open choice. The same moves as `machine.choose`, made
+    in place: a run needs no undo, so it keeps one variables and one visits mapping, guards are
+    tested once per step, and no GameState is made."""
     rng = random.Random(seed)
     used: Counter[ChoiceKey] = Counter()
     entered: Counter[str] = Counter()
     endings: Counter[str] = Counter()
     failures: list[Failure] = []
-    scenes = story.scenes
+    plan = _Plan(story)
+    initial = story.initial_variables()
     watch = TextWatch(story)
     for _ in range(runs):
-        state = machine.new_game(story)
+        variables = dict(initial)
+        visits = {story.start: 1}
+        env = (variables, visits)
+        scene_id = story.start
+        live = GameState.adopt(scene_id, variables, visits, (), 0)  # what TextWatch reads: these very mappings
         path: list[int] = []
+        trail: list[str] = []  # the scene of each choice taken
         for _step in range(max_steps + 1):
-            scene = scenes[state.scene]
-            entered[scene.id] += 1
-            if scene.ending is not None:
-                endings[scene.id] += 1
-                try:
-                    watch.scene(scene, state)
-                except _Stop as stop:
-                    failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, tuple(path)))
+            entered[scene_id] += 1
+            node = plan.scenes[scene_id]
+            if node.ending:
+                endings[scene_id] += 1
+                if scene_id in watch.textual:
+                    try:
+                        watch.scene(node.scene, live)
+                    except _Stop as stop:
+                        failures.append(Failure(stop.kind, scene_id, stop.message, stop.location, tuple(path)))
                 break
             if len(path) == max_steps:
-                recent = list(dict.fromkeys(step.scene for step in state.path[-20:]))
+                recent = list(dict.fromkeys(trail[-20:]))
                 failures.append(Failure("loop", "", f"no ending after {max_steps} choices; last scenes: "
                                         + ", ".join(recent), None, tuple(path)))
                 break
+            here = scene_id
             try:
-                open_ = _open_choices(scene, state)
-                watch.scene(scene, state, open_)
-                least = min(used[(scene.id, i)] for i in open_)
-                index = rng.choice([i for i in open_ if used[(scene.id, i)] == least])
-                used[(scene.id, index)] += 1
+                open_ = node.open_choices(env)
+                if scene_id in watch.textual:
+                    watch.scene(node.scene, live, open_)
+                counts = [used[(scene_id, i)] for i in open_]
+                least = min(counts)
+                index = rng.choice([i for i, count in zip(open_, counts) if count == least])
+                used[(scene_id, index)] += 1
                 path.append(index + 1)
-                state = _advance(story, state, index)
-                if scene.id in watch.textual:
-                    watch.taken(scene, scene.choices[index], state)
+                trail.append(scene_id)
+                scene_id = node.take(index, variables, env)
+                visits[scene_id] = visits.get(scene_id, 0) + 1
+                if here in watch.textual:
+                    watch.taken(node.scene, node.scene.choices[index], live)
             except _Stop as stop:
-                failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, tuple(path)))
+                failures.append(Failure(stop.kind, here, stop.message, stop.location, tuple(path)))
                 break
     return RandomReport(runs, seed, max_steps, dict(entered), dict(used), dict(endings), _merge(failures),
                         frozenset(watch.shown))
 
 
+class _Node:
+    """One scene as a random run meets it: its guards' compiled tests and its choices' effects."""
+
+    __slots__ = ("scene", "ending", "variants", "guards", "effects", "targets")
+
+    def __init__(self, scene: Scene) -> None:
+        self.scene = scene
+        self.ending = scene.ending is not None
+        self.variants = [v.condition for v in scene.variants if v.condition is not None]
+        self.guards = [(c.index, c.condition.test if c.condition is not None else None) for c in scene.choices]
+        self.effects = [c.effects for c in scene.choices]
+        self.targets = [c.goto for c in scene.choices]
+
+    def open_choices(self, env: Any) -> list[int]:
+        """As `_open_choices`, with the guards' compiled tests at hand."""
+        if self.variants:
+            for condition in self.variants:
+                try:
+                    condition.test(env)
+                except EvaluationError as exc:
+                    raise _Stop("error", f"text variant condition failed: {exc.message}", condition.location) from None
+        result = []
+        for index, test in self.guards:
+            if test is None:
+                result.append(index)
+                continue
+            try:
+                if test(env):
+                    result.append(index)
+            except EvaluationError as exc:
+                guard = self.scene.choices[index].condition
+                raise _Stop("error", f"condition of choice {index + 1} failed: {exc.message}",
+                            guard.location if guard is not None else None) from None
+        if not result:
+            raise _Stop("stuck", f"scene {self.scene.id!r} has no available choice", self.scene.location)
+        return result
+
+    def take(self, index: int, variables: dict[str, Any], env: Any) -> str:
+        """Apply choice `index`'s effects to `variables` in place (as `machine.choose` does to its
+        copy) and return where it goes; the caller counts the visit."""
+        effects = self.effects[index]
+        if effects:
+            try:
+                for effect in effects:
+                    effect.apply(variables, env)
+            except Hungary56Error as exc:
+                choice = self.scene.choices[index]
+                raise _Stop("error", f"choice {index + 1} failed: {exc.message}", exc.location or choice.location) from None
+        return self.targets[index]
+
+
+class _Plan:
+    """Every scene's _Node, made on first visit (a run meets few scenes of a big story)."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.scenes = _Nodes(story)
+
+
+class _Nodes(dict[str, _Node]):
+    def __init__(self, story: Story) -> None:
+        super().__init__()
+        self.story = story
+
+    def __missing__(self, scene_id: str) -> _Node:
+        node = self[scene_id] = _Node(self.story.scenes[scene_id])
+        return node

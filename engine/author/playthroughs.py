@@ -11,12 +11,13 @@ from pathlib import Path
 import attrs
 import yaml
 
+from engine.core import expr, machine
 from engine.core.errors import Hungary56Error, Location, SaveError
-from engine.core.model import GameState, Story
+from engine.core.model import Choice, GameState, Story
 from engine.io.saves import SaveInfo, SaveStore, decode, encode
 from engine.io.yamlio import parse_yaml
 from engine.play.render import Blocks
-from engine.play.session import Session
+from engine.play.session import ALIASES, Session
 from engine.play.terminal import TextOutput
 
 TRANSCRIPT_WIDTH = 80
@@ -58,13 +59,36 @@ class MemoryStore(SaveStore):
         return infos
 
 
-class ScriptedConsole:
-    """A console that answers prompts from a list of lines and writes a plain transcript, as a pipe would."""
+@attrs.frozen
+class ById:
+    """An input that takes the choice with this id in the scene where it is read, whatever its number."""
 
-    def __init__(self, inputs: Sequence[str], width: int = TRANSCRIPT_WIDTH) -> None:
+    id: str
+
+
+Input = str | ById
+
+
+class ReplayError(Hungary56Error):
+    """A recorded input that this version of the story cannot follow (its choice id is gone)."""
+
+
+class ScriptedConsole:
+    """A console that answers prompts from a list of inputs and writes a plain transcript, as a pipe would.
+
+    With a session attached, it reads a `ById` input as the number the choice with that id has now,
+    and it keeps each input as it should be recorded: a number that takes a choice with an id
+    becomes that id, so inserting or reordering choices later changes no replay.
+    """
+
+    def __init__(self, inputs: Sequence[Input], width: int = TRANSCRIPT_WIDTH) -> None:
         self.inputs = list(inputs)
         self.buffer = io.StringIO()
         self.output = TextOutput(self.buffer, colour=False, width=width)
+        self.session: Session | None = None
+        self.recorded: list[Input] = []
+        self.rejected: list[str] = []  # inputs the game refused: not an open choice nor a command
+        self.asked = 0
 
     def show(self, blocks: Blocks) -> None:
         self.output.show(blocks)
@@ -74,8 +98,60 @@ class ScriptedConsole:
         if not self.inputs:
             self.output.write("\n")
             raise EOFError
-        line = self.inputs.pop(0)
+        item = self.inputs.pop(0)
+        self.asked += 1
+        line = self._number_of(item) if isinstance(item, ById) else item
+        self.recorded.append(self._as_recorded(line))
+        if self._refused(line):
+            self.rejected.append(line)
         self.output.write(line + "\n")
+        return line
+
+    def _open_choices(self) -> list[Choice]:
+        if self.session is None:
+            return []
+        story, state = self.session.story, self.session.state
+        if machine.is_over(story, state):
+            return []
+        return [o.choice for o in machine.offers(story, state) if o.available and not o.choice.auto]
+
+    def _number_of(self, item: ById) -> str:
+        if self.session is None:
+            raise ReplayError(f"input {self.asked} chooses {item.id!r}, but no game is running")
+        scene = machine.current_scene(self.session.story, self.session.state)
+        for choice in scene.choices:
+            if choice.id == item.id:
+                return str(choice.index + 1)
+        ids = [c.id for c in scene.choices if c.id]
+        raise ReplayError(
+            f"input {self.asked} chooses {item.id!r}, but scene {scene.id!r} has no choice with that id now"
+            f"{expr.suggest(item.id, ids)} (its choice ids: {', '.join(ids) or 'none'}); if the story changed "
+            "on purpose, record this playthrough again with 'hungary56 record'"
+        )
+
+    def _refused(self, line: str) -> bool:
+        """Whether the game will answer this line with "no such choice" or "not a command"."""
+        if self.session is None:
+            return False
+        words = line.strip().split()
+        if not words:
+            return False
+        word = words[0].lower()
+        if word.isdecimal():
+            story, state = self.session.story, self.session.state
+            if machine.is_over(story, state):
+                return True
+            number = int(word) if len(word) <= 9 else 0
+            return not any(o.available and o.choice.index + 1 == number for o in machine.offers(story, state))
+        return ALIASES.get(word, word) not in self.session.commands
+
+    def _as_recorded(self, line: str) -> Input:
+        word = line.strip()
+        if word.isdecimal() and len(word) <= 9:
+            number = int(word)
+            for choice in self._open_choices():
+                if choice.index + 1 == number and choice.id:
+                    return ById(choice.id)
         return line
 
     def transcript(self) -> str:
@@ -90,11 +166,18 @@ def normalize(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def play_transcript(story: Story, inputs: Sequence[str], width: int = TRANSCRIPT_WIDTH) -> str:
-    """What the player prints for these input lines, from a new game, without colour."""
+def play(story: Story, inputs: Sequence[Input], width: int = TRANSCRIPT_WIDTH) -> ScriptedConsole:
+    """Play these inputs from a new game; raises ReplayError for a choice id the story no longer has."""
     console = ScriptedConsole(inputs, width)
-    Session(story, console, MemoryStore()).run()
-    return console.transcript()
+    session = Session(story, console, MemoryStore())
+    console.session = session
+    session.run()
+    return console
+
+
+def play_transcript(story: Story, inputs: Sequence[Input], width: int = TRANSCRIPT_WIDTH) -> str:
+    """What the player prints for these inputs, from a new game, without colour."""
+    return play(story, inputs, width).transcript()
 
 
 def split_choices(text: str) -> list[str]:
@@ -105,7 +188,7 @@ def split_choices(text: str) -> list[str]:
 @attrs.frozen
 class Playthrough:
     name: str
-    inputs: tuple[str, ...]
+    inputs: tuple[Input, ...]
     transcript: str
     width: int = TRANSCRIPT_WIDTH
     story: str = ""
@@ -128,11 +211,13 @@ def dump_playthrough(playthrough: Playthrough) -> str:
         "name": playthrough.name,
         "story": playthrough.story,
         "width": playthrough.width,
-        "inputs": list(playthrough.inputs),
+        "inputs": [{"choice": i.id} if isinstance(i, ById) else i for i in playthrough.inputs],
         "transcript": playthrough.transcript,
     }
     header = ("# A recorded playthrough: `hungary56 test --playthroughs` replays the inputs and compares\n"
-              "# the transcript; `hungary56 test --playthroughs --bless` records it again.\n")
+              "# the transcript; `hungary56 test --bless NAME` records it again. An input `{choice: ID}`\n"
+              "# takes the choice with that id wherever it stands in the list; a number takes the choice\n"
+              "# at that position (a choice without an id).\n")
     return header + yaml.dump(document, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
@@ -146,25 +231,48 @@ def parse_playthrough(text: str, path: str) -> Playthrough:
         raise PlaythroughError(problems[0].message, problems[0].location)
     if not isinstance(document, dict):
         raise PlaythroughError("a playthrough must be a mapping with 'inputs' and 'transcript'", Location(path, 1, 1))
-    inputs, transcript = document.get("inputs"), document.get("transcript")
-    if not isinstance(inputs, list) or not all(isinstance(i, (str, int)) and not isinstance(i, bool) for i in inputs):
+    raw, transcript = document.get("inputs"), document.get("transcript")
+    if not isinstance(raw, list):
         raise PlaythroughError("'inputs' must be a list of input lines", Location(path, 1, 1))
+    inputs = [_parse_input(item, path) for item in raw]
     if not isinstance(transcript, str):
         raise PlaythroughError("'transcript' must be a text", Location(path, 1, 1))
     width = document.get("width", TRANSCRIPT_WIDTH)
     if not isinstance(width, int) or isinstance(width, bool) or width < 20:
         raise PlaythroughError("'width' must be a number of columns, at least 20", Location(path, 1, 1))
-    return Playthrough(str(document.get("name") or Path(path).stem), tuple(str(i) for i in inputs),
+    return Playthrough(str(document.get("name") or Path(path).stem), tuple(inputs),
                        transcript, width, str(document.get("story") or ""))
 
 
-def record(story: Story, name: str, inputs: Sequence[str]) -> Playthrough:
-    return Playthrough(name, tuple(inputs), play_transcript(story, inputs), TRANSCRIPT_WIDTH, story.id)
+def _parse_input(item: object, path: str) -> Input:
+    if isinstance(item, (str, int)) and not isinstance(item, bool):
+        return str(item)
+    if isinstance(item, dict) and list(item) == ["choice"] and isinstance(item["choice"], str) \
+            and item["choice"]:
+        return ById(item["choice"])
+    raise PlaythroughError(f"each input must be a line of text or {{choice: ID}}, not {item!r}", Location(path, 1, 1))
+
+
+def record(story: Story, name: str, inputs: Sequence[Input]) -> Playthrough:
+    """Play the inputs and keep them, a number that took a choice with an id kept as that id."""
+    return recording(story, name, inputs)[0]
+
+
+def recording(story: Story, name: str, inputs: Sequence[Input]) -> tuple[Playthrough, list[str]]:
+    """The playthrough, and the inputs the game refused (a number no open choice has, an unknown word)."""
+    console = play(story, inputs)
+    playthrough = Playthrough(name, tuple(console.recorded), console.transcript(), TRANSCRIPT_WIDTH, story.id)
+    return playthrough, console.rejected
+
+
+def by_position(playthrough: Playthrough) -> int:
+    """How many of the inputs are bare numbers: choices kept by position (they have no id)."""
+    return sum(1 for i in playthrough.inputs if isinstance(i, str) and i.strip().isdecimal())
 
 
 def replay_diff(story: Story, playthrough: Playthrough, path: str) -> str:
     """A unified diff from the recorded transcript to what the player prints now; empty when equal."""
-    now = play_transcript(story, playthrough.inputs, playthrough.width)
+    now = play_transcript(story, playthrough.inputs, playthrough.width)  # ReplayError: an id is gone
     expected = normalize(playthrough.transcript)
     if now == expected:
         return ""

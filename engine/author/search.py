@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -109,22 +110,78 @@ def _state_key(state: GameState, relevant: tuple[frozenset[str], frozenset[str]]
 
 
 Progress = Callable[[int], None]
+# What a state may cost at most, all told (its compact form while queued, its key, its parent link
+# and its edges); the search lowers its bound so that the states fit in MEMORY_SHARE of the memory
+# that is free when it starts.
+BYTES_PER_STATE = 1024
+MEMORY_SHARE = 0.5
 
 
-def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | None = None) -> ExhaustiveReport:
-    """Breadth-first over every distinct (scene, variables, visits) state, up to `max_states` of them.
+def _free_memory() -> int | None:
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory_bound(max_states: int, free: int | None = None) -> int:
+    """`max_states`, lowered if that many states would not fit in the share of free memory."""
+    free = _free_memory() if free is None else free
+    if free is None:
+        return max_states
+    return max(1, min(max_states, int(free * MEMORY_SHARE) // BYTES_PER_STATE))
+
+
+def _tracked_scenes(story: Story) -> tuple[str, ...]:
+    """The scenes whose visit counts any expression reads: the others never change what happens."""
+    scenes: set[str] = set()
+    nodes: list[expr.Node] = []
+    for scene in story.scenes.values():
+        nodes.extend(v.condition.node for v in scene.variants if v.condition is not None)
+        for choice in scene.choices:
+            if choice.condition is not None:
+                nodes.append(choice.condition.node)
+            nodes.extend(e.assignment.value for e in choice.effects)
+    for node in nodes:
+        scenes.update(expr.scenes_in(node))
+    return tuple(sorted(scenes))
+
+
+def _compact(state: GameState, names: tuple[str, ...], tracked: tuple[str, ...]) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    variables, visits = state.variables, state.visits
+    return (state.scene, tuple([variables[name] for name in names]), tuple([visits.get(s, 0) for s in tracked]))
+
+
+def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | None = None,
+               memory_aware: bool = True) -> ExhaustiveReport:
+    """Breadth-first over every distinct (scene, variables, visits) state, up to `max_states` of them
+    (fewer when they would not fit in memory: see `memory_bound`).
 
     States are told apart only by what guards can see (see `_relevant`), which keeps the search
-    exact for reachability while making it finish on real stories. The graph of states it builds
+    exact for reachability while making it finish on real stories. A queued state is kept as
+    (scene, a tuple of every variable's value, a tuple of the visit counts expressions read, its
+    number), not as two dicts. The graph of states it builds
     is searched for traps as lint searches the graph of scenes (engine/author/lint.py, `traps`),
     and every trap lint finds is reported too, so the search never misses what lint sees.
     `progress`, if given, is called with the number of states found every few thousand states.
     """
+    if memory_aware:
+        max_states = memory_bound(max_states)
     start = machine.new_game(story)
     relevant = _relevant(story)
+    names = tuple(story.variables)
+    tracked = _tracked_scenes(story)
+    key_names = tuple(sorted(relevant[0] & set(names)))
+    key_scenes = tuple(sorted(relevant[1]))
+
+    def state_key(state: GameState) -> tuple[Any, ...]:
+        # `_state_key` with the names in a fixed order: a tuple of values, not of (name, value) pairs
+        variables, visits = state.variables, state.visits
+        return (state.scene, tuple([variables[n] for n in key_names]), tuple([visits.get(s, 0) for s in key_scenes]))
+
     parents: list[tuple[int, int]] = [(-1, 0)]  # per explored state: (parent's number, choice number taken)
-    seen = {_state_key(start, relevant): 0}
-    queue: deque[tuple[GameState, int]] = deque([(start, 0)])
+    seen = {state_key(start): 0}
+    queue: deque[tuple[str, tuple[Any, ...], tuple[int, ...], int]] = deque([_compact(start, names, tracked) + (0,)])
     scene_of: list[str] = []  # per state number: its scene
     edges: list[list[int]] = []  # per state number: the states its open choices lead to
     may_end: list[int] = []  # endings, and states whose future the search did not see (bound, error)
@@ -142,8 +199,10 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
         return tuple(reversed(steps))
 
     while queue:
-        state, number = queue.popleft()
-        scene = story.scenes[state.scene]
+        scene_id, values, counts, number = queue.popleft()
+        state = GameState.adopt(scene_id, dict(zip(names, values)),
+                                {s: c for s, c in zip(tracked, counts) if c}, (), 0)
+        scene = story.scenes[scene_id]
         scene_of.append(scene.id)
         onward: list[int] = []
         edges.append(onward)
@@ -180,7 +239,7 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
                                             path_to(number) + (index + 1,)))
             if (scene.id, index) not in choice_paths:
                 choice_paths[(scene.id, index)] = path_to(number) + (index + 1,)
-            key = _state_key(following, relevant)
+            key = state_key(following)
             known = seen.get(key)
             if known is not None:
                 onward.append(known)
@@ -192,9 +251,8 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
             seen[key] = len(parents)
             onward.append(len(parents))
             # The path is rebuilt from parent links, so states need not carry it.
-            following = attrs.evolve(following, path=(), turn=0)
             parents.append((number, index + 1))
-            queue.append((following, len(parents) - 1))
+            queue.append(_compact(following, names, tracked) + (len(parents) - 1,))
     traps = _traps(story, scene_of, edges, may_end, path_to, scene_paths)
     return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures), traps,
                             frozenset(watch.shown))

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from engine.commands.common import add_story_argument, story_dir
+from engine.commands.common import add_story_argument, describe, quiet_stdout, story_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from engine.core.errors import Problem
+    from engine.core.model import Story
+
+FORMATS = ("text", "json", "github")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -14,36 +24,93 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "Exits 1 if there is any error. The codes are listed in docs/authoring.md.",
     )
     add_story_argument(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text (default), or json: a list of {path, line, column, severity, code, message}")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (default); json: a list of {path, line, column, severity, code, message}; "
+                        "github: GitHub Actions annotations (::error file=...,line=...::message)")
     parser.add_argument("--explain", metavar="CODE",
                         help="explain one code (such as E302): what it means and how to fix it; checks no story")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
+    import sys
 
-    from engine.author.lint import lint
-    from engine.io.loader import load_story
+    from engine.author.lint import choice_id_note, lint
+    from engine.io.loader import cached_findings
 
     if args.explain is not None:
         return explain(args.explain)
     folder = story_dir(args)
-    problems = lint(lambda: load_story(folder))
+    recordings = _recordings(folder)
+
+    def find(load: Callable[[], Story]) -> list[Problem]:
+        loaded: list[Story] = []
+
+        def loading() -> Story:
+            loaded.append(load())
+            return loaded[-1]
+
+        found = lint(loading)
+        if loaded:
+            note = choice_id_note(loaded[-1], recordings)
+            found += [note] if note is not None else []
+        return found
+
+    # the findings of the same files are read back from the story cache (engine/io/cache.py)
+    problems = cached_findings(folder, find, extra=f"recordings={recordings}")
     errors = sum(1 for p in problems if p.severity == "error")
+    code = 1 if errors else 0
+    try:
+        print(_report(args, problems, errors))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `hungary56 lint | head -1`: the verdict is the exit status, whatever was read
+        quiet_stdout()
+    return code
+
+
+def _report(args: argparse.Namespace, problems: list[Problem], errors: int) -> str:
+    import json
+
     if args.format == "json":
-        print(json.dumps([
+        return json.dumps([
             {"path": p.location.path, "line": p.location.line, "column": p.location.column,
              "severity": p.severity, "code": p.code, "message": p.message}
             for p in problems
-        ], ensure_ascii=False, indent=2))
-    else:
-        for problem in problems:
-            print(problem.format(with_code=True))
-        warnings = len(problems) - errors
-        print(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
-    return 1 if errors else 0
+        ], ensure_ascii=False, indent=2)
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    notes = len(problems) - errors - warnings
+    summary = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}" + (f", {_count(notes, 'note')}" if notes else "")
+    if args.format == "github":
+        lines = [f"Linting {describe(args)}"] + [_annotation(p) for p in problems] + [summary]
+        return "\n".join(lines)
+    lines = [f"Linting {describe(args)}"] + [p.format(with_code=True) for p in problems] + [summary]
+    return "\n".join(lines)
+
+
+def _annotation(problem: Problem) -> str:
+    """One GitHub Actions workflow command: an annotation on the file and line in a pull request."""
+    level = {"error": "error", "warning": "warning"}.get(problem.severity, "notice")
+    loc = problem.location
+    place = f"file={_escape_property(loc.path)}"
+    if loc.line > 0:
+        place += f",line={loc.line}" + (f",col={loc.column}" if loc.column > 0 else "")
+    return f"::{level} {place},title={_escape_property(problem.code)}::{_escape_data(problem.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _recordings(folder: Path) -> int:
+    """How many recorded playthroughs the story folder keeps (tests/playthroughs/*.yaml)."""
+    try:
+        return sum(1 for _ in (folder / "tests" / "playthroughs").glob("*.yaml"))
+    except OSError:
+        return 0
 
 
 def _count(number: int, noun: str) -> str:

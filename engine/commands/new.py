@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from engine.author.scaffold import Outline
 
-from engine.commands.common import add_story_argument, story_dir
+from engine.commands.common import add_story_argument, writable_story
 
 
 class _IntermixedParser(argparse.ArgumentParser):
@@ -30,9 +30,17 @@ class _IntermixedParser(argparse.ArgumentParser):
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("new", help="add a skeleton scene to a story",
-                            description="Create parts of a story from commented skeletons.")
+    parser = sub.add_parser("new", help="make a new story folder, or add a skeleton scene to a story",
+                            description="Create a story, or parts of one, from commented skeletons.")
     kinds = parser.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_IntermixedParser)
+    story = kinds.add_parser(
+        "story", help="make a new, working story folder from the starter",
+        description="Make DIR a new story folder from the starter story: story/ and scenes/, a copy of the JSON "
+        "Schemas with editor settings (.vscode/settings.json and a modeline in each file) and a recorded "
+        "playthrough of the historical path in tests/playthroughs/. It lints clean and plays at once.",
+    )
+    story.add_argument("folder", metavar="DIR", help="the new folder (it must not exist, or be empty)")
+    story.set_defaults(run=run_story)
     scene = kinds.add_parser(
         "scene", help="append a skeleton scene to a scene file",
         description="Append a scene with every field present and a comment on each to a scene file "
@@ -56,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.io.atomic import write_atomically
     from engine.io.loader import display_path
 
-    folder = story_dir(args)
+    folder = writable_story(args, action="add a scene")
     story = _outline(folder)
     scene_id = args.scene_id
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", scene_id):
@@ -98,6 +106,41 @@ def run(args: argparse.Namespace) -> int:
         raise Hungary56Error(f"{shown}: cannot write the file: {exc.strerror or exc}") from None
     print(f"{shown}:{line}: added scene {scene_id!r} to chapter {chapter!r}.")
     print(f"Fill in every TODO, then check it: hungary56 lint {display_path(folder)}")
+    return 0
+
+
+def run_story(args: argparse.Namespace) -> int:
+    from engine.author import playthroughs, starter
+    from engine.commands.common import installed_package
+    from engine.core.errors import Hungary56Error, UsageError
+    from engine.io.atomic import write_atomically
+    from engine.io.loader import bundled_story_dir, display_path, load_story
+
+    target = Path(args.folder)
+    package = installed_package(target)
+    if package is not None:
+        raise UsageError(f"{args.folder} is inside the installed package ({display_path(package)}); "
+                         "make your story in a folder of your own")
+    bundled = bundled_story_dir()
+    try:
+        starter.create(target, starter.starter_dir(bundled), bundled / "schema")
+        story = load_story(target)
+        inputs = starter.historical_inputs(story)
+        recording = playthroughs.record(story, starter.PLAYTHROUGH, inputs)
+        file = target / "tests" / "playthroughs" / f"{starter.PLAYTHROUGH}.yaml"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(file, playthroughs.dump_playthrough(recording))
+    except OSError as exc:
+        raise Hungary56Error(f"{args.folder}: cannot write the new story: {exc.strerror or exc}") from None
+    shown = display_path(target)
+    print(f"Made a new story in {shown}: story/, scenes/, schema/, .vscode/settings.json and "
+          f"tests/playthroughs/{starter.PLAYTHROUGH}.yaml.")
+    print("Next steps:")
+    for command, what in ((f"hungary56 play {shown}", "play it"),
+                          (f"hungary56 lint {shown}", "check it after every edit"),
+                          (f"hungary56 new scene ID --chapter radio {shown}", "add a scene"),
+                          (f"hungary56 test {shown} --playthroughs", "replay the recorded playthrough")):
+        print(f"  {command}    # {what}")
     return 0
 
 

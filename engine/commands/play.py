@@ -10,7 +10,7 @@ from typing import IO
 
 from engine.commands.common import add_saves_argument, add_story_argument, load, story_dir
 from engine.core.errors import UsageError
-from engine.core.model import Chapter, Story
+from engine.core.model import Chapter, GameState, Story
 
 PROJECTOR_WIDTH = 84
 
@@ -26,6 +26,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     start.add_argument("--load", metavar="SLOT", help="start from a saved game")
     start.add_argument("--chapter", metavar="ID",
                        help="start at a chapter, with the state its `setup` gives (the walkthrough lists the ids)")
+    start.add_argument("--scene", metavar="ID",
+                       help="(for authors) start at a scene, with the state of the shortest path that reaches it")
+    parser.add_argument("--debug", action="store_true",
+                        help="(for authors) add the in-game commands 'vars' (the state) and 'goto SCENE'")
     parser.add_argument("--teacher", action="store_true",
                         help="projector mode: discussion questions, hidden choices shown, the reveal as a step")
     parser.add_argument("--transcript", metavar="FILE",
@@ -50,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.core import machine
     from engine.io.loader import load_story
     from engine.io.saves import AUTOSAVE, SaveStore, default_saves_dir
+    from engine.play.debug import with_debug
     from engine.play.session import Session, TeacherSession
     from engine.play.terminal import make_console
     from engine.play.transcript import Transcript
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     store = SaveStore(default_saves_dir(args.saves))
     slot = AUTOSAVE if args.resume else args.load
     state = store.load(story, slot) if slot else None
+    if args.scene:
+        state = scene_start(story, args.scene)
     width = args.width
     if args.teacher and width is None:
         # A narrower column than the terminal: margins on both sides, short lines to read from the back.
@@ -82,9 +89,34 @@ def run(args: argparse.Namespace) -> int:
             else:
                 transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
         kind = TeacherSession if args.teacher else Session
+        if args.debug:
+            kind = with_debug(kind)
         session = kind(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript)
         return session.run()
+
+
+def scene_start(story: Story, scene_id: str) -> GameState:
+    """The state of the shortest path from the start to a scene, found by the exhaustive search."""
+    import sys
+
+    from engine.author import search
+    from engine.core import expr
+    from engine.play.debug import state_at
+
+    if scene_id not in story.scenes:
+        raise UsageError(f"there is no scene {scene_id!r} in this story{expr.suggest(scene_id, list(story.scenes))}")
+    print(f"Finding the shortest path to {scene_id!r}...", file=sys.stderr)
+    report = search.exhaustive(story)
+    path = report.scenes.get(scene_id)
+    if path is None:
+        if report.bound_hit:
+            raise UsageError(f"no path to scene {scene_id!r} within the first {report.max_states} states; "
+                             "'hungary56 test --exhaustive --max-states N' searches further")
+        raise UsageError(f"scene {scene_id!r} cannot be reached from the start ('hungary56 lint' says why)")
+    shown = " ".join(map(str, path)) or "(none: it is the first scene)"
+    print(f"Starting at {scene_id!r} after the shortest path that reaches it: {shown}", file=sys.stderr)
+    return state_at(story, path)
 
 
 def _existing_transcript(path: str) -> str:

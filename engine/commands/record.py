@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
-from engine.commands.common import add_story_argument, load
+from engine.commands.common import add_story_argument, load, writable_story
 from engine.commands.test import _write, add_playthroughs_argument, playthroughs_dir
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not _NAME.match(args.name):
         raise UsageError(f"{args.name!r} cannot be a playthrough name: use letters, digits, '-' and '_'")
+    writable_story(args, Path(args.dir) if args.dir else None, "record a playthrough")
     story = load(args)
     if args.choices is not None:
         inputs = playthroughs.split_choices(args.choices)
@@ -41,11 +43,20 @@ def run(args: argparse.Namespace) -> int:
         if sys.stdin.isatty():
             print("Type one input per line (a choice number, Enter, or a command); end with Ctrl-D.", file=sys.stderr)
         inputs = [line.rstrip("\r\n") for line in sys.stdin]
-    playthrough = playthroughs.record(story, args.name, inputs)
+    playthrough, refused = playthroughs.recording(story, args.name, inputs)
+    if refused:
+        print(f"Warning: the game refused {len(refused)} input(s): {', '.join(repr(r) for r in refused)} "
+              "(no open choice has that number, or no command that name); they are recorded as typed. "
+              "Check the transcript, or record again.", file=sys.stderr)
     target = playthroughs_dir(args) / f"{args.name}.yaml"
     existed = target.exists()
     _write(target, playthroughs.dump_playthrough(playthrough))
     lines = playthrough.transcript.count("\n")
+    by_position = playthroughs.by_position(playthrough)
+    if by_position:
+        print(f"Note: {by_position} input(s) take a choice by its number, because the choice has no 'id'; "
+              "inserting or reordering choices would change what they replay. Give choices an 'id' "
+              "(docs/authoring.md) and record again.", file=sys.stderr)
     print(f"{'Updated' if existed else 'Recorded'} {display_path(target)}: {len(inputs)} input(s), "
           f"{lines} transcript lines. Replay with: hungary56 test{' ' + args.story_dir if args.story_dir else ''} "
           "--playthroughs")

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.commands.common import add_story_argument, load, story_dir
+from engine.commands.common import add_story_argument, describe, is_story_folder, load, story_dir, writable_story
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,10 +28,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       help="replay the recorded playthroughs and show a diff where the output changed")
     parser.add_argument("--max-states", type=int, default=200_000, metavar="N",
                         help="with --exhaustive: stop after N distinct states (default: 200000)")
-    parser.add_argument("--bless", action="store_true",
-                        help="with --playthroughs: record the changed transcripts again")
+    parser.add_argument("--bless", nargs="?", const=ALL, default=None, metavar="NAME",
+                        help="with --playthroughs: record the changed transcripts again; with NAME, only the "
+                        "playthrough NAME (put STORY_DIR before --bless)")
     add_playthroughs_argument(parser)
     parser.set_defaults(run=run)
+
+
+ALL = "*"
 
 
 def add_playthroughs_argument(parser: argparse.ArgumentParser) -> None:
@@ -55,10 +59,14 @@ def run(args: argparse.Namespace) -> int:
 
     for value, flag in ((args.runs, "--runs"), (args.max_steps, "--max-steps"), (args.max_states, "--max-states")):
         _positive(value, flag)
+    if args.bless and args.bless != ALL and args.story_dir is None and is_story_folder(Path(args.bless)):
+        args.story_dir, args.bless = args.bless, ALL  # `test --bless my-story`: the folder, not a name
     if args.bless:
         args.playthroughs = True
+        writable_story(args, Path(args.dir) if args.dir else None, "re-record playthroughs")
     story = load(args)
     story_arg = args.story_dir or ""
+    print(f"Testing {describe(args)}")
     if args.playthroughs:
         return _replay_all(story, playthroughs_dir(args), args.bless)
     if args.exhaustive:
@@ -89,14 +97,21 @@ def _progress(max_states: int) -> Callable[[int], None] | None:
     return show
 
 
-def _replay_all(story: object, folder: Path, bless: bool) -> int:
+def _replay_all(story: object, folder: Path, bless: str | None) -> int:
     from engine.author import playthroughs
+    from engine.core import expr
     from engine.core.errors import Hungary56Error
     from engine.core.model import Story
     from engine.io.loader import display_path
 
     assert isinstance(story, Story)
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if bless and bless != ALL:
+        files = [f for f in files if f.stem == bless]
+        if not files:
+            known = sorted(f.stem for f in folder.glob("*.yaml")) if folder.is_dir() else []
+            raise Hungary56Error(f"there is no recorded playthrough {bless!r} in {display_path(folder)}"
+                                 f"{expr.suggest(bless, known)}; the playthroughs are: {', '.join(known) or 'none'}")
     if not files:
         print(f"No recorded playthroughs in {display_path(folder)} (record one with 'hungary56 record').")
         return 0
@@ -113,11 +128,16 @@ def _replay_all(story: object, folder: Path, bless: bool) -> int:
             print(f"FAIL {exc}")
             failed += 1
             continue
-        diff = playthroughs.replay_diff(story, playthrough, shown)
+        try:
+            diff = playthroughs.replay_diff(story, playthrough, shown)
+            blessed = playthroughs.record(story, playthrough.name, playthrough.inputs) if diff and bless else None
+        except playthroughs.ReplayError as exc:  # a choice id the story no longer has: never a silent detour
+            failed += 1
+            print(f"FAIL {shown}: {exc}")
+            continue
         if not diff:
             print(f"ok   {shown}")
-        elif bless:
-            blessed = playthroughs.record(story, playthrough.name, playthrough.inputs)
+        elif blessed is not None:
             _write(file, playthroughs.dump_playthrough(blessed))
             print(f"blessed {shown}")
         else:

@@ -5,13 +5,14 @@ Every problem is collected with its path:line:col and reported at once (StoryErr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
 
 from engine.core import expr
-from engine.core.controls import CONTROLS, escape_controls, strip_controls
+from engine.core.clean import remove_controls
 from engine.core.errors import EvaluationError, ExpressionError, Location, Problem, StoryError
 from engine.core.fields import ID, Fields, Problems, describe
 from engine.core.format import (
@@ -66,15 +67,21 @@ def _parse(
         return None
 
 
+# The same source always parses to the same immutable tree: stories repeat their conditions and
+# effects a lot, and sharing the trees saves both the parsing and the memory.
+_parse_condition = functools.lru_cache(maxsize=1 << 15)(expr.parse_condition)
+_parse_effect = functools.lru_cache(maxsize=1 << 15)(expr.parse_effect)
+
+
 def build_condition(value: Any, location: Location, problems: Problems) -> Condition | None:
     if isinstance(value, bool):
         value = "true" if value else "false"
-    node = _parse(value, location, problems, expr.parse_condition, "a condition", "courage >= 2")
-    return None if node is None else Condition(value, node, location, expr.compile_node(node))
+    node = _parse(value, location, problems, _parse_condition, "a condition", "courage >= 2")
+    return None if node is None else Condition(value, node, location)
 
 def build_effect(value: Any, location: Location, problems: Problems) -> Effect | None:
-    assignment = _parse(value, location, problems, expr.parse_effect, "an effect", "courage += 1")
-    return None if assignment is None else Effect(value, assignment, location, expr.compile_node(assignment.value))
+    assignment = _parse(value, location, problems, _parse_effect, "an effect", "courage += 1")
+    return None if assignment is None else Effect(value, assignment, location)
 
 def build_variable(name: str, node: Any, location: Location, problems: Problems) -> Variable:
     f = Fields(node, f"variable {name!r}", problems, VARIABLE_KEYS, location)
@@ -164,12 +171,21 @@ def build_choice(node: Any, location: Location, index: int, problems: Problems, 
         goto_location=f.at("goto"),
         label_template=f.compiled("label", label),
         history_template=f.compiled("history", history),
+        id=f.identifier("id", False),
     )
 
 def build_ending(node: Any, location: Location, problems: Problems) -> Ending:
     f = Fields(node, "an ending", problems, ENDING_KEYS, location)
     epilogue = f.text("epilogue")
     return Ending(f.text("title"), f.choice_of("kind", ENDING_KINDS), epilogue, f.loc, f.compiled("epilogue", epilogue))
+
+def _check_choice_ids(choices: tuple[Choice, ...], what: str, problems: Problems) -> None:
+    seen: dict[str, Choice] = {}
+    for choice in choices:
+        if choice.id and choice.id in seen:
+            problems.error(choice.location, f"choice {choice.index + 1} of {what} has the id {choice.id!r} of "
+                           f"choice {seen[choice.id].index + 1}: a choice id must be unique in its scene", "E113")
+        seen.setdefault(choice.id, choice)
 
 def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
     f = Fields(node, "a scene", problems, SCENE_KEYS, location)
@@ -180,6 +196,7 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         build_choice(c, loc, i, problems, scene_id)
         for i, (c, loc) in enumerate(zip(choices_node, choices_node.item_locs))
     )
+    _check_choice_ids(choices, what, problems)
     nxt = f.identifier("next", False)
     ending = build_ending(f.node["ending"], f.at("ending"), problems) if f.has("ending") else None
     exits = [k for k in ("choices", "next", "ending") if f.has(k)]
@@ -236,64 +253,45 @@ def _effects(fields: Fields, key: str, problems: Problems) -> tuple[Effect, ...]
     return tuple(e for e in found if e is not None)
 
 
+def build_scene_file(path: str, doc: Any) -> tuple[list[Scene], list[Problem]]:
+    """One scene file's scenes and the problems found in it alone: what the per-file cache keeps
+    (engine/io/cache.py). Links between files are checked when the story is assembled."""
+    problems = Problems()
+    scenes: list[Scene] = []
+    if doc is None:
+        problems.warning(Location(path, 1, 1), "the file is empty", "W101")
+        return scenes, problems.items
+    remove_controls(doc, problems)
+    f = Fields(doc, path, problems, ("scenes",), Location(path, 1, 1))
+    nodes = f.items("scenes", required=True)
+    for node, loc in zip(nodes, nodes.item_locs):
+        scene = build_scene(node, loc, problems)
+        if scene.id:
+            scenes.append(scene)
+    return scenes, problems.items
+
+
 def build_story(
     story_docs: Iterable[tuple[str, Any]], scene_docs: Iterable[tuple[str, Any]]
 ) -> Story:
     """Build a story from parsed (path, document) pairs; raise StoryError with every problem."""
+    return assemble_story(story_docs, (build_scene_file(path, doc) for path, doc in scene_docs))
+
+
+def assemble_story(
+    story_docs: Iterable[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]]
+) -> Story:
+    """Build a story from its parsed story files and its scene files' scenes (built by
+    `build_scene_file`, maybe long ago); raise StoryError with every problem."""
     problems = Problems()
-    story_docs, scene_docs = list(story_docs), list(scene_docs)
-    for _path, document in story_docs + scene_docs:
-        _remove_controls(document, problems)
-    story = _build(story_docs, scene_docs, problems)
+    story_docs = list(story_docs)
+    for _path, document in story_docs:
+        remove_controls(document, problems)
+    story = _build(story_docs, scene_files, problems)
     if problems.errors or story is None:
         # the warnings too: an empty file (W101) often explains the errors
         raise StoryError(problems.items if problems.errors else [Problem(Location("story"), "the story is empty", "E100")])
     return attrs.evolve(story, warnings=tuple(p for p in problems.items if p.severity == "warning"))
-
-
-def _remove_controls(document: Any, problems: Problems) -> None:
-    """Take every control character (engine/core/controls.py) out of the document's strings and
-    keys, in place, with a warning at each string: story text can never send an escape sequence
-    to the player's terminal, a transcript or a handout."""
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, YMap):
-            if any(CONTROLS.search(key) for key in node):
-                _clean_keys(node, problems)
-            for key, value in node.items():
-                if isinstance(value, str) and CONTROLS.search(value):
-                    node[key] = _cleaned(value, node.value_loc(key), problems)
-                elif isinstance(value, (YMap, YList)):
-                    stack.append(value)
-        elif isinstance(node, YList):
-            for index, item in enumerate(node):
-                if isinstance(item, str) and CONTROLS.search(item):
-                    node[index] = _cleaned(item, node.item_locs[index], problems)
-                elif isinstance(item, (YMap, YList)):
-                    stack.append(item)
-
-
-def _cleaned(text: str, location: Location, problems: Problems) -> str:
-    found = [escape_controls(char) for char in dict.fromkeys(CONTROLS.findall(text))]
-    problems.warning(location, f"control character{'s' if len(found) > 1 else ''} {', '.join(found)} in the text: "
-                     "it would send escape sequences to the player's terminal, so it is removed", "W109")
-    return strip_controls(text)
-
-
-def _clean_keys(node: YMap, problems: Problems) -> None:
-    items = list(node.items())
-    key_locs, value_locs = dict(node.key_locs), dict(node.value_locs)
-    node.clear()
-    node.key_locs.clear()
-    node.value_locs.clear()
-    for key, value in items:
-        clean = _cleaned(key, key_locs.get(key, node.loc), problems) if CONTROLS.search(key) else key
-        if clean in node:
-            continue  # the same key once cleaned: the first one stays
-        node[clean] = value
-        node.key_locs[clean] = key_locs.get(key, node.loc)
-        node.value_locs[clean] = value_locs.get(key, node.loc)
 
 
 def _merge_named(
@@ -326,7 +324,7 @@ def _single(docs: list[tuple[str, YMap]], key: str, problems: Problems) -> tuple
 
 
 def _build(
-    story_docs: list[tuple[str, Any]], scene_docs: list[tuple[str, Any]], problems: Problems
+    story_docs: list[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]], problems: Problems
 ) -> Story | None:
     maps: list[tuple[str, YMap]] = []
     readers: list[Fields] = []
@@ -387,16 +385,9 @@ def _build(
         seen_chapters.setdefault(chapter.id, chapter.location)
 
     scenes: dict[str, Scene] = {}
-    for path, doc in scene_docs:
-        if doc is None:
-            problems.warning(Location(path, 1, 1), "the file is empty", "W101")
-            continue
-        f = Fields(doc, path, problems, ("scenes",), Location(path, 1, 1))
-        nodes = f.items("scenes", required=True)
-        for node, loc in zip(nodes, nodes.item_locs):
-            scene = build_scene(node, loc, problems)
-            if not scene.id:
-                continue
+    for built, found in scene_files:
+        problems.items.extend(found)
+        for scene in built:
             if scene.id in scenes:
                 problems.error(scene.location, f"scene {scene.id!r} is already defined at {scenes[scene.id].location}", "E112")
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 
 import attrs
@@ -54,6 +55,7 @@ def valid_date(value: str) -> bool:
     return StoryDate.parse(value) is not None
 
 
+@functools.lru_cache(maxsize=4096)  # a story has few distinct dates; the linter asks for each scene's
 def date_key(date: str, time: str = "") -> str:
     """A sortable key for story time ("" for a date that is not one)."""
     parsed = StoryDate.parse(date)

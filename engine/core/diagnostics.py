@@ -18,7 +18,7 @@ from engine.core.errors import Location, Problem
 @attrs.frozen
 class Diagnostic:
     code: str
-    severity: str  # "error" or "warning"
+    severity: str  # "error" (E), "warning" (W) or "note" (N: advice that is neither)
     summary: str  # one line, as in the table of docs/authoring.md
     explanation: str  # a paragraph: why it matters and how to fix it
 
@@ -30,7 +30,8 @@ class Diagnostic:
 
 
 def _d(code: str, summary: str, explanation: str) -> Diagnostic:
-    return Diagnostic(code, "error" if code.startswith("E") else "warning", summary, " ".join(explanation.split()))
+    severity = {"E": "error", "N": "note"}.get(code[0], "warning")
+    return Diagnostic(code, severity, summary, " ".join(explanation.split()))
 
 
 DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
@@ -88,6 +89,10 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E112", "two scenes with the same id", """
         Scene ids are unique across every scene file; the message names the first definition.
         Rename one, and the links that meant it."""),
+    _d("E113", "two choices of one scene with the same `id`", """
+        A choice's `id` names it in recorded playthroughs and saved games, so it must be unique
+        among the choices of its scene (the same id may be used again in another scene). Rename
+        one of the two."""),
     _d("E120", "a link to a scene that does not exist (`goto`, `next`, `start`, a chapter's `first`)", """
         The id names no scene. The message suggests the nearest id when there is one. Not
         reported while a scene file cannot be read (E001): the scene may be in that file."""),
@@ -180,6 +185,12 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         chapter (read aloud at 150 words a minute, silently at 200) and shown by `play --chapter`,
         the chapter opening and the teacher's guide. A typed figure is no longer needed: remove
         `reading_minutes`, or correct it to the computed figure the message gives."""),
+    _d("N380", "a note, neither error nor warning: the story has recorded playthroughs, and choices without an `id`, which recordings and saves can only keep by position", """
+        Recorded playthroughs (tests/playthroughs/) and saved games keep each choice taken by its
+        `id`, or by its position in the list when it has none; inserting, removing or reordering
+        choices then makes an old recording take a different choice. Give every choice an `id`
+        (letters, digits and `_`, unique in its scene), then record the playthroughs again with
+        `hungary56 test --bless`: from then on, a replay follows the ids."""),
 )}
 
 

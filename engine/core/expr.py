@@ -1,4 +1,4 @@
-"""The condition and effect language: tokenizer, parser, type checker and compiled evaluators.
+"""The condition and effect language: tokenizer, parser, type checker and value bounds (evaluation: core/evaluate.py).
 
 Nothing here uses Python's eval. Expressions are parsed once, checked against the declared
 variables, then compiled to closures so that a random playthrough evaluates them cheaply.
@@ -388,70 +388,3 @@ def scenes_in(node: Node) -> Iterator[str]:
     elif isinstance(node, Binary):
         yield from scenes_in(node.left)
         yield from scenes_in(node.right)
-
-
-# --- compiled evaluation ---------------------------------------------------------------------
-
-
-def _checked_int(value: Value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise EvaluationError(f"expected a number, got {value!r}")
-    return value
-
-
-_BINARY: dict[str, Callable[[Value, Value], Value]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,  # type: ignore[operator]
-    "<=": lambda a, b: a <= b,  # type: ignore[operator]
-    ">": lambda a, b: a > b,  # type: ignore[operator]
-    ">=": lambda a, b: a >= b,  # type: ignore[operator]
-    "+": lambda a, b: bounded(a + b),  # type: ignore[operator]
-    "-": lambda a, b: bounded(_checked_int(a) - _checked_int(b)),
-}
-
-
-def compile_node(node: Node) -> Evaluator:
-    """Turn a checked tree into a closure over (variables, visits)."""
-    if isinstance(node, Literal):
-        constant = node.value
-        return lambda env: constant
-    if isinstance(node, Name):
-        name = node.name
-
-        def read(env: Env) -> Value:
-            try:
-                return env[0][name]
-            except KeyError:
-                raise EvaluationError(f"variable {name!r} has no value") from None
-
-        return read
-    if isinstance(node, Call):
-        scene = node.scene
-        if node.function == "visited":
-            return lambda env: env[1].get(scene, 0) > 0
-        return lambda env: env[1].get(scene, 0)
-    if isinstance(node, Unary):
-        operand = compile_node(node.operand)
-        if node.op == "not":
-            return lambda env: not operand(env)
-        return lambda env: bounded(-_checked_int(operand(env)))
-    left, right = compile_node(node.left), compile_node(node.right)
-    if node.op == "and":
-        return lambda env: bool(left(env)) and bool(right(env))
-    if node.op == "or":
-        return lambda env: bool(left(env)) or bool(right(env))
-    function = _BINARY[node.op]
-
-    def binary(env: Env) -> Value:
-        try:
-            return function(left(env), right(env))
-        except TypeError as exc:
-            raise EvaluationError(f"cannot apply '{node.op}': {exc}") from None
-
-    return binary
-
-
-def evaluate(node: Node, variables: Mapping[str, Value], visits: Mapping[str, int] | None = None) -> Value:
-    """Evaluate a tree directly (for tests and one-off use); the engine uses compiled closures."""
-    return compile_node(node)((variables, visits or {}))

@@ -117,6 +117,8 @@ VARIANT = Record(name="variant", what="a text variant", doc="Text shown instead 
 
 CHOICE = Record(name="choice", what="a choice", doc="A transition: what the player can do, and what really happened.", fields=(
     _f("label", "text", "what the player reads in the menu", True),
+    _f("id", "id", "a name for the choice, unique in its scene: recorded playthroughs and saves keep it, so "
+       "inserting or reordering choices changes no replay", False, "join_march"),
     _f("goto", "id", "the scene it leads to", True),
     _f("if", "condition", "offered only when this holds", False, "armed and courage >= 2"),
     _f("do", "effects", "assignments made when it is taken", False, "courage += 1"),

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from engine.core import expr
+from engine.core import evaluate, expr
 from engine.core.dates import date_key
 from engine.core.errors import EvaluationError, Location, Problem
 from engine.core.format import ANNOTATION_KINDS, ENDING_KINDS
@@ -29,17 +29,27 @@ __all__ = ["ANNOTATION_KINDS", "ENDING_KINDS", "date_key"]
 
 @attrs.frozen(eq=False)
 class Condition:
-    """A guard or a text variant's condition: its source, where it stands, and its compiled form."""
+    """A guard or a text variant's condition: its source, where it stands, and its compiled form.
+
+    `test` is compiled from the tree on first use (the linter and a cached load never need it).
+    """
 
     source: str
     node: expr.Node
     location: Location
-    test: Callable[[expr.Env], Any] = attrs.field(repr=False)
+    # Left unset until first read: __getattr__ compiles it then, and later reads cost nothing.
+    test: Callable[[expr.Env], Any] = attrs.field(init=False, repr=False)
 
+    def __getattr__(self, name: str) -> Any:
+        if name != "test":
+            raise AttributeError(name)
+        compiled = evaluate.compile_node(self.node)
+        object.__setattr__(self, "test", compiled)
+        return compiled
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The compiled closure cannot be pickled (engine/io/cache.py); it is rebuilt from the tree.
-        return (_condition, (self.source, self.node, self.location))
+        # the compiled closure is not data: a copy (pickle, deepcopy) compiles its own on first use
+        return (Condition, (self.source, self.node, self.location))
 
 
 @attrs.frozen(eq=False)
@@ -49,11 +59,17 @@ class Effect:
     source: str
     assignment: expr.Assignment
     location: Location
-    value: Callable[[expr.Env], Any] = attrs.field(repr=False)
+    value: Callable[[expr.Env], Any] = attrs.field(init=False, repr=False)  # compiled on first use
 
+    def __getattr__(self, name: str) -> Any:
+        if name != "value":
+            raise AttributeError(name)
+        compiled = evaluate.compile_node(self.assignment.value)
+        object.__setattr__(self, "value", compiled)
+        return compiled
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_effect, (self.source, self.assignment, self.location))
+        return (Effect, (self.source, self.assignment, self.location))
 
     def apply(self, variables: dict[str, Value], env: expr.Env) -> None:
         """Run the effect; EvaluationError, located here, when its result passes expr's limits."""
@@ -67,14 +83,6 @@ class Effect:
         except EvaluationError as exc:
             raise EvaluationError(f"effect '{self.source}': {exc.message}", exc.location or self.location) from None
         variables[target] = value
-
-
-def _condition(source: str, node: expr.Node, location: Location) -> Condition:
-    return Condition(source, node, location, expr.compile_node(node))
-
-
-def _effect(source: str, assignment: expr.Assignment, location: Location) -> Effect:
-    return Effect(source, assignment, location, expr.compile_node(assignment.value))
 
 
 # --- story values ------------------------------------------------------------------------------
@@ -157,6 +165,7 @@ class Choice:
     goto_location: Location | None = None
     label_template: Template | None = None
     history_template: Template | None = None
+    id: str = ""  # optional; unique in its scene; what recordings and saves keep instead of the position
 
     @property
     def target_location(self) -> Location:

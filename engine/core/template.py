@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from engine.core import expr
+from engine.core import evaluate, expr
 from engine.core.errors import EvaluationError, ExpressionError, Location
 
 # (offset in the text, line, column) of the start of each source line of a multi-line text, so that a
@@ -57,7 +57,7 @@ class Expression:
 
 
 def _expression(source: str, node: expr.Node, location: Location) -> Expression:
-    return Expression(source, node, location, expr.compile_node(node))
+    return Expression(source, node, location, evaluate.compile_node(node))
 
 
 @attrs.frozen
@@ -133,7 +133,7 @@ def parse(text: str, location: Location, anchors: Anchors = ()) -> Template:
             node = expr.parse_condition(source)
         except ExpressionError as exc:
             raise fail(exc.message, offset + exc.column) from None
-        return Expression(source, node, at(offset), expr.compile_node(node))
+        return Expression(source, node, at(offset), evaluate.compile_node(node))
 
     top: list[Part] = []
     stack: list[_Frame] = []

@@ -39,24 +39,27 @@ def temporary_name(name: str) -> str:
 
 
 def write_atomically(path: Path | str, data: bytes | str,
-                     before_replace: Callable[[int], None] | None = None) -> None:
+                     before_replace: Callable[[int], None] | None = None, durable: bool = True) -> None:
     """Replace `path` with `data` (str is written as UTF-8) so that it holds the old or the new
     content, never a mix, and only names the new content once it is on disk.
 
     `before_replace(folder_fd)` runs once the new content is durable and before it takes the
     target's name (the autosave uses it to keep the previous autosave). Raises OSError.
+    `durable=False` skips the fsyncs, for files that are only a shortcut (the story cache): still
+    old or new, never torn, but after a power cut maybe neither.
     """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = os.open(target.parent, _DIRECTORY)
     try:
-        _write_in(folder, target.name, payload, before_replace)
+        _write_in(folder, target.name, payload, before_replace, durable)
     finally:
         os.close(folder)
 
 
-def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[int], None] | None) -> None:
+def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[int], None] | None,
+              durable: bool = True) -> None:
     mode = 0o666
     try:
         existing = os.stat(name, dir_fd=folder, follow_symlinks=False)
@@ -80,7 +83,8 @@ def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if before_replace is not None:
@@ -92,6 +96,8 @@ def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[
         except OSError:
             pass
         raise
+    if not durable:
+        return
     try:
         os.fsync(folder)  # the rename itself is durable once the folder is
     except OSError:

@@ -1,73 +1,57 @@
-"""The compiled-story cache: a pickle of the built Story, keyed by every file's path and contents.
+"""The story cache: one entry of plain data per story file, keyed by that file's own contents.
 
-A cache entry is only a shortcut. It is ignored when stale (any story file, the engine's own
-model code or the Python version changed), corrupted or unreadable, and a failure to write it
-is ignored too: loading never fails because of the cache, and the folder is safe to delete.
-The cache lives in the user's own cache folder ($XDG_CACHE_HOME/hungary56, else
-~/.cache/hungary56; $HUNGARY56_CACHE_DIR overrides it), never beside a story, because a pickle
-must only ever be read from a folder the user alone writes to.
+An entry holds what the loader made of one file: a scene file's built scenes and the problems
+found in it alone, or a story file's located document. It is JSON (lists, dicts, strings and
+numbers, decoded by this module into the model's values): reading an entry can never run code,
+whoever wrote it. Editing one scene file makes its entry alone stale; the other files' entries
+are used as they are, and the checks that span files run again over them. A second kind of
+entry keeps the linter's findings for a whole set of file keys (`lint_key`).
+
+An entry is only a shortcut. It is ignored when stale, corrupted, unreadable, not a regular
+file, owned by another user or writable by anyone but its owner; the folder is used only when
+it belongs to the user and no one else may write to it (it is created 0700, and a folder of the
+user's that others could write to is made private first). Failing to write is ignored too:
+loading never fails because of the cache, and the folder is safe to delete. It lives in the
+user's cache folder ($XDG_CACHE_HOME/hungary56, else ~/.cache/hungary56;
+$HUNGARY56_CACHE_DIR overrides it; HUNGARY56_NO_CACHE=1 turns it off).
 """
 
 from __future__ import annotations
 
-import copyreg
 import functools
-import hashlib
-import io
+import json
 import os
-import pickle
+import re
+import stat
 import sys
-import tempfile
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from engine import __version__
-from engine.core import errors, expr, model, template
-from engine.core.model import Story
+from engine.core import model
+from engine.core.errors import Problem
+from engine.io.codec import decoder, encode
+
+try:  # blake2b without hashlib, which would load OpenSSL on the start of every game
+    from _blake2 import blake2b as _hash
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _hash
 
 DISABLE_ENV = "HUNGARY56_NO_CACHE"
 DIR_ENV = "HUNGARY56_CACHE_DIR"
-_MAGIC = b"hungary56-story-cache 1\n"
-# The modules whose code decides what a built Story looks like: any edit to them makes every
-# entry stale, so a developer never runs on a Story built by older code.
+FORMAT = 2  # bump when the encoding (engine/io/codec.py) changes
+MAX_ENTRY_BYTES = 512 * 1024 * 1024
+# The modules whose code decides what an entry holds: an edit to any of them makes every entry
+# stale, so a developer never runs on values made by older code.
 _ENGINE_MODULES = (
-    "io/cache.py", "core/build.py", "core/dates.py", "core/diagnostics.py", "core/errors.py", "core/expr.py", "core/fields.py",
-    "core/format.py", "core/model.py", "core/references.py",
-    "core/nodes.py", "core/template.py", "io/loader.py", "io/yamlio.py",
+    "io/cache.py", "io/codec.py", "core/build.py", "core/clean.py", "core/controls.py", "core/dates.py", "core/diagnostics.py", "core/errors.py",
+    "core/evaluate.py", "core/expr.py", "core/fields.py", "core/format.py", "core/model.py", "core/nodes.py",
+    "core/references.py", "core/template.py", "io/loader.py", "io/yamlio.py",
 )
-
-
-def _by_fields(cls: type) -> Callable[[Any], Any]:
-    names = tuple(field.name for field in attrs.fields(cls))
-
-    def reduce(value: Any) -> tuple[Any, ...]:
-        return (cls, tuple(getattr(value, name) for name in names))
-
-    return reduce
-
-
-def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
-    """Pickle the engine's frozen values as (class, field values): half the size and twice as fast
-    to read back as attrs' default of one dict per object. Classes with their own __reduce__
-    (Condition, Effect: their compiled closures are rebuilt) keep it."""
-    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
-    for module in (errors, expr, model, template):
-        for value in vars(module).values():
-            if (isinstance(value, type) and attrs.has(value) and value.__module__ == module.__name__
-                    and "__reduce__" not in vars(value)):
-                table[value] = _by_fields(value)
-    return table
-
-
-def _dumps(story: Story) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _dispatch_table()
-    pickler.dump(story)
-    return buffer.getvalue()
+# ... and what decides the linter's findings, for the entries that keep them.
+_LINT_MODULES = ("author/lint.py", "author/graphs.py")
 
 
 def enabled() -> bool:
@@ -82,11 +66,14 @@ def cache_dir() -> Path:
     return Path(base) / "hungary56"
 
 
-@functools.lru_cache(maxsize=1)  # the code a process runs does not change under it
-def _engine_fingerprint() -> bytes:
-    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+def _uid() -> int:
+    return os.getuid() if hasattr(os, "getuid") else -1
+
+
+def _modules_digest(names: Iterable[str], seed: bytes) -> bytes:
+    digest = _hash(seed)
     here = Path(__file__).resolve().parent.parent  # the engine package
-    for name in _ENGINE_MODULES:
+    for name in names:
         try:
             digest.update(name.encode() + b"\0" + (here / name).read_bytes())
         except OSError:
@@ -94,56 +81,222 @@ def _engine_fingerprint() -> bytes:
     return digest.digest()
 
 
-def story_key(files: Iterable[tuple[str, bytes]]) -> str:
-    """A hash of the engine, and of each file's shown path (it is in every Location) and bytes."""
-    digest = hashlib.sha256(_engine_fingerprint())
-    for shown, data in files:
-        encoded = shown.encode("utf-8", "surrogateescape")
-        digest.update(len(encoded).to_bytes(8, "big") + encoded + len(data).to_bytes(8, "big"))
-        digest.update(data)
+@functools.lru_cache(maxsize=1)  # the code a process runs does not change under it
+def _engine_fingerprint() -> bytes:
+    return _modules_digest(_ENGINE_MODULES, f"{FORMAT} {__version__} {sys.version}".encode())
+
+
+@functools.lru_cache(maxsize=1)
+def _lint_fingerprint() -> bytes:
+    return _modules_digest(_LINT_MODULES, _engine_fingerprint())
+
+
+def file_key(shown: str, data: bytes) -> str:
+    """The key of one file's entry: the engine, the file's shown path (it is in every Location) and bytes."""
+    encoded = shown.encode("utf-8", "surrogateescape")
+    digest = _hash(_engine_fingerprint(), digest_size=20)
+    digest.update(len(encoded).to_bytes(8, "big") + encoded + len(data).to_bytes(8, "big"))
+    digest.update(data)
     return digest.hexdigest()
 
 
-def entry_path(root: Path) -> Path:
-    """One entry per story folder, so a stale entry is replaced rather than left to pile up."""
-    name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return cache_dir() / f"{name}.pickle"
+def lint_key(file_keys: Iterable[str]) -> str:
+    """The key of the linter's findings over exactly these files (in this order)."""
+    digest = _hash(_lint_fingerprint(), digest_size=20)
+    for key in file_keys:
+        digest.update(key.encode() + b"\n")
+    return digest.hexdigest()
 
 
-def get(root: Path, key: str) -> Story | None:
-    """The cached Story for this key, or None if there is none usable (for whatever reason)."""
-    if not enabled():
-        return None
+# --- the folder and its entries -----------------------------------------------------------------
+
+
+def _private_folder(create: bool) -> Path | None:
+    """The cache folder if it is the user's alone (made so if it is theirs), else None."""
+    folder = cache_dir()
     try:
-        data = entry_path(root).read_bytes()
+        info = os.stat(folder)
+    except FileNotFoundError:
+        if not create:
+            return None
+        try:
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700)
+            info = os.stat(folder)
+        except OSError:
+            return None
     except OSError:
         return None
-    header = _MAGIC + key.encode() + b"\n"
-    if not data.startswith(header):
-        return None
-    try:
-        story = pickle.loads(data[len(header):])
-    except Exception:  # noqa: BLE001 - a damaged pickle can raise almost anything; it is only a cache
-        return None
-    return story if isinstance(story, Story) else None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != _uid():
+        return None  # someone else's folder: never read from it nor write to it
+    if info.st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)
+        except OSError:
+            return None
+    return folder
 
 
-def put(root: Path, key: str, story: Story) -> None:
-    """Store a Story; silently gives up if the cache folder cannot be written."""
-    if not enabled():
-        return
-    target = entry_path(root)
-    temp = ""
+def _read(name: str) -> Any:
+    """An entry's decoded JSON, or None if it is missing or cannot be trusted."""
+    folder = _private_folder(create=False)
+    if folder is None:
+        return None
     try:
-        payload = _dumps(story)
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_MAGIC + key.encode() + b"\n" + payload)
-        os.replace(temp, target)
-    except Exception:  # noqa: BLE001 - unpicklable, unwritable, disk full: the load goes on without it
-        if temp:
+        fd = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if (not stat.S_ISREG(info.st_mode) or info.st_uid != _uid() or info.st_mode & 0o022
+                or info.st_size > MAX_ENTRY_BYTES):
+            return None  # a FIFO, a device, another user's file, or one others could have written
+        if info.st_mtime < time.time() - _DAY and os.utime in os.supports_fd:
             try:
-                os.unlink(temp)
+                os.utime(fd)  # in use: not among the least recently used that `prune` removes
             except OSError:
                 pass
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            data = handle.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _write(name: str, value: Any) -> None:
+    """Store an entry (a new file renamed into place); silently gives up if it cannot."""
+    global _written
+    folder = _private_folder(create=True)
+    if folder is None:
+        return
+    from engine.io.atomic import write_atomically
+
+    try:
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        write_atomically(folder / name, data, durable=False)  # also on Ctrl-C: no half-written file left
+        os.chmod(folder / name, 0o600)  # the user's alone, whatever the umask
+        _written += len(data)
+    except (OSError, ValueError, TypeError, RecursionError):
+        pass  # unwritable, disk full, a value JSON cannot hold: the load goes on without it
+
+
+_written = 0  # bytes of entries this process wrote, since the folder was last pruned
+MAX_FOLDER_BYTES = 512 * 1024 * 1024
+_ENTRY = re.compile(r"^[fl]-[0-9a-f]{40}\.json$")
+_DAY = 24 * 3600
+
+
+def prune(max_bytes: int | None = None) -> int:
+    """Keep the folder under `max_bytes` (MAX_FOLDER_BYTES): when this process has written
+    entries, remove the least recently used ones (an entry in use has its time refreshed once a
+    day) and the temporary files of killed writers. Returns how many files it removed."""
+    global _written
+    if not _written:
+        return 0
+    _written = 0
+    folder = _private_folder(create=False)
+    if folder is None:
+        return 0
+    from engine.io.atomic import sweep_temporaries
+
+    removed = sweep_temporaries(folder)
+    limit = MAX_FOLDER_BYTES if max_bytes is None else max_bytes
+    entries = []
+    try:
+        for entry in os.scandir(folder):
+            if _ENTRY.match(entry.name) and entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                entries.append((info.st_mtime, info.st_size, entry.path))
+    except OSError:
+        return removed
+    total = sum(size for _time, size, _path in entries)
+    for _time, size, path in sorted(entries):
+        if total <= limit * 0.8:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed
+
+
+# --- what the loader and the linter store ---------------------------------------------------------
+
+
+def get_file(key: str, shown: str) -> Any:
+    """The cached content of one file: ("scenes", scenes, problems) or ("document", document);
+    None if there is no usable entry."""
+    if not enabled():
+        return None
+    entry = _read(f"f-{key}.json")
+    if type(entry) is not dict or entry.get("key") != key:
+        return None
+    try:
+        decode = decoder(shown)
+        if entry.get("kind") == "scenes":
+            scenes, problems = decode(entry["scenes"]), decode(entry["problems"])
+            if (type(scenes) is not tuple or type(problems) is not tuple
+                    or not all(type(s) is model.Scene for s in scenes) or not all(type(p) is Problem for p in problems)):
+                return None
+            return ("scenes", list(scenes), list(problems))
+        if entry.get("kind") == "document":
+            return ("document", decode(entry["document"]))
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+        return None  # damaged: it will be written again
+    return None
+
+
+def put_scenes(key: str, shown: str, scenes: list[model.Scene], problems: list[Problem]) -> None:
+    if not enabled():
+        return
+    try:
+        entry = {"key": key, "kind": "scenes", "scenes": encode(tuple(scenes), shown),
+                 "problems": encode(tuple(problems), shown)}
+    except (TypeError, RecursionError):
+        return
+    _write(f"f-{key}.json", entry)
+
+
+def put_document(key: str, shown: str, document: Any) -> None:
+    if not enabled():
+        return
+    try:
+        entry = {"key": key, "kind": "document", "document": encode(document, shown)}
+    except (TypeError, RecursionError):
+        return
+    _write(f"f-{key}.json", entry)
+
+
+def get_problems(key: str) -> list[Problem] | None:
+    """The linter's findings stored under `key` (see `lint_key`), or None."""
+    if not enabled():
+        return None
+    entry = _read(f"l-{key}.json")
+    if type(entry) is not dict or entry.get("key") != key:
+        return None
+    try:
+        problems = decoder("")(entry["problems"])
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+        return None
+    if type(problems) is not tuple or not all(type(p) is Problem for p in problems):
+        return None
+    return list(problems)
+
+
+def put_problems(key: str, problems: list[Problem]) -> None:
+    if not enabled():
+        return
+    try:
+        entry = {"key": key, "problems": encode(tuple(problems), "")}
+    except (TypeError, RecursionError):
+        return
+    _write(f"l-{key}.json", entry)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from engine.core.build import build_story
+import attrs
+
+from engine.core.build import assemble_story, build_scene_file
 from engine.core.errors import Location, Problem, StoryError
-from engine.core.model import Story
+from engine.core.model import Scene, Story
 from engine.io import cache
-from engine.io.yamlio import parse_yaml
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -64,6 +66,8 @@ def parse_document(data: bytes, shown: str) -> tuple[object, list[Problem]]:
             if stripped.startswith("\t"):
                 column = len(line_text) - len(stripped) + 1
                 return None, [Problem(Location(shown, number, column), "a tab indents this line; YAML needs spaces", "E001")]
+    from engine.io.yamlio import parse_yaml  # PyYAML is only needed when the cache has no entry
+
     return parse_yaml(text, shown)
 
 
@@ -74,30 +78,33 @@ def read_document(path: Path) -> tuple[object, list[Problem]]:
     return parse_document(data, display_path(path))
 
 
+# Called with each story the loader has built; the CLI sets it (engine/cli.py) to freeze the first
+# story out of the garbage collector's sight. A library caller, or a `reload`, leaves it alone.
+on_loaded: Callable[[Story], None] | None = None
+
+
+@attrs.frozen
+class StoryFile:
+    """One file of a story folder as read: its path as shown, its bytes and its cache key."""
+
+    shown: str
+    data: bytes
+    is_story: bool
+    key: str
+
+
 def load_story(root: Path | str) -> Story:
     """Read and check every file of a story folder; raise StoryError listing every problem.
 
-    A valid story is kept in the compiled-story cache (engine/io/cache.py, off with
-    HUNGARY56_NO_CACHE=1), so loading it again unchanged skips the parsing and the checks.
+    Each file that loaded before is taken from the per-file cache (engine/io/cache.py, off with
+    HUNGARY56_NO_CACHE=1); only new and changed files are parsed and built.
     """
-    # A story is hundreds of thousands of small objects that all live on: the cyclic collector
-    # would scan them again and again while they are built (loading 10,000 scenes took 2.5x as
-    # long with it on), and none of them is garbage.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        story = _load_story(Path(root))
-    finally:
-        if collecting:
-            gc.enable()
-    # And afterwards, every full collection would scan the whole story again (linting 10,000
-    # scenes took 1.3 s instead of 0.25 s): the story lives as long as the process, so move it
-    # (with whatever else is alive) out of the collector's sight.
-    gc.freeze()
-    return story
+    files, problems = read_story(Path(root))
+    return load_files(files, problems)
 
 
-def _load_story(root: Path) -> Story:
+def read_story(root: Path) -> tuple[list[StoryFile], list[Problem]]:
+    """Every YAML file of a story folder, read (story/ files first), and the problems reading them."""
     shown = display_path(root)
     if not root.is_dir():
         raise StoryError([Problem(Location(shown), "no such story folder")])
@@ -108,38 +115,89 @@ def _load_story(root: Path) -> Story:
         ])
     story_paths, scene_paths = story_files(root)
     problems: list[Problem] = []
-    # (shown path, bytes, is a story/ file) for every file that could be read
-    files: list[tuple[str, bytes, bool]] = []
+    files: list[StoryFile] = []
     for path in story_paths + scene_paths:
         data, found = read_bytes(path)
         problems.extend(found)
         if data is not None:
-            files.append((display_path(path), data, path.parent.name == "story"))
-    key = cache.story_key([(shown, data) for shown, data, _ in files]) if not problems else ""
-    if key:
-        cached = cache.get(root, key)
-        if cached is not None:
-            return cached
-    story_docs: list[tuple[str, object]] = []
-    scene_docs: list[tuple[str, object]] = []
-    for shown, data, is_story in files:
-        document, found = parse_document(data, shown)
-        problems.extend(found)
-        if not found:
-            (story_docs if is_story else scene_docs).append((shown, document))
+            shown_path = display_path(path)
+            files.append(StoryFile(shown_path, data, path.parent.name == "story", cache.file_key(shown_path, data)))
     if not story_paths:
         problems.append(Problem(Location(display_path(root / "story" / "story.yaml")), "missing story file", "E100"))
+    return files, problems
+
+
+def load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
+    """Build the story from files `read_story` read, one file at a time (so that no more than one
+    parsed document is alive at once), with the cache's help."""
+    # A story is hundreds of thousands of small objects that all live on: the cyclic collector
+    # would scan them again and again while they are built (loading 10,000 scenes took 2.5x as
+    # long with it on), and none of them is garbage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        story = _load_files(files, list(problems))
+    finally:
+        if collecting:
+            gc.enable()
+    cache.prune()
+    if on_loaded is not None:
+        on_loaded(story)
+    return story
+
+
+def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
+    story_docs: list[tuple[str, object]] = []
+    scene_files: list[tuple[list[Scene], list[Problem]]] = []
+    for file in files:
+        cached = cache.get_file(file.key, file.shown)
+        if cached is not None and cached[0] == ("document" if file.is_story else "scenes"):
+            if file.is_story:
+                story_docs.append((file.shown, cached[1]))
+            else:
+                scene_files.append((cached[1], cached[2]))
+            continue
+        document, found = parse_document(file.data, file.shown)
+        problems.extend(found)
+        if found:
+            continue
+        if file.is_story:
+            story_docs.append((file.shown, document))
+            cache.put_document(file.key, file.shown, document)
+        else:
+            built = build_scene_file(file.shown, document)
+            del document  # the located document is the bulk of a file's memory: build, then drop it
+            scene_files.append(built)
+            cache.put_scenes(file.key, file.shown, *built)
     if not story_docs and problems:
         # Without a readable story file nothing else can be checked; saying "no story definition
         # found" as well would only repeat the problem already reported for that file.
         raise StoryError(problems)
     try:
-        story = build_story(story_docs, scene_docs)
+        story = assemble_story(story_docs, scene_files)
     except StoryError as exc:
         problems.extend(exc.problems)
         raise StoryError(problems) from None
     if problems:
         raise StoryError(problems)
-    if key:
-        cache.put(root, key, story)
     return story
+
+
+def cached_findings(root: Path, find: Callable[[Callable[[], Story]], list[Problem]], extra: str = "") -> list[Problem]:
+    """`find(load)` (the linter, given a way to load the story), kept in the cache under the keys of
+    every file and `extra` (whatever else the findings depend on): linting the same files again
+    with the same engine reads the findings back."""
+    try:
+        files, problems = read_story(root)
+    except StoryError:
+        return find(lambda: load_story(root))  # reported the usual way
+    key = cache.lint_key([*(file.key for file in files), extra]) if not problems and cache.enabled() else ""
+    if key:
+        found = cache.get_problems(key)
+        if found is not None:
+            return found
+    result = find(lambda: load_files(files, problems))
+    if key:
+        cache.put_problems(key, result)
+        cache.prune()
+    return result

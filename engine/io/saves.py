@@ -19,7 +19,7 @@ from engine.core.model import GameState, Step, Story
 from engine.io.atomic import NotRegularFile, keep_copy, read_regular, sweep_temporaries, write_atomically
 
 FORMAT = "hungary56-save"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a step of the path names its choice by id when the choice has one (1: by position)
 AUTOSAVE = "autosave"
 PREVIOUS_AUTOSAVE = "autosave-previous"
 SAVES_ENV = "HUNGARY56_SAVES"
@@ -52,14 +52,34 @@ class SaveInfo:
     problem: str = ""
 
 
-def state_to_json(state: GameState) -> dict[str, Any]:
+def state_to_json(state: GameState, story: Story | None = None) -> dict[str, Any]:
     return {
         "scene": state.scene,
         "variables": dict(state.variables),
         "visits": dict(state.visits),
-        "path": [[step.scene, step.choice] for step in state.path],
+        "path": [[step.scene, _step_choice(story, step)] for step in state.path],
         "turn": state.turn,
     }
+
+
+def _step_choice(story: Story | None, step: Step) -> int | str:
+    """A choice taken, as a save keeps it: its id where it has one (so a story that inserts or reorders
+    choices still reads the save right), else its 0-based position."""
+    scene = story.scenes.get(step.scene) if story is not None else None
+    if scene is not None and 0 <= step.choice < len(scene.choices) and scene.choices[step.choice].id:
+        return scene.choices[step.choice].id
+    return step.choice
+
+
+def _step_from_json(story: Story, scene_id: str, choice: int | str) -> Step:
+    if isinstance(choice, int):
+        return Step(scene_id, choice)
+    scene = story.scenes.get(scene_id)
+    index = next((c.index for c in scene.choices if c.id == choice), None) if scene is not None else None
+    if index is None:
+        raise _fail(f"the save took the choice {choice!r} in scene {scene_id!r}, which this version of the story "
+                    "no longer has")
+    return Step(scene_id, index)
 
 
 def encode(story: Story, state: GameState, saved_at: datetime) -> bytes:
@@ -68,7 +88,7 @@ def encode(story: Story, state: GameState, saved_at: datetime) -> bytes:
         "format_version": FORMAT_VERSION,
         "story": {"id": story.id, "version": story.version},
         "saved_at": saved_at.isoformat(timespec="seconds"),
-        "state": state_to_json(state),
+        "state": state_to_json(state, story),
     }
     # Compact: a long game's path of choices takes about 20 bytes a step, so whatever the game
     # writes stays far below what it reads back (MAX_SAVE_BYTES).
@@ -147,13 +167,15 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
         raise _fail("the save's visit counts are damaged")
     path = raw.get("path")
     if not isinstance(path, list) or not all(
-        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and _count(s[1]) for s in path
+        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str)
+        and (_count(s[1]) or (isinstance(s[1], str) and bool(s[1]))) for s in path
     ):
         raise _fail("the save's path of choices is damaged")
+    steps = tuple(_step_from_json(story, s, c) for s, c in path)
     turn = raw.get("turn")
     if not _count(turn):
         raise _fail("the save's turn counter is damaged")
-    return GameState(scene, variables, visits, tuple(Step(s, c) for s, c in path), turn)
+    return GameState(scene, variables, visits, steps, turn)
 
 
 class SaveStore:

@@ -1,0 +1,153 @@
+"""H3: the story cache never runs or trusts what another user could have written.
+
+The review planted a pickle that runs `os.system`, as user `nobody`, in a shared
+HUNGARY56_CACHE_DIR, under the right key: the next `play` ran it. The cache now holds JSON only,
+reads it only from a folder that is the user's alone, and ignores entries that are not the
+user's own, that others could write, or that are not regular files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.io import cache, loader
+from tests.conftest import REPO as ROOT
+from tests.conftest import TINY
+
+
+class Planted:
+    """Unpickling this runs a shell command that leaves a marker file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def entry_name(path: Path, cwd: Path) -> str:
+    shown = os.path.relpath(path, cwd)
+    shown = shown if not shown.startswith("..") else str(path)
+    return f"f-{cache.file_key(shown, path.read_bytes())}.json"
+
+
+def play(story: Path, cache_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, cache.DIR_ENV: str(cache_dir), "PYTHONPATH": str(ROOT), "HUNGARY56_SAVES": str(cache_dir.parent / "saves")}
+    env.pop(cache.DISABLE_ENV, None)
+    return subprocess.run([sys.executable, "-m", "engine", "play", str(story)], cwd=ROOT, env=env, input="quit\n",
+                          capture_output=True, text=True, timeout=60)
+
+
+def plant_everywhere(story: Path, folder: Path, marker: Path) -> None:
+    """A pickle under every name the engine could read: the old whole-story name and each file's entry."""
+    payload = pickle.dumps(Planted(marker))
+    import hashlib
+
+    old = hashlib.sha256(str(story.resolve()).encode()).hexdigest()[:32]
+    (folder / f"{old}.pickle").write_bytes(b"hungary56-story-cache 1\n" + payload)
+    for path in story.glob("*/*.yaml"):
+        (folder / entry_name(path, ROOT)).write_bytes(payload)
+
+
+def test_a_planted_pickle_in_a_shared_folder_never_runs(story: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # like /tmp: anyone may add files
+    marker = tmp_path / "pwned"
+    plant_everywhere(story, shared, marker)
+    for _ in range(2):
+        result = play(story, shared)
+        assert result.returncode == 0, result.stderr
+        assert "The rifle" in result.stdout or "Goodbye" in result.stdout
+    assert not marker.exists()
+
+
+def forged(story: Path, cache_dir: Path, cwd: Path) -> Path:
+    """Load once, then rewrite one entry (valid JSON, right key) so that it changes a scene's title."""
+    loader.load_story(story)
+    target = cache_dir / entry_name(story / "scenes" / "two.yaml", cwd)
+    target.write_text(target.read_text(encoding="utf-8").replace("The square", "FORGED"), encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.DIR_ENV, str(folder))
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    return folder
+
+
+def test_the_forgery_used_below_would_be_read_if_it_were_trusted(story: Path, cache_dir: Path) -> None:
+    forged(story, cache_dir, Path.cwd())
+    assert loader.load_story(story).scenes["square"].title == "FORGED"  # the user's own, private entry
+
+
+@pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
+def test_an_entry_others_could_write_is_ignored_and_rebuilt(story: Path, cache_dir: Path, mode: int) -> None:
+    target = forged(story, cache_dir, Path.cwd())
+    os.chmod(target, mode)
+    assert loader.load_story(story).scenes["square"].title == "The square"
+    assert target.stat().st_mode & 0o077 == 0 and "FORGED" not in target.read_text(encoding="utf-8")
+
+
+def test_an_entry_of_another_user_is_ignored(story: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = forged(story, cache_dir, Path.cwd())
+    if os.geteuid() == 0:
+        os.chown(target, 65534, 65534)  # nobody
+    else:  # as anyone else, pretend the entry's owner is another user
+        real = os.fstat
+        monkeypatch.setattr(cache.os, "fstat", lambda fd: os.stat_result(
+            (*real(fd)[:4], os.getuid() + 1, *real(fd)[5:])))
+    assert loader.load_story(story).scenes["square"].title == "The square"
+
+
+def test_a_folder_of_another_user_is_not_used_at_all(story: Path, cache_dir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    forged(story, cache_dir, Path.cwd())
+    monkeypatch.setattr(cache, "_uid", lambda: os.getuid() + 1)  # the folder is now someone else's
+    before = sorted(p.name for p in cache_dir.iterdir())
+    assert loader.load_story(story).scenes["square"].title == "The square"
+    assert sorted(p.name for p in cache_dir.iterdir()) == before  # nothing written there either
+
+
+def test_a_folder_open_to_others_is_made_private(story: Path, cache_dir: Path) -> None:
+    cache_dir.mkdir(mode=0o777)
+    os.chmod(cache_dir, 0o777)
+    loader.load_story(story)
+    assert cache_dir.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_symlinked_or_special_entry_is_ignored(story: Path, cache_dir: Path, tmp_path: Path) -> None:
+    target = forged(story, cache_dir, Path.cwd())
+    outside = tmp_path / "outside.json"
+    target.rename(outside)
+    target.symlink_to(outside)
+    assert loader.load_story(story).scenes["square"].title == "The square"
+    target.unlink()
+    os.mkfifo(target)  # reading a FIFO would wait for a writer for ever
+    assert loader.load_story(story).scenes["square"].title == "The square"
+
+
+def test_no_pickle_is_ever_imported(story: Path, cache_dir: Path) -> None:
+    code = ("import sys; from engine.io.loader import load_story; load_story(sys.argv[1]); load_story(sys.argv[1]);"
+            "print('pickle' in sys.modules)")
+    env = {**os.environ, cache.DIR_ENV: str(cache_dir), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", code, str(story)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
+    assert all(json.loads(p.read_bytes()) for p in cache_dir.iterdir())
