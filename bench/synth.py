@@ -67,7 +67,6 @@ def story_yaml(scenes: int) -> str:
             f'    title: "Chapter {chapter + 1}"',
             f"    date: {chapter_date(chapter)}",
             f"    first: {scene_id(first)}",
-            "    reading_minutes: 5",
             '    questions: ["What would you have done?"]',  # quoted: the pure-Python parser needs it
             '    setup: ["courage = 1"]',
         ]
