@@ -66,3 +66,33 @@ def test_a_broken_map_is_caught(tmp_path):
     """The check can fail: Mermaid's own parse error comes back as a failure."""
     dom = render("flowchart TD\n  a -->", tmp_path)
     assert 'id="failed"' in dom and "Parse error" in dom
+
+
+# L4: the story title went raw into the `%% Story map:` comment, where Mermaid reads `%%{...}%%`
+# directives anywhere in the text. The review's titles, in a copy of the tiny story:
+HOSTILE_TITLES = {
+    "directive": 'X %%{init: {"theme":"forest"}}%% Y',
+    "open-directive": "X %%{ Y",
+    "script": "X <script>alert(1)</script> Y",
+}
+FOREST = "#cde498"  # the forest theme's node fill; the default theme's is #ECECFF
+
+
+@pytest.mark.parametrize("title", list(HOSTILE_TITLES.values()), ids=list(HOSTILE_TITLES))
+def test_a_hostile_story_title_neither_restyles_nor_breaks_the_map(title, tmp_path):
+    import shutil
+
+    from tests.classroom_support import cli
+
+    story_dir = tmp_path / "hostile"
+    shutil.copytree(TINY, story_dir)
+    story_file = story_dir / "story" / "story.yaml"
+    text = story_file.read_text(encoding="utf-8")
+    story_file.write_text(text.replace("title: A tiny test story", f"title: {json.dumps(title)}", 1), encoding="utf-8")
+    result = cli("graph", str(story_dir), "--format", "mermaid")
+    assert result.returncode == 0, result.stderr
+    assert "%%{" not in result.stdout and "<script" not in result.stdout
+    dom = render(result.stdout, tmp_path)
+    assert 'id="failed"' not in dom, dom[dom.find('id="failed"'):][:500]
+    assert 'id="rendered"' in dom and "<svg" in dom
+    assert FOREST not in dom.lower() and "#ececff" in dom.lower()

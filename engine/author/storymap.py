@@ -172,6 +172,17 @@ def mermaid_quote(text: str) -> str:
     return '"' + "".join(_MERMAID_ENTITIES.get(c, c) for c in flat) + '"'
 
 
+_COMMENT_ENTITIES = {"%": "#37;", "{": "#123;", "}": "#125;"}
+
+
+def mermaid_comment(text: str) -> str:
+    """Text for a `%%` comment line (L4). Mermaid reads a `%%{...}%%` directive anywhere in the text,
+    even inside a comment, so a title holding one could restyle the map (`%%{init: ...}%%`) or break
+    it (`%%{` alone). Written with a label's #codes, `%`, `{` and `}` included, it stays inert (and a
+    `<script>` does not appear raw if the map is pasted into a page)."""
+    return "".join(_COMMENT_ENTITIES.get(c, c) for c in mermaid_quote(text)[1:-1])
+
+
 def mermaid_id(scene_id: str) -> str:
     # A prefix keeps ids such as `end` or `graph` from being read as Mermaid keywords.
     return f"s_{scene_id}"
@@ -189,7 +200,7 @@ def _mermaid_node(node: Node) -> str:
 
 
 def to_mermaid(smap: StoryMap) -> str:
-    lines = [f"%% Story map: {' '.join(smap.title.split())}", "flowchart TD"]
+    lines = [f"%% Story map: {mermaid_comment(smap.title)}", "flowchart TD"]
     if smap.start:
         lines.append('  story_start(("START")):::start')
     for cluster in smap.clusters:
