@@ -221,20 +221,23 @@ def test_consequence_targets_hold_on_the_bundled_story() -> None:
 
 def test_the_recorded_historical_path_takes_the_historical_choice_at_every_menu() -> None:
     # tests/playthroughs/historical-path.yaml is re-recorded with `hungary56 record`; its picks must
-    # be the walkthrough's: the first historical choice on offer (or the only choice of a passage)
+    # be the walkthrough's: the first historical choice on offer (or the only choice of a passage),
+    # kept by choice id (a passage's lone choice, which has none, by its number)
     import yaml
 
     from engine.classroom.debrief import historical_path
 
     recorded = yaml.safe_load((Path(__file__).parent / "playthroughs" / "historical-path.yaml").read_text("utf-8"))
-    picks = [int(token) for token in recorded["inputs"] if token.isdecimal()]
-    walk = [step.taken.index + 1 for step in historical_path(STORY).steps if step.taken is not None]
-    assert picks == walk
+    picks = [token["choice"] if isinstance(token, dict) else int(token) for token in recorded["inputs"]
+             if isinstance(token, dict) or str(token).isdecimal()]
+    walk = [step.taken for step in historical_path(STORY).steps if step.taken is not None]
+    assert picks == [choice.id or choice.index + 1 for choice in walk]
     state = machine.new_game(STORY)
     for pick in picks:
         offers = [o for o in machine.offers(STORY, state) if o.available]
-        taken = STORY.scenes[state.scene].choices[pick - 1]
+        choices = STORY.scenes[state.scene].choices
+        taken = next(c for c in choices if c.id == pick) if isinstance(pick, str) else choices[pick - 1]
         if any(o.choice.kind == "historical" for o in offers):
             assert taken.kind == "historical", (state.scene, pick)
-        state = machine.choose(STORY, state, pick - 1)
+        state = machine.choose(STORY, state, taken.index)
     assert STORY.scenes[state.scene].is_ending
