@@ -32,15 +32,8 @@ def adapted(path: str) -> list[str]:
         while state.scene in NEW_PASSAGES:
             out.append("⏎")
             state = machine.choose(STORY, state, 0)
-        if token == "⏎":
-            out.append(token)
-            state = machine.choose(STORY, state, 0)
-            continue
-        # The review typed numbers counted over all of a scene's choices; the menu now numbers only
-        # those open (1, 2, 3 without gaps), so the same choice has the number it has on screen.
-        open_ = machine.open_choices(STORY, state)
-        out.append(str(open_.index(int(token) - 1) + 1))
-        state = machine.choose(STORY, state, int(token) - 1)
+        out.append(token)
+        state = machine.choose(STORY, state, 0 if token == "⏎" else int(token) - 1)
     return out
 
 
@@ -115,7 +108,7 @@ def test_bug2_no_second_rifle_offered_to_an_armed_player(tmp_path: Path) -> None
     barricade = out[out.rindex("Paving stones"):]
     assert "She looks at the rifle you took from the lorry at the Radio last night" in barricade
     assert "Take a rifle from the lorry" not in barricade
-    assert "2. Take your place on the barricade with the rifle you already carry" in barricade  # no gap
+    assert "3. Take your place on the barricade with the rifle you already carry" in barricade
 
 
 def test_bug2_nobody_has_a_gun_but_you(tmp_path: Path) -> None:
@@ -228,23 +221,23 @@ def test_consequence_targets_hold_on_the_bundled_story() -> None:
 
 def test_the_recorded_historical_path_takes_the_historical_choice_at_every_menu() -> None:
     # tests/playthroughs/historical-path.yaml is re-recorded with `hungary56 record`; its picks must
-    # be the walkthrough's: the first historical choice on offer (or the only choice of a passage)
+    # be the walkthrough's: the first historical choice on offer (or the only choice of a passage),
+    # kept by choice id (a passage's lone choice, which has none, by its number)
     import yaml
 
     from engine.classroom.debrief import historical_path
 
     recorded = yaml.safe_load((Path(__file__).parent / "playthroughs" / "historical-path.yaml").read_text("utf-8"))
-    picks = [int(token) for token in recorded["inputs"] if token.isdecimal()]
-    walk = [step.taken.index for step in historical_path(STORY).steps if step.taken is not None]
-    # a recording keeps the number the player typed: the menu numbers only the open choices
+    picks = [token["choice"] if isinstance(token, dict) else int(token) for token in recorded["inputs"]
+             if isinstance(token, dict) or str(token).isdecimal()]
+    walk = [step.taken for step in historical_path(STORY).steps if step.taken is not None]
+    assert picks == [choice.id or choice.index + 1 for choice in walk]
     state = machine.new_game(STORY)
-    taken_indices = []
     for pick in picks:
         offers = [o for o in machine.offers(STORY, state) if o.available]
-        taken = offers[pick - 1].choice
+        choices = STORY.scenes[state.scene].choices
+        taken = next(c for c in choices if c.id == pick) if isinstance(pick, str) else choices[pick - 1]
         if any(o.choice.kind == "historical" for o in offers):
             assert taken.kind == "historical", (state.scene, pick)
-        taken_indices.append(taken.index)
         state = machine.choose(STORY, state, taken.index)
-    assert taken_indices == walk
     assert STORY.scenes[state.scene].is_ending
