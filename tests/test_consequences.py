@@ -32,8 +32,15 @@ def adapted(path: str) -> list[str]:
         while state.scene in NEW_PASSAGES:
             out.append("⏎")
             state = machine.choose(STORY, state, 0)
-        out.append(token)
-        state = machine.choose(STORY, state, 0 if token == "⏎" else int(token) - 1)
+        if token == "⏎":
+            out.append(token)
+            state = machine.choose(STORY, state, 0)
+            continue
+        # The review typed numbers counted over all of a scene's choices; the menu now numbers only
+        # those open (1, 2, 3 without gaps), so the same choice has the number it has on screen.
+        open_ = machine.open_choices(STORY, state)
+        out.append(str(open_.index(int(token) - 1) + 1))
+        state = machine.choose(STORY, state, int(token) - 1)
     return out
 
 
@@ -108,7 +115,7 @@ def test_bug2_no_second_rifle_offered_to_an_armed_player(tmp_path: Path) -> None
     barricade = out[out.rindex("Paving stones"):]
     assert "She looks at the rifle you took from the lorry at the Radio last night" in barricade
     assert "Take a rifle from the lorry" not in barricade
-    assert "3. Take your place on the barricade with the rifle you already carry" in barricade
+    assert "2. Take your place on the barricade with the rifle you already carry" in barricade  # no gap
 
 
 def test_bug2_nobody_has_a_gun_but_you(tmp_path: Path) -> None:
