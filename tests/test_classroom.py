@@ -312,3 +312,51 @@ def test_two_lists_in_a_row_stay_two_lists_in_markdown() -> None:
     text = blocks_markdown([Block("text", "- Why did they march?", indent=3, tight=True),
                             Block("choice", "1. Go to the square", indent=2)])
     assert text == "- Why did they march?\n\n<!-- -->\n\n- 1\\. Go to the square"
+
+
+# --- transcripts a teacher can grade (issue 13.5) ---------------------------------------------------
+
+
+def test_ask_why_keeps_one_line_of_reasoning_after_each_decision_before_the_reveal(tmp_path: Path) -> None:
+    out = tmp_path / "anna.md"
+    result = cli("play", CLASSROOM, "--saves", str(tmp_path / "s"), "--transcript", str(out), "--ask-why",
+                 stdin="1\nMy friends   stayed, so I stayed\n\n1\n\nquit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Why? One line of reasoning (Enter to skip) >" in result.stdout
+    text = out.read_text(encoding="utf-8")
+    chosen = text.index("**Chosen: 1. Stay and vote for the points**")
+    why = text.index("> Why: My friends stayed, so I stayed")
+    assert chosen < why < text.index("Thousands stayed")  # asked before history is revealed
+    assert "> Why: (no reason given)" in text  # Enter alone at the second decision
+
+
+def test_ask_why_needs_a_transcript() -> None:
+    result = cli("play", CLASSROOM, "--ask-why", stdin="quit\n")
+    assert result.returncode == 2 and "--ask-why keeps each reason in the transcript" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_undone_and_redone_choices_are_marked_in_the_transcript(tmp_path: Path) -> None:
+    out = tmp_path / "t.md"
+    result = cli("play", CLASSROOM, "--saves", str(tmp_path / "s"), "--transcript", str(out),
+                 stdin="1\n\nundo\nredo\nundo\n2\n\nquit\n")
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    first = text.index("*Undone: Stay and vote for the points. The choice taken instead follows.*")
+    assert text.index("**Chosen: 1. Stay and vote for the points**") < first
+    assert first < text.index("*Redone: Stay and vote for the points.*") < text.rindex("*Undone: Stay and vote")
+    assert text.rindex("*Undone: Stay and vote") < text.index("**Chosen: 2. Go home early**")
+
+
+def test_a_class_vote_a_withdrawn_choice_and_the_reasons_are_in_the_teachers_transcript(tmp_path: Path) -> None:
+    out = tmp_path / "lesson.md"
+    lines = ["2", "", "undo", "vote 10 5", "The demands needed numbers behind them", "", "quit"]
+    result = cli("play", CLASSROOM, "--teacher", "--saves", str(tmp_path / "s"), "--transcript", str(out),
+                 "--ask-why", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    withdrawn = text.index("*Withdrawn before the reveal: Go home early. The class chose again.*")
+    vote = text.index("The class voted (15 in all): 1. 10, 2. 5")
+    why = text.index("> Why: The demands needed numbers behind them")
+    assert withdrawn < vote < why < text.index("WHAT REALLY HAPPENED")
+    assert text.count("The class voted (15 in all)") >= 2  # kept in the reveal (and the debrief) too

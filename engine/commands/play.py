@@ -34,6 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="projector mode: discussion questions, hidden choices shown, the reveal as a step")
     parser.add_argument("--transcript", metavar="FILE",
                         help="write the session (scenes, choices, notes, debrief) to FILE as Markdown")
+    parser.add_argument("--ask-why", action="store_true",
+                        help="after each decision, ask for one line of reasoning and keep it in the transcript "
+                             "(needs --transcript)")
     parser.add_argument("--no-color", action="store_true", help="no colour (so does NO_COLOR=1)")
     parser.add_argument("--plain", action="store_true",
                         help="read one line per prompt even on a terminal (automatic for pipes)")
@@ -78,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     from engine.play.terminal import make_console
     from engine.play.transcript import Transcript
 
+    if args.ask_why and not args.transcript:
+        raise UsageError("--ask-why keeps each reason in the transcript: give --transcript FILE too")
     story = load(args)
     folder = story_dir(args)
     origin = machine.start_chapter(story, find_chapter(story, args.chapter)) if args.chapter else None
@@ -123,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         mode = TEACHER if args.teacher else player_mode(control.current.reveal)
         session = kind(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript, mode=mode, resume_hint=resume_hint(args), endings=endings,
-                       settings=control)
+                       settings=control, ask_why=args.ask_why)
         return session.run()
 
 

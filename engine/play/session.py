@@ -21,7 +21,7 @@ from engine.play import render
 from engine.play.commands import PLAYER_COMMANDS, TEACHER_COMMANDS, resolve
 from engine.play.modes import PLAYER, TEACHER, Console, EndingsFound, Mode, ProjectorConsole, player_mode, saves_blocks
 from engine.play.render import Block, Blocks
-from engine.play.session_commands import ClassroomCommands, SlotCommands
+from engine.play.session_commands import ClassroomCommands, SlotCommands, TranscriptNotes
 from engine.play.transcript import Transcript
 
 __all__ = ["ALL_COMMANDS", "COMMANDS", "PLAYER", "TEACHER", "Console", "Mode", "ProjectorConsole", "Session",
@@ -32,7 +32,7 @@ COMMANDS = PLAYER_COMMANDS
 ALL_COMMANDS = TEACHER_COMMANDS
 
 
-class Session(SlotCommands, ClassroomCommands):
+class Session(SlotCommands, ClassroomCommands, TranscriptNotes):
     """One game: the current state, the states before it (undo) and after it (redo), and the commands."""
 
     def __init__(
@@ -48,6 +48,7 @@ class Session(SlotCommands, ClassroomCommands):
         resume_hint: str = "hungary56 play --continue",
         endings: EndingsFound | None = None,
         settings: Any = None,
+        ask_why: bool = False,
     ) -> None:
         self.story = story
         self.mode = mode
@@ -59,6 +60,7 @@ class Session(SlotCommands, ClassroomCommands):
         # Where `restart` goes: the story's start, or the chapter a teacher jumped to.
         self.origin = origin
         self.transcript = transcript
+        self.ask_why = ask_why and transcript is not None  # --ask-why: a line of reasoning after each decision
         self.resume_hint = resume_hint
         self.endings = endings
         self.settings = settings  # a SettingsControl (engine/play/start.py) when settings can be changed
@@ -244,8 +246,9 @@ class Session(SlotCommands, ClassroomCommands):
         index = menu[number - 1].choice.index
         if self.mode.reveal_step:
             self.pending = index
-            self.show([Block("chosen", f"The class chose: {number}. {menu[number - 1].label}"),
-                       Block("hint", "Press Enter (or type 'reveal') to see what really happened.")])
+            self.show([Block("chosen", f"The class chose: {number}. {menu[number - 1].label}")])
+            self.ask_reason()
+            self.show([Block("hint", "Press Enter (or type 'reveal') to see what really happened.")])
             return
         self.advance(index, number)
 
@@ -265,6 +268,7 @@ class Session(SlotCommands, ClassroomCommands):
         if self.transcript is not None and not choice.auto and not self.mode.teacher:
             # The teacher's "The class chose" is already in the transcript, shown when it was typed.
             self.transcript.blocks([Block("chosen", f"Chosen: {number}. {label}")])
+            self.ask_reason()
         self.autosave()
         if not choice.auto:
             self.after_choice(before, choice, label)
@@ -378,7 +382,9 @@ class Session(SlotCommands, ClassroomCommands):
 
     def do_undo(self, _arg: str) -> None:
         if self.pending is not None:
+            withdrawn = machine.label_text(self.scene.choices[self.pending], self.state)
             self.pending = None
+            self.record(f"Withdrawn before the reveal: {withdrawn}. The class chose again.")
             self.show([Block("hint", "Choice withdrawn: the class can choose again.")])
             self.show_scene(look=True)
             return
@@ -396,7 +402,8 @@ class Session(SlotCommands, ClassroomCommands):
         step = taken[-1].path[-1] if taken[-1].path else None
         what = ""
         if step is not None:
-            what = f": {self.story.scenes[step.scene].choices[step.choice].label}"
+            what = f": {machine.label_text(self.story.scenes[step.scene].choices[step.choice], self.state)}"
+        self.record(f"Undone{what}. The choice taken instead follows.")
         self.show([Block("hint", f"Undone{what}. ('redo' brings it back.)")])
         self.autosave()
         self.show_scene(look=True)
@@ -406,9 +413,11 @@ class Session(SlotCommands, ClassroomCommands):
             self.show([Block("hint", "Nothing to redo.")])
             return
         taken = self.future.pop()
+        before = self.state
         self.past.append(self.state)
         self.past.extend(reversed(taken[1:]))
         self.state = taken[0]
+        self.record_redo(before)
         self.show([Block("hint", "Redone.")])
         self.autosave()
         self.show_scene(look=True)

@@ -1,5 +1,5 @@
-"""The Session's commands for saved games, settings and reloading, and a teacher's commands (reveal,
-vote, card): kept apart from engine/play/session.py so that the play loop reads on its own."""
+"""The Session's commands for saved games, settings and reloading, a teacher's commands (reveal,
+vote, card) and the transcript's notes (reasons, undos): kept apart from engine/play/session.py so that the play loop reads on its own."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from engine.io.saves import SaveStore
 from engine.play import render
 from engine.play.modes import Mode, saves_blocks
 from engine.play.render import Block, Blocks
+
+if TYPE_CHECKING:
+    from engine.play.modes import Console
+    from engine.play.transcript import Transcript
 
 
 class _Parts:
@@ -32,6 +36,9 @@ class _Parts:
         settings: Any
         mode: Mode
         reload_story: Callable[[], Story] | None
+        transcript: Transcript | None
+        ask_why: bool
+        console: Console
 
         @property
         def scene(self) -> Scene: ...
@@ -165,3 +172,33 @@ class ClassroomCommands(_Parts):
         chapter = self.story.scene_chapter(self.scene)
         blocks = render.card_blocks(self.story, chapter) if chapter is not None else []
         self.show(blocks or [Block("hint", "This chapter has no source cards.")])
+
+
+class TranscriptNotes(_Parts):
+    """What the transcript keeps beyond the screens: a reason after each decision (--ask-why), and
+    the choices taken back (undo), withdrawn (a class's, before the reveal) or brought back (redo)."""
+
+    def ask_reason(self) -> None:
+        """One line of reasoning for the decision just made, asked before history is revealed (Enter
+        alone skips it; the line is taken as it is, even a command word)."""
+        if not self.ask_why or self.transcript is None:
+            return
+        try:
+            line = self.console.ask("Why? One line of reasoning (Enter to skip) > ", [])
+        except (EOFError, KeyboardInterrupt):
+            line = ""  # the input ended: the next prompt ends the game as usual
+        reason = " ".join(line.split())[:600]
+        self.transcript.blocks([Block("note", f"Why: {reason}" if reason else "Why: (no reason given)", indent=3)])
+
+    def record(self, text: str) -> None:
+        """A line for the transcript only: the screen has its own hint."""
+        if self.transcript is not None:
+            self.transcript.blocks([Block("meta", text)])
+
+    def record_redo(self, before: GameState) -> None:
+        """`redo` from `before`: the first decision it brings back, by its label."""
+        steps = self.state.path[len(before.path):]
+        choices = [self.story.scenes[step.scene].choices[step.choice] for step in steps]
+        taken = next((choice for choice in choices if not choice.auto), None)
+        if taken is not None:
+            self.record(f"Redone: {machine.label_text(taken, before)}.")
