@@ -175,3 +175,38 @@ def test_l1_lint_prints_a_hostile_file_name_escaped(story: Path) -> None:
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert not any(line.startswith("fake.yaml") for line in result.stdout.splitlines())
     assert "x\\x1b]0;PWNED\\x07\\x1b[2J\\nfake.yaml:1:1: error E999 forged\\n.yaml:" in result.stdout
+
+
+def lint_lines(story: Path) -> list[str]:
+    result = limited_cli("lint", str(story))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    return [line for line in result.stdout.splitlines() if " error " in line or " warning " in line]
+
+
+@pytest.mark.parametrize("damage", [
+    ("title: \"A first story: the radio building\"", "title: !!python/name:os.system"),  # the review's
+    ("title: \"A first story: the radio building\"", "title: \"unclosed"),
+    ("id: starter", "id: starter\n\tversion: 2"),
+], ids=["python-tag", "unclosed-quote", "tab"])
+def test_l12_an_unreadable_story_file_is_one_error_not_a_cascade_of_missing_keys(
+        story: Path, damage: tuple[str, str]) -> None:
+    path = story / "story" / "story.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert damage[0] in text
+    path.write_text(text.replace(damage[0], damage[1]), encoding="utf-8")
+    lines = lint_lines(story)
+    assert len(lines) == 1 and "story/story.yaml:" in lines[0] and "E001" in lines[0], lines
+
+
+def test_l12_an_unknown_top_level_key_is_reported_once(story: Path) -> None:
+    with (story / "story" / "story.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("variables2: 1\n")  # the review's
+    lines = lint_lines(story)
+    assert len(lines) == 1 and "unknown key 'variables2'" in lines[0] and "story/story.yaml:" in lines[0], lines
+
+
+def test_l12_a_key_missing_from_every_story_file_is_located_in_story_yaml(story: Path) -> None:
+    path = story / "story" / "story.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: starter\n", ""), encoding="utf-8")
+    lines = lint_lines(story)  # not at glossary.yaml:3:1, the first story file in order
+    assert len(lines) == 1 and "story/story.yaml:" in lines[0] and "missing required key 'id'" in lines[0], lines

@@ -151,3 +151,81 @@ def test_no_pickle_is_ever_imported(story: Path, cache_dir: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code, str(story)], env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
     assert all(json.loads(p.read_bytes()) for p in cache_dir.iterdir())
+
+
+# --- L10 and the cache half of L9, as the review ran them: the CLI on a story with a warm cache ------------
+
+
+def limited() -> None:
+    """A 384 MiB address space: reading /dev/zero, or even 512 MiB of it, ends in a MemoryError at once."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (384 << 20, 384 << 20))
+
+
+def cli(story: Path, cache_dir: Path, *command: str, strace: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, cache.DIR_ENV: str(cache_dir), "PYTHONPATH": str(ROOT),
+           "HUNGARY56_SAVES": str(cache_dir.parent / "saves"), "NO_COLOR": "1"}
+    env.pop(cache.DISABLE_ENV, None)
+    prefix = ["strace", "-f", "-o", "/dev/null", *strace] if strace else []
+    return subprocess.run([*prefix, sys.executable, "-m", "engine", *command, str(story)], cwd=ROOT, env=env,
+                          input="quit\n", capture_output=True, text=True, timeout=60,
+                          preexec_fn=None if strace else limited)
+
+
+@pytest.mark.parametrize("kind", ["dev-zero-symlink", "fifo"])
+def test_l10_an_entry_that_is_dev_zero_or_a_fifo_neither_crashes_nor_hangs_the_load(
+        story: Path, tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "cache"
+    assert cli(story, folder, "play").returncode == 0
+    assert cli(story, folder, "lint").returncode == 0
+    entries = sorted(p.name for p in folder.iterdir())
+    assert any(n.startswith("f-") for n in entries) and any(n.startswith("l-") for n in entries)
+    for name in entries:  # every entry the new cache reads, under its own name
+        (folder / name).unlink()
+        if kind == "fifo":
+            os.mkfifo(folder / name)  # reading it would wait for a writer for ever
+        else:
+            (folder / name).symlink_to("/dev/zero")  # reading it whole would never end
+    for command in ("play", "lint"):
+        result = cli(story, folder, command)  # subprocess.TimeoutExpired if it hangs
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    assert "Goodbye" in cli(story, folder, "play").stdout
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_l9_a_cache_entry_a_killed_writer_left_half_written_is_swept(story: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    killed = cli(story, folder, "play", strace=("-e", "trace=rename,renameat,renameat2",
+                                                "-e", "inject=rename,renameat,renameat2:signal=SIGKILL:when=1"))
+    assert killed.returncode != 0  # the review's way of leaving one: SIGKILL at the rename
+    left = [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert left and all(p.name.startswith(".f-") for p in left)
+    fresh = folder / f".f-{'2' * 40}.json.0123456789ab.tmp"
+    fresh.write_text("another process's entry in progress", encoding="utf-8")
+    for path in left:
+        os.utime(path, (0, 0))  # more than an hour ago
+    assert cli(story, folder, "play").returncode == 0
+    assert not any(path.exists() for path in left)
+    assert fresh.exists()  # maybe still being written: kept
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == [fresh.name]
+
+
+def test_l9_ctrl_c_while_an_entry_is_written_leaves_no_temporary_file(
+        story: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.io import atomic
+
+    class CtrlC:
+        def __getattr__(self, name: str) -> object:
+            if name == "write":
+                def interrupted(*_args: object) -> int:
+                    raise KeyboardInterrupt
+                return interrupted
+            return getattr(os, name)
+
+    monkeypatch.setattr(atomic, "os", CtrlC())
+    with pytest.raises(KeyboardInterrupt):
+        loader.load_story(story)
+    monkeypatch.setattr(atomic, "os", os)
+    assert cache_dir.is_dir() and not any(p.name.endswith(".tmp") for p in cache_dir.iterdir())

@@ -1,17 +1,17 @@
 """A save writer stopped at any moment leaves the old save or the new one: never a torn or missing
 file, and no leftover that the saves listing would show.
 
-Two ways to stop it, both synchronised on the child rather than on timing: a writer that reports
-each finished save through a pipe and is killed after a random number of them (so the kill lands
-somewhere in the next one), and fault injection at every single step of a save (every open,
-write, fsync, close, link, rename and unlink of engine/io/atomic.py): SIGKILL before or after the
-step in a forked child, and ENOSPC/EIO from the step in the test process itself."""
+Two ways to stop it, both synchronised on the child and never on timing: a writer that reports
+every point of its saves (before and after every system call, and between the halves of a cut
+write) through a pipe and waits there, SIGKILLed by the parent at each point in turn; and fault
+injection at every single step of a save (every open, write, fsync, close, link, rename and
+unlink of engine/io/atomic.py): SIGKILL before or after the step in a forked child, and
+ENOSPC/EIO from the step in the test process itself."""
 
 from __future__ import annotations
 
 import errno
 import os
-import random
 import signal
 import types
 from collections.abc import Callable
@@ -28,7 +28,6 @@ from engine.io.loader import load_story
 from engine.io.saves import AUTOSAVE, PREVIOUS_AUTOSAVE, SaveStore
 from tests.conftest import TINY
 
-ITERATIONS = 100
 STORY = load_story(TINY)
 FIRST = machine.new_game(STORY)
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
@@ -38,41 +37,103 @@ def at_turn(turn: int) -> GameState:
     return GameState(FIRST.scene, FIRST.variables, FIRST.visits, FIRST.path, turn)
 
 
+class Checkpoints(types.SimpleNamespace):
+    """Stands for the `os` module inside engine/io/atomic.py in a forked writer: before and after
+    every step of a save it reports `B|A step name` on `report` and waits for the parent's go on
+    `go`, so the parent can kill it at exactly that point. A write is cut in two short writes (as
+    the kernel may do), so the parent also kills between the halves of a file's content."""
+
+    def __init__(self, report: int, go: int) -> None:
+        super().__init__()
+        self.report, self.go = report, go
+
+    def checkpoint(self, text: str) -> None:
+        os.write(self.report, text.encode("utf-8", "backslashreplace") + b"\n")
+        if os.read(self.go, 1) != b"g":  # the parent went away: stop here
+            os._exit(1)
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(os, name)
+        if name not in STEPS:
+            return real
+
+        def step(*args: Any, **kwargs: Any) -> Any:
+            target = str(args[1] if name in ("replace", "link") else args[0] if args else "")
+            if name == "write":
+                data = args[1]
+                args = (args[0], data[:max(1, len(data) // 2)])
+            self.checkpoint(f"B {name} {os.path.basename(target)}")
+            result = real(*args, **kwargs)
+            self.checkpoint(f"A {name} {os.path.basename(target)}")
+            return result
+        return step
+
+
+# What each file holds after its n-th rename: prepared() wrote turn 1 to autosave and slot, then
+# one_session() writes autosave 2 (keeping autosave 1 as autosave-previous), slot 2, autosave 3.
+# A count of 0 renames means the file does not exist yet.
+HISTORY = {"autosave.json": [1, 2, 3], "slot.json": [1, 2], "autosave-previous.json": [1]}
+
+
 @needs_fork
 def test_sigkill_during_saves_never_tears_a_save(tmp_path: Path) -> None:
-    store = SaveStore(tmp_path)
-    store.save(STORY, FIRST, "slot")
-    rng = random.Random(1956)
-    caught = 0  # kills that landed in the middle of a save
-    for _ in range(ITERATIONS):
+    """The review's attack 34 (SIGKILL of a saving game at a random moment), made deterministic:
+    the writer reports every point of its saves over a pipe and waits, and the parent SIGKILLs it
+    at the first point, then the second, and so on until it finishes. After each kill every save
+    holds exactly what its last completed rename put there: the old save or the new, never torn."""
+    points = 0
+    for k in range(1, 1000):
+        folder = tmp_path / f"{k}"
+        prepared(folder)
         ready, report = os.pipe()
+        go, answer = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the writer: save new states as fast as it can, reporting each, until killed
+        if pid == 0:  # the writer: a game session's saves, stopping at every checkpoint
             try:
                 os.close(ready)
-                turn = 0
-                while True:
-                    turn += 1
-                    store.save(STORY, at_turn(turn), "slot")
-                    os.write(report, b".")
+                os.close(answer)
+                atomic.os = Checkpoints(report, go)  # type: ignore[assignment]
+                one_session(folder)
             finally:
                 os._exit(0)
         os.close(report)
-        wanted = rng.randint(0, 4)
-        done = 0
-        while done < wanted:
-            done += len(os.read(ready, wanted - done))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(ready)
-        state = store.load(STORY, "slot")  # raises SaveError if the file were torn or missing
-        assert state.scene == FIRST.scene and state.turn >= wanted
-        caught += state.turn == wanted and wanted > 0
-    assert caught > 10, "the writer was never caught in the middle of its work"
-    assert [info.slot for info in store.list(STORY)] == ["slot"]
-    assert all(not info.problem for info in store.list(STORY))
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "slot.json"]
-    assert all(name.startswith(".slot.json.") and name.endswith(".tmp") for name in leftovers), leftovers
+        os.close(go)
+        renamed = {name: 1 for name in HISTORY if name != "autosave-previous.json"}
+        renamed["autosave-previous.json"] = 0
+        point = "the end"
+        with os.fdopen(ready, "rb") as messages:
+            seen = 0
+            for line in messages:
+                seen += 1
+                point = line.decode()
+                when, step, name = point.split()
+                if when == "A" and step == "replace" and name in renamed:
+                    renamed[name] += 1  # done: a kill from now on leaves the new content
+                if seen == k:
+                    os.kill(pid, signal.SIGKILL)  # the writer is waiting at this very point
+                    break
+                os.write(answer, b"g")
+        os.close(answer)
+        _, status = os.waitpid(pid, 0)
+        store = SaveStore(folder)
+        for name, count in renamed.items():
+            slot = name.removesuffix(".json")
+            if count:
+                assert store.load(STORY, slot).turn == HISTORY[name][count - 1], (k, point)
+            else:
+                assert not store.exists(slot), (k, point)
+        assert sorted(info.slot for info in store.list(STORY)) == sorted(
+            name.removesuffix(".json") for name, count in renamed.items() if count), (k, point)
+        assert all(not info.problem for info in store.list(STORY))
+        leftovers = [p.name for p in folder.iterdir() if p.name not in HISTORY]
+        assert all(p.startswith(".") and p.endswith(".tmp") for p in leftovers), (k, leftovers)
+        if seen < k:  # the writer finished before point k: it was killed at every point
+            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            assert renamed == {"autosave.json": 3, "slot.json": 2, "autosave-previous.json": 1}
+            points = k - 1
+            break
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert points >= 60, f"only {points} points in a session's saves"
 
 
 # --- fault injection at every step ----------------------------------------------------------------

@@ -280,15 +280,18 @@ def build_story(
 
 
 def assemble_story(
-    story_docs: Iterable[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]]
+    story_docs: Iterable[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]],
+    unreadable: bool = False,
 ) -> Story:
     """Build a story from its parsed story files and its scene files' scenes (built by
-    `build_scene_file`, maybe long ago); raise StoryError with every problem."""
+    `build_scene_file`, maybe long ago); raise StoryError with every problem. `unreadable`: a
+    story file could not be read (its own error says why), so a key missing from the others is
+    not reported: it may well be in that file."""
     problems = Problems()
     story_docs = list(story_docs)
     for _path, document in story_docs:
         remove_controls(document, problems)
-    story = _build(story_docs, scene_files, problems)
+    story = _build(story_docs, scene_files, problems, unreadable)
     if problems.errors or story is None:
         # the warnings too: an empty file (W101) often explains the errors
         raise StoryError(problems.items if problems.errors else [Problem(Location("story"), "the story is empty", "E100")])
@@ -325,7 +328,8 @@ def _single(docs: list[tuple[str, YMap]], key: str, problems: Problems) -> tuple
 
 
 def _build(
-    story_docs: list[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]], problems: Problems
+    story_docs: list[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]], problems: Problems,
+    unreadable: bool = False,
 ) -> Story | None:
     maps: list[tuple[str, YMap]] = []
     readers: list[Fields] = []
@@ -340,13 +344,20 @@ def _build(
     for path, doc in story_docs:
         if doc is None:  # (when every story file is empty, E100 says so once)
             problems.warning(Location(path, 1, 1), "the file is empty", "W101")
-    top = next((f for f in readers if "id" in f.node), readers[0])
+    # the file that defines the story: the one with its id, else story.yaml, not the first in order
+    top = next((f for f in readers if "id" in f.node), None) or next(
+        (f for f in readers if f.node.loc.path.replace("\\", "/").rsplit("/", 1)[-1] in ("story.yaml", "story.yml")),
+        readers[0])
     root = top.node
+
+    def missing(key: str) -> None:
+        if not unreadable:
+            problems.error(root.loc, f"the story is missing required key {key!r}", "E103")
 
     def required(key: str) -> str:
         found = _single(maps, key, problems)
         if found is None:
-            problems.error(root.loc, f"the story is missing required key {key!r}", "E103")
+            missing(key)
             return ""
         value, loc = found
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -373,7 +384,7 @@ def _build(
     chapters: list[Chapter] = []
     found_chapters = _single(maps, "chapters", problems)
     if found_chapters is None:
-        problems.error(root.loc, "the story is missing required key 'chapters'", "E103")
+        missing("chapters")
     elif not isinstance(found_chapters[0], YList):
         problems.error(found_chapters[1], f"'chapters' must be a list, not {describe(found_chapters[0])}", "E104")
     else:

@@ -156,14 +156,18 @@ def _read(name: str) -> Any:
                 os.utime(fd)  # in use: not among the least recently used that `prune` removes
             except OSError:
                 pass
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1
-            data = handle.read(MAX_ENTRY_BYTES + 1)
+        data = b""  # its own size, not MAX_ENTRY_BYTES: read(n) allocates n bytes before reading
+        while len(data) <= info.st_size:
+            chunk = os.read(fd, info.st_size + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        if len(data) != info.st_size:
+            return None  # replaced or changed while it was read
     except OSError:
         return None
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(fd)
     try:
         return json.loads(data)
     except (ValueError, RecursionError):

@@ -149,6 +149,8 @@ def load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
 def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
     story_docs: list[tuple[str, object]] = []
     scene_files: list[tuple[list[Scene], list[Problem]]] = []
+    # a story file that cannot be read or parsed (its own error says so) may hold any key
+    unreadable = any(Path(p.location.path).parent.name == "story" for p in problems)
     for file in files:
         cached = cache.get_file(file.key, file.shown)
         if cached is not None and cached[0] == ("document" if file.is_story else "scenes"):
@@ -160,6 +162,7 @@ def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
         document, found = parse_document(file.data, file.shown)
         problems.extend(found)
         if found:
+            unreadable = unreadable or file.is_story
             continue
         if file.is_story:
             story_docs.append((file.shown, document))
@@ -174,7 +177,7 @@ def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
         # found" as well would only repeat the problem already reported for that file.
         raise StoryError(problems)
     try:
-        story = assemble_story(story_docs, scene_files)
+        story = assemble_story(story_docs, scene_files, unreadable)
     except StoryError as exc:
         problems.extend(exc.problems)
         raise StoryError(problems) from None
