@@ -228,3 +228,21 @@ def test_l5_a_long_input_line_gets_its_hint_promptly(tmp_path: Path) -> None:
     result = run_cli("play", "--saves", str(tmp_path / "D"), stdin=line + "\nquit\n", timeout=30)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not a choice or a command." in result.stdout
+
+
+def test_l11_a_new_game_says_that_a_saved_game_exists_and_how_to_go_back_to_it(tmp_path: Path) -> None:
+    """L11: a 12-turn game, then new sessions of one choice each, used to rotate the long game out of
+    both autosave slots without a word. A new game now says at start that a saved game exists, and
+    `load autosave` typed first brings the long game back."""
+    saves = tmp_path / "saves"
+    long_game = play(saves, "\n".join(["1"] * 12) + "\nquit\n")
+    assert long_game.returncode == 0, long_game.stderr
+    kept = json.loads((saves / "autosave.json").read_text(encoding="utf-8"))["state"]
+    assert len(kept["path"]) >= 10
+    back = play(saves, "load autosave\nquit\n")
+    assert "you have a saved game" in back.stderr and "--continue" in back.stderr, back.stderr
+    assert "load autosave" in back.stderr
+    restored = json.loads((saves / "autosave.json").read_text(encoding="utf-8"))["state"]
+    assert (restored["scene"], restored["path"]) == (kept["scene"], kept["path"])  # the long game is back
+    fresh = play(tmp_path / "empty", "quit\n")
+    assert fresh.returncode == 0 and "saved game" not in fresh.stderr  # nothing to warn about

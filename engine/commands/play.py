@@ -108,6 +108,16 @@ def run(args: argparse.Namespace) -> int:
                 state = picked.state
             elif picked.action == "chapter":
                 origin = picked.state
+    elif state is None and origin is None and store.exists(AUTOSAVE):
+        # No start screen (a pipe, --plain): say that a saved game exists before this new game's
+        # autosaves rotate it out (reliability review L11).
+        import sys
+
+        from engine.play.start import continue_line
+
+        line, _saved = continue_line(story, store)
+        print(f"hungary56: you have a saved game ({line.removeprefix('Continue: ')}); this is a new game. "
+              "To go back to the saved one, type `load autosave` now or run again with --continue.", file=sys.stderr)
     with contextlib.ExitStack() as stack:
         transcript = None
         if args.transcript:
