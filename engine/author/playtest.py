@@ -135,20 +135,28 @@ class TextWatch:
         self.shown: set[Location] = set()
         self.textual = frozenset(s.id for s in story.scenes.values()
                                  if s.variants or any(t is not None for _w, t in _fields(s)))
+        # A scene whose every variant and arm has been shown is not rendered again: the runs ask
+        # which branches they saw, and rendering every visit was most of a play-test's time.
+        # (Lint type-checks inline text; what can still fail at run time, a value past its
+        # bounds, fails in the effect that makes it.)
+        self.units: dict[str, set[Location]] = {scene_id: set() for scene_id in self.textual}
+        for unit in text_units(story):
+            self.units.setdefault(unit.scene, set()).add(unit.location)
+        self.complete: set[str] = set()
 
     def _render(self, compiled: template.Template | None, env: tuple[Any, Any], what: str, scene: Scene) -> None:
         if compiled is None:
             return
         found: list[Location] = []
         try:
-            template.render(compiled, env, found, strict=True)
+            template.arms_shown(compiled, env, found, strict=True)
         except EvaluationError as exc:
             raise _Stop("error", f"inline text of {what} failed: {exc.message}", compiled.location) from None
         self.shown.update(found)
 
     def scene(self, scene: Scene, state: GameState, open_: Iterable[int] = ()) -> None:
         """What entering `scene` in `state` shows: text, variants, the open choices' labels, the epilogue."""
-        if scene.id not in self.textual:
+        if scene.id not in self.textual or scene.id in self.complete:
             return
         env = (state.variables, state.visits)
         self._render(scene.text_template, env, "the text", scene)
@@ -165,6 +173,8 @@ class TextWatch:
             self._render(choice.label_template, env, f"the label of choice {index + 1}", scene)
         if scene.ending is not None:
             self._render(scene.ending.epilogue_template, env, "the epilogue", scene)
+        if self.units[scene.id] <= self.shown and not any(choice.history_template for choice in scene.choices):
+            self.complete.add(scene.id)
 
     def taken(self, scene: Scene, choice: Choice, after: GameState) -> None:
         """The history note shown after a choice, with the state it led to."""

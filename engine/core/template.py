@@ -335,6 +335,12 @@ def render(template: Template, env: expr.Env, shown: list[Location] | None = Non
     return tidy("".join(out))
 
 
+def arms_shown(template: Template, env: expr.Env, shown: list[Location], strict: bool = False) -> None:
+    """Collect in `shown` the locations of the arms this state shows, without making the text
+    (play-tests ask only which branches a run saw; tidying the text was most of their time)."""
+    _render(template.parts, env, [], shown, strict)
+
+
 def render_split(template: Template, env: expr.Env) -> tuple[str, str]:
     """The text for this state, and the part of it that the state decided (the arms shown)."""
     out: list[str] = []
