@@ -89,12 +89,9 @@ def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[
             os.close(fd)
         if before_replace is not None:
             before_replace(folder)
-        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        _rename(folder, temporary, name)
     except BaseException:
-        try:
-            os.unlink(temporary, dir_fd=folder)
-        except OSError:
-            pass
+        _remove_quietly(folder, temporary)
         raise
     if not durable:
         return
@@ -150,15 +147,25 @@ def keep_copy(folder: int, name: str, copy_name: str) -> None:
             os.close(fd)
         _write_in(folder, copy_name, data, None)
         return
+    _rename(folder, temporary, copy_name)
+
+
+
+def _rename(folder: int, temporary: str, name: str) -> None:
+    """Give the temporary file its name (the one rename of the engine); on any failure or interrupt
+    the temporary is removed, so no exit path leaves it behind."""
     try:
-        os.replace(temporary, copy_name, src_dir_fd=folder, dst_dir_fd=folder)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        try:
-            os.unlink(temporary, dir_fd=folder)
-        except OSError:
-            pass
+        _remove_quietly(folder, temporary)
         raise
 
+
+def _remove_quietly(folder: int, name: str) -> None:
+    try:
+        os.unlink(name, dir_fd=folder)
+    except OSError:
+        pass
 
 def read_regular(path: Path | str, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; NotRegularFile for anything else

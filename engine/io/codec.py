@@ -107,13 +107,7 @@ class _Decoder:
         if tag == 0:
             return tuple([decode(item) for item in value[1:]])
         if tag == 1:
-            line, column = value[1], value[2]
-            loc = self.locations.get((line, column))
-            if loc is None:
-                if type(line) is not int or type(column) is not int:
-                    raise ValueError("a location that is not two numbers")
-                loc = self.locations[(line, column)] = Location(self.shown, line, column)
-            return loc
+            return self.location(value)
         if tag == 2:
             if type(value[1]) is not str or type(value[2]) is not int or type(value[3]) is not int:
                 raise ValueError("a damaged location")
