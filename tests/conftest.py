@@ -62,6 +62,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A story cache of this test's own, switched on."""
+    from engine.io import cache
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.DIR_ENV, str(folder))
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    return folder
+
+
+@pytest.fixture
 def tiny_story():
     from engine.io.loader import load_story
 

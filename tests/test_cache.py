@@ -25,14 +25,6 @@ def story(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.DIR_ENV, str(folder))
-    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
-    return folder
-
-
 def entry(path: Path) -> Path:
     """The cache entry of one story file."""
     shown = loader.display_path(path)

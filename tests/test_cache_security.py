@@ -85,14 +85,6 @@ def forged(story: Path, cache_dir: Path, cwd: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.DIR_ENV, str(folder))
-    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
-    return folder
-
-
 def test_the_forgery_used_below_would_be_read_if_it_were_trusted(story: Path, cache_dir: Path) -> None:
     forged(story, cache_dir, Path.cwd())
     assert loader.load_story(story).scenes["square"].title == "FORGED"  # the user's own, private entry
