@@ -173,12 +173,12 @@ class TextWatch:
             self._render(choice.label_template, env, f"the label of choice {index + 1}", scene)
         if scene.ending is not None:
             self._render(scene.ending.epilogue_template, env, "the epilogue", scene)
-        if self.units[scene.id] <= self.shown and not any(choice.history_template for choice in scene.choices):
+        if self.units[scene.id] <= self.shown:
             self.complete.add(scene.id)
 
     def taken(self, scene: Scene, choice: Choice, after: GameState) -> None:
         """The history note shown after a choice, with the state it led to."""
-        if choice.history_template is not None:
+        if choice.history_template is not None and scene.id not in self.complete:
             self._render(choice.history_template, (after.variables, after.visits),
                          f"the history of choice {choice.index + 1}", scene)
 
