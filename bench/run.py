@@ -2,6 +2,7 @@
 
     python bench/run.py            # the full run (10-20 minutes on a busy two-CPU machine)
     python bench/run.py --quick    # a smoke run: smaller stories, fewer repeats
+    python bench/run.py --only lint --sizes 1000,10000,20000   # one section (start, lint, play, saves, traps)
 
 Each figure and its baseline are measured in turn, pair after pair (A B A B ...), and the ratio
 is the median of the pairs' ratios, so that a machine that gets busier or quieter during the run
@@ -525,11 +526,19 @@ def play_story() -> tuple[Path | None, Path]:
         return TINY, TINY
 
 
+SECTIONS = ("start", "lint", "play", "saves", "traps")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: small stories, few repeats")
+    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
+                        help=f"run only this section (repeatable): {', '.join(SECTIONS)}")
+    parser.add_argument("--sizes", type=lambda text: tuple(int(n) for n in text.split(",")), metavar="S,M,L",
+                        help="the three synthetic story sizes (default 1000,10000,20000; quick 500,1000,2000)")
     args = parser.parse_args(argv)
     quick = args.quick
+    only = set(args.only or SECTIONS)
     report = Report()
     argument, story_dir = play_story()
     with tempfile.TemporaryDirectory(prefix="hungary56-bench-") as temp:
@@ -538,21 +547,30 @@ def main(argv: list[str] | None = None) -> int:
         story = load_story(story_dir)
         print(f"hungary56 benchmarks{' (quick)' if quick else ''}: python {sys.version.split()[0]}, "
               f"{os.cpu_count()} CPUs; story for play: {story_dir} ({len(story.scenes)} scenes)")
-        sizes = (500, 1_000, 2_000) if quick else (1_000, 10_000, 20_000)
+        sizes = args.sizes or ((500, 1_000, 2_000) if quick else (1_000, 10_000, 20_000))
+        if len(sizes) != 3:
+            parser.error("--sizes takes three numbers, e.g. 1000,10000,20000")
         pairs = 3 if quick else 7
-        print("1. start-up")
-        bench_start(report, argument, story, 5 if quick else 15, work)
-        print("2. lint at scale")
-        bench_lint(report, sizes, pairs, work)
-        print("3. play-tests")
-        big = load_story(work / f"synthetic-{sizes[1]}")
-        bench_playtests(report, [("bundled story", story, ">= 0.7x", 0.7),
-                                 (f"{sizes[1]:,} scenes", big, ">= 0.6x", 0.6)], 300 if quick else 3_000, pairs)
-        bench_search(report, story)
-        print("4. saves and turns")
-        bench_saves(report, story, 20 if quick else 200, 50 if quick else 500, work)
-        print("5. trap detection")
-        bench_traps(report, (2_000, 4_000), 3 if quick else 9)
+        if "start" in only:
+            print("1. start-up")
+            bench_start(report, argument, story, 5 if quick else 15, work)
+        if "lint" in only:
+            print("2. lint at scale")
+            bench_lint(report, sizes, pairs, work)
+        if "play" in only:
+            print("3. play-tests")
+            if not (work / f"synthetic-{sizes[1]}").is_dir():
+                write_story(work / f"synthetic-{sizes[1]}", sizes[1])
+            big = load_story(work / f"synthetic-{sizes[1]}")
+            bench_playtests(report, [("bundled story", story, ">= 0.7x", 0.7),
+                                     (f"{sizes[1]:,} scenes", big, ">= 0.6x", 0.6)], 300 if quick else 3_000, pairs)
+            bench_search(report, story)
+        if "saves" in only:
+            print("4. saves and turns")
+            bench_saves(report, story, 20 if quick else 200, 50 if quick else 500, work)
+        if "traps" in only:
+            print("5. trap detection")
+            bench_traps(report, (2_000, 4_000), 3 if quick else 9)
     if report.missed:
         print(f"MISSED: {', '.join(report.missed)}")
         return 1
