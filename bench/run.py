@@ -507,9 +507,9 @@ def bench_traps(report: Report, sizes: tuple[int, int], repeats: int) -> None:
     timings, traps = {}, {}
     for size in sizes:
         story = ring_story(size)
-        graph = lint.build_graph(story)
+        facts = lint.facts_of(story)
         timings[size] = cpu_time(functools.partial(lint.lint_story, story), repeats)
-        traps[size] = cpu_time(functools.partial(lint.scene_traps, graph, story), repeats)
+        traps[size] = cpu_time(functools.partial(lint.scene_traps, lint.build_graph(facts), facts), repeats)
     small, large = sizes
     ratio = timings[large] / timings[small]
     report.row(f"lint growth {large:,} / {small:,}-scene ring", ms(timings[large]), f"{small:,}-scene ring {ms(timings[small])}",

@@ -61,9 +61,8 @@ def test_missing_folder_is_a_clean_error() -> None:
 ONE, TWO, STORY = "scenes/one.yaml", "scenes/two.yaml", "story/story.yaml"
 
 
-def run_check(check: lint.Check, edits: dict[str, list[tuple[str, str]]] | None = None) -> list[Problem]:
-    story = edited_tiny(edits)
-    return list(check(lint.build_graph(story), story))
+def run_check(check: lint.SceneCheck | lint.Check, edits: dict[str, list[tuple[str, str]]] | None = None) -> list[Problem]:
+    return lint.findings(check, edited_tiny(edits))
 
 
 def codes(problems: list[Problem]) -> list[tuple[str, str, int]]:
@@ -72,13 +71,12 @@ def codes(problems: list[Problem]) -> list[tuple[str, str, int]]:
 
 def test_every_check_passes_the_valid_story() -> None:
     story = edited_tiny()
-    graph = lint.build_graph(story)
     for check in lint.CHECKS:
-        assert list(check(graph, story)) == [], check.__name__
+        assert lint.findings(check, story) == [], check.__name__
 
 
 def test_graph_is_walked_once_with_successors_and_predecessors() -> None:
-    graph = lint.build_graph(edited_tiny())
+    graph = lint.build_graph(lint.facts_of(edited_tiny()))
     assert graph.successors["gate"] == ("street",)
     assert set(graph.predecessors["end_home"]) == {"square"}
     assert graph.reachable == graph.can_end == {"gate", "street", "square", "end_fallen", "end_home"}

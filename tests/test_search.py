@@ -32,7 +32,8 @@ def test_every_trap_lint_finds_is_found() -> None:
     assert cases
     for folder in cases:
         story = load_story(folder)
-        expected = [tuple(s.id for s in members) for members in lint.scene_traps(lint.build_graph(story), story)]
+        facts = lint.facts_of(story)
+        expected = [tuple(s.id for s in members) for members in lint.scene_traps(lint.build_graph(facts), facts)]
         report = search.exhaustive(story)
         assert [t.scenes for t in report.traps] == expected, folder.name
         assert not search.exhaustive_ok(story, report)
@@ -40,7 +41,7 @@ def test_every_trap_lint_finds_is_found() -> None:
 
 def test_a_trap_only_the_state_shows() -> None:
     story = edited_tiny(GUARDED_LOOP)
-    assert list(lint.check_traps(lint.build_graph(story), story)) == []  # lint cannot see it
+    assert lint.findings(lint.check_traps, story) == []  # lint cannot see it
     report = search.exhaustive(story)
     assert [(t.scenes, t.path) for t in report.traps] == [(("square", "waiting"), (1, 1))]
     text = reports.format_exhaustive(story, report)

@@ -279,8 +279,8 @@ def _traps(
     for group in graphs.traps(range(len(edges)), edges.__getitem__, can_end):
         scenes = tuple(sorted({scene_of[n] for n in group}, key=order.__getitem__))
         found.setdefault(scenes, path_to(min(group)))
-    graph = lint.build_graph(story)
-    for members in lint.scene_traps(graph, story):
+    facts = lint.facts_of(story, ())
+    for members in lint.scene_traps(lint.build_graph(facts), facts):
         scenes = tuple(s.id for s in members)
         if not any(set(scenes) <= set(known) or set(known) <= set(scenes) for known in found):
             paths = [scene_paths[s] for s in scenes if s in scene_paths]

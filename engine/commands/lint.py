@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING
 from engine.commands.common import add_story_argument, describe, quiet_stdout, story_dir
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from engine.core.errors import Problem
-    from engine.core.model import Story
 
 FORMATS = ("text", "json", "github")
 
@@ -35,29 +33,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from engine.author.lint import choice_id_note, lint
-    from engine.io.loader import cached_findings
+    from engine.author.relint import lint_folder
 
     if args.explain is not None:
         return explain(args.explain)
     folder = story_dir(args)
-    recordings = _recordings(folder)
-
-    def find(load: Callable[[], Story]) -> list[Problem]:
-        loaded: list[Story] = []
-
-        def loading() -> Story:
-            loaded.append(load())
-            return loaded[-1]
-
-        found = lint(loading)
-        if loaded:
-            note = choice_id_note(loaded[-1], recordings)
-            found += [note] if note is not None else []
-        return found
-
-    # the findings of the same files are read back from the story cache (engine/io/cache.py)
-    problems = cached_findings(folder, find, extra=f"recordings={recordings}")
+    # new and changed files are built again; the others' findings come from the cache (engine/io/cache.py)
+    problems = lint_folder(folder, _recordings(folder))
     errors = sum(1 for p in problems if p.severity == "error")
     code = 1 if errors else 0
     try:

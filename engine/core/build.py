@@ -288,10 +288,7 @@ def assemble_story(
     story file could not be read (its own error says why), so a key missing from the others is
     not reported: it may well be in that file."""
     problems = Problems()
-    story_docs = list(story_docs)
-    for _path, document in story_docs:
-        remove_controls(document, problems)
-    story = _build(story_docs, scene_files, problems, unreadable)
+    story = _build(list(story_docs), scene_files, problems, unreadable)
     if problems.errors or story is None:
         # the warnings too: an empty file (W101) often explains the errors
         raise StoryError(problems.items if problems.errors else [Problem(Location("story"), "the story is empty", "E100")])
@@ -331,6 +328,34 @@ def _build(
     story_docs: list[tuple[str, Any]], scene_files: Iterable[tuple[list[Scene], list[Problem]]], problems: Problems,
     unreadable: bool = False,
 ) -> Story | None:
+    framed = _frame(story_docs, problems, unreadable)
+    if framed is None:
+        return None
+    frame, start_loc = framed
+    scenes: dict[str, Scene] = {}
+    for built, found in scene_files:
+        problems.items.extend(found)
+        for scene in built:
+            if scene.id in scenes:
+                problems.error(scene.location, f"scene {scene.id!r} is already defined at {scenes[scene.id].location}", "E112")
+                continue
+            scenes[scene.id] = scene
+    story = attrs.evolve(frame, scenes=scenes)
+    check_references(story, problems, start_loc)
+    return story
+
+
+def build_frame(story_docs: Iterable[tuple[str, Any]]) -> tuple[Story | None, list[Problem], Location]:
+    """The story without its scenes, from its parsed story files, the problems found in them, and
+    where `start` is given: what the linter needs to re-check one scene file (engine/author/relint.py)."""
+    problems = Problems()
+    framed = _frame(list(story_docs), problems, False)
+    return (framed[0], problems.items, framed[1]) if framed else (None, problems.items, Location("story"))
+
+
+def _frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadable: bool) -> tuple[Story, Location] | None:
+    for _path, document in story_docs:
+        remove_controls(document, problems)
     maps: list[tuple[str, YMap]] = []
     readers: list[Fields] = []
     for path, doc in story_docs:
@@ -396,22 +421,12 @@ def _build(
             problems.error(chapter.location, f"chapter {chapter.id!r} is already defined at {seen_chapters[chapter.id]}", "E111")
         seen_chapters.setdefault(chapter.id, chapter.location)
 
-    scenes: dict[str, Scene] = {}
-    for built, found in scene_files:
-        problems.items.extend(found)
-        for scene in built:
-            if scene.id in scenes:
-                problems.error(scene.location, f"scene {scene.id!r} is already defined at {scenes[scene.id].location}", "E112")
-                continue
-            scenes[scene.id] = scene
-
     story = Story(
         id=story_id, title=title, version=version, start=start, perspective=perspective,
         variables=variables, chapters=tuple(chapters), glossary=glossary, sources=sources,
-        scenes=scenes, location=root.loc, places=places,
+        scenes={}, location=root.loc, places=places,
     )
-    check_references(story, problems, top.at("start") if top.has("start") else root.loc)
-    return story
+    return story, top.at("start") if top.has("start") else root.loc
 
 
 def _entry(key: str, value: Any, loc: Location, what: str, problems: Problems) -> Entry:

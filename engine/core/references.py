@@ -17,46 +17,61 @@ from engine.core.model import Condition, Effect, Scene, Story
 def check_references(story: Story, problems: Problems, start_loc: Location) -> None:
     """Links between parts: targets, chapters, variables, types. The loader's own checks;
     the linter (engine/author/lint.py) adds the graph-wide ones."""
-    scenes = story.scenes
+    check_story_references(story, story.scenes, problems, start_loc)
     types = {name: var.type for name, var in story.variables.items()}
+    chapter_ids = {c.id for c in story.chapters}
+    for scene in story.scenes.values():
+        check_scene_references(scene, story, types, chapter_ids, story.scenes, problems)
 
-    def known_scene(target: str, loc: Location, what: str) -> None:
-        if target and target not in scenes:
-            problems.error(loc, f"{what} goes to unknown scene {target!r}{expr.suggest(target, scenes)}", "E120")
 
+def check_story_references(story: Story, scenes: Mapping[str, object], problems: Problems, start_loc: Location) -> None:
+    """The story's own links: `start`, chapters' `first`, setup effects and cards. `scenes` holds
+    (at least) the id of every scene of the story: the linter may give only the ids."""
+    types = {name: var.type for name, var in story.variables.items()}
     if story.start:
-        known_scene(story.start, start_loc, "'start'")
+        _known_scene(story.start, start_loc, "'start'", scenes, problems)
     for chapter in story.chapters:
-        known_scene(chapter.first, chapter.first_location or chapter.location, f"chapter {chapter.id!r}")
+        _known_scene(chapter.first, chapter.first_location or chapter.location, f"chapter {chapter.id!r}", scenes, problems)
         for effect in chapter.setup:
             _check_effect(effect, types, scenes, problems)
         for card in chapter.cards:
             if card.source and card.source not in story.sources:
                 problems.error(card.location, f"unknown source {card.source!r}{expr.suggest(card.source, story.sources)}", "E121")
-    chapter_ids = {c.id for c in story.chapters}
-    for scene in scenes.values():
-        if scene.chapter and scene.chapter not in chapter_ids:
-            problems.error(
-                scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
-            )
-        if scene.place and scene.place not in story.places:
-            problems.error(
-                scene.place_location or scene.location,
-                f"scene {scene.id!r} names unknown place {scene.place!r}{expr.suggest(scene.place, story.places)}", "E122",
-            )
-        for choice in scene.choices:
-            what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
-            known_scene(choice.goto, choice.target_location, what)
-            if choice.condition:
-                _check_condition(choice.condition, types, scenes, problems)
-            for effect in choice.effects:
-                _check_effect(effect, types, scenes, problems)
-        for variant in scene.variants:
-            if variant.condition:
-                _check_condition(variant.condition, types, scenes, problems)
-        for compiled in texts(scene):  # inline text: {name}, {if ...} (engine/core/template.py)
-            for problem in template.check(compiled, types, scenes):
-                problems.error(problem.location or compiled.location, problem.message, "E211")
+
+
+def check_scene_references(
+    scene: Scene, story: Story, types: dict[str, str], chapter_ids: set[str], scenes: Mapping[str, object],
+    problems: Problems,
+) -> None:
+    """One scene's links: its chapter and place, its choices' targets, and the types of its
+    conditions, effects and inline texts. `story` gives the declarations (its scenes are not read)."""
+    if scene.chapter and scene.chapter not in chapter_ids:
+        problems.error(
+            scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
+        )
+    if scene.place and scene.place not in story.places:
+        problems.error(
+            scene.place_location or scene.location,
+            f"scene {scene.id!r} names unknown place {scene.place!r}{expr.suggest(scene.place, story.places)}", "E122",
+        )
+    for choice in scene.choices:
+        what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
+        _known_scene(choice.goto, choice.target_location, what, scenes, problems)
+        if choice.condition:
+            _check_condition(choice.condition, types, scenes, problems)
+        for effect in choice.effects:
+            _check_effect(effect, types, scenes, problems)
+    for variant in scene.variants:
+        if variant.condition:
+            _check_condition(variant.condition, types, scenes, problems)
+    for compiled in texts(scene):  # inline text: {name}, {if ...} (engine/core/template.py)
+        for problem in template.check(compiled, types, scenes):
+            problems.error(problem.location or compiled.location, problem.message, "E211")
+
+
+def _known_scene(target: str, loc: Location, what: str, scenes: Mapping[str, object], problems: Problems) -> None:
+    if target and target not in scenes:
+        problems.error(loc, f"{what} goes to unknown scene {target!r}{expr.suggest(target, scenes)}", "E120")
 
 
 def texts(scene: Scene) -> list[template.Template]:
@@ -69,7 +84,7 @@ def texts(scene: Scene) -> list[template.Template]:
     return [t for t in found if t is not None]
 
 
-def _check_condition(condition: Condition, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:
+def _check_condition(condition: Condition, types: dict[str, str], scenes: Mapping[str, object], problems: Problems) -> None:
     try:
         kind = expr.type_of(condition.node, types, scenes)
     except ExpressionError as exc:
@@ -79,7 +94,7 @@ def _check_condition(condition: Condition, types: dict[str, str], scenes: Mappin
         problems.error(condition.location, f"a condition must be true or false, but this is {expr._a(kind)}", "E201")
 
 
-def _check_effect(effect: Effect, types: dict[str, str], scenes: Mapping[str, Scene], problems: Problems) -> None:
+def _check_effect(effect: Effect, types: dict[str, str], scenes: Mapping[str, object], problems: Problems) -> None:
     try:
         expr.check_assignment(effect.assignment, types, scenes)
     except ExpressionError as exc:

@@ -51,7 +51,7 @@ _ENGINE_MODULES = (
     "core/references.py", "core/template.py", "io/loader.py", "io/yamlio.py",
 )
 # ... and what decides the linter's findings, for the entries that keep them.
-_LINT_MODULES = ("author/lint.py", "author/graphs.py")
+_LINT_MODULES = ("author/lint.py", "author/graphs.py", "author/facts.py", "author/chronology.py", "author/relint.py")
 
 
 def enabled() -> bool:
@@ -301,6 +301,34 @@ def put_problems(key: str, problems: list[Problem]) -> None:
         return
     try:
         entry = {"key": key, "problems": encode(tuple(problems), "")}
+    except (TypeError, RecursionError):
+        return
+    _write(f"l-{key}.json", entry)
+
+
+def get_facts(key: str, shown: str) -> tuple[Any, list[Problem]] | None:
+    """A scene file's lint facts as stored (plain JSON: engine/author/facts.py decodes them) and the
+    problems found in its scenes alone, under `key`; None if there is no usable entry."""
+    if not enabled():
+        return None
+    entry = _read(f"l-{key}.json")
+    if type(entry) is not dict or entry.get("key") != key or entry.get("kind") != "facts" or "facts" not in entry:
+        return None
+    try:
+        problems = decoder(shown)(entry["problems"])
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+        return None
+    if type(problems) is not tuple or not all(type(p) is Problem for p in problems):
+        return None
+    return entry["facts"], list(problems)
+
+
+def put_facts(key: str, shown: str, facts: Any, problems: list[Problem]) -> None:
+    """Store a scene file's lint facts (`facts`: plain JSON values) and its scenes' own problems."""
+    if not enabled():
+        return
+    try:
+        entry = {"key": key, "kind": "facts", "facts": facts, "problems": encode(tuple(problems), shown)}
     except (TypeError, RecursionError):
         return
     _write(f"l-{key}.json", entry)

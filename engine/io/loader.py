@@ -6,6 +6,7 @@ import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -146,32 +147,39 @@ def load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
     return story
 
 
+def file_content(file: StoryFile) -> tuple[Any, list[Problem]]:
+    """One file's content, from the cache or parsed (and built) now and cached: a story file's
+    located document, a scene file's (scenes, problems found in it alone); None if it cannot be
+    parsed, with the problems that say why."""
+    cached = cache.get_file(file.key, file.shown)
+    if cached is not None and cached[0] == ("document" if file.is_story else "scenes"):
+        return (cached[1], []) if file.is_story else ((cached[1], cached[2]), [])
+    document, found = parse_document(file.data, file.shown)
+    if found:
+        return None, found
+    if file.is_story:
+        cache.put_document(file.key, file.shown, document)
+        return document, []
+    built = build_scene_file(file.shown, document)
+    del document  # the located document is the bulk of a file's memory: build, then drop it
+    cache.put_scenes(file.key, file.shown, *built)
+    return built, []
+
+
 def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
     story_docs: list[tuple[str, object]] = []
     scene_files: list[tuple[list[Scene], list[Problem]]] = []
     # a story file that cannot be read or parsed (its own error says so) may hold any key
     unreadable = any(Path(p.location.path).parent.name == "story" for p in problems)
     for file in files:
-        cached = cache.get_file(file.key, file.shown)
-        if cached is not None and cached[0] == ("document" if file.is_story else "scenes"):
-            if file.is_story:
-                story_docs.append((file.shown, cached[1]))
-            else:
-                scene_files.append((cached[1], cached[2]))
-            continue
-        document, found = parse_document(file.data, file.shown)
+        content, found = file_content(file)
         problems.extend(found)
         if found:
             unreadable = unreadable or file.is_story
-            continue
-        if file.is_story:
-            story_docs.append((file.shown, document))
-            cache.put_document(file.key, file.shown, document)
+        elif file.is_story:
+            story_docs.append((file.shown, content))
         else:
-            built = build_scene_file(file.shown, document)
-            del document  # the located document is the bulk of a file's memory: build, then drop it
-            scene_files.append(built)
-            cache.put_scenes(file.key, file.shown, *built)
+            scene_files.append(content)
     if not story_docs and problems:
         # Without a readable story file nothing else can be checked; saying "no story definition
         # found" as well would only repeat the problem already reported for that file.
@@ -184,23 +192,3 @@ def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
     if problems:
         raise StoryError(problems)
     return story
-
-
-def cached_findings(root: Path, find: Callable[[Callable[[], Story]], list[Problem]], extra: str = "") -> list[Problem]:
-    """`find(load)` (the linter, given a way to load the story), kept in the cache under the keys of
-    every file and `extra` (whatever else the findings depend on): linting the same files again
-    with the same engine reads the findings back."""
-    try:
-        files, problems = read_story(root)
-    except StoryError:
-        return find(lambda: load_story(root))  # reported the usual way
-    key = cache.lint_key([*(file.key for file in files), extra]) if not problems and cache.enabled() else ""
-    if key:
-        found = cache.get_problems(key)
-        if found is not None:
-            return found
-    result = find(lambda: load_files(files, problems))
-    if key:
-        cache.put_problems(key, result)
-        cache.prune()
-    return result

@@ -1,0 +1,133 @@
+"""Story time along the paths of a story: the linter's chronology checks (E350, E362, E363)."""
+
+from __future__ import annotations
+
+import functools
+from collections import deque
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from engine.core import diagnostics
+from engine.core.dates import StoryDate
+from engine.core.errors import Problem
+
+if TYPE_CHECKING:
+    from engine.author.facts import SceneFacts, StoryFacts
+    from engine.author.lint import StoryGraph
+
+error = diagnostics.problem
+
+
+@functools.lru_cache(maxsize=4096)  # a story has few distinct dates and times, and many scenes
+def point(date: str, time: str = "") -> tuple[int, ...]:
+    """(year, month, day, minutes) as far as they are given; a missing part ends the tuple."""
+    parsed = StoryDate.parse(date, time) or StoryDate.parse(date)
+    if parsed is None:
+        return ()
+    known = [parsed.year]
+    if parsed.month:
+        known.append(parsed.month)
+        if parsed.day:
+            known.append(parsed.day)
+            if parsed.minutes >= 0:
+                known.append(parsed.minutes)
+    return tuple(known)
+
+
+def before(sooner: tuple[int, ...], later: tuple[int, ...]) -> bool:
+    """True if `sooner` is certainly earlier than `later`, compared as precisely as both allow."""
+    if len(sooner) == len(later):  # the usual case, and the quick one (a lint of 10,000 scenes asks 60,000 times)
+        return sooner < later
+    common = min(len(sooner), len(later))
+    return sooner[:common] < later[:common]
+
+
+def _carry(own: tuple[int, ...], carried: tuple[int, ...]) -> tuple[int, ...]:
+    """What story time it is after a scene: its own time, unless an earlier scene on the path gave
+    a more precise one that this scene agrees with (the same day, no time given)."""
+    if len(carried) > len(own) and carried[: len(own)] == own:
+        return carried
+    return own
+
+
+def _shown(scene: SceneFacts) -> str:
+    return f"{scene.date} {scene.time}".strip()
+
+
+def story_clock(
+    graph: StoryGraph, facts: StoryFacts, times: Mapping[str, tuple[int, ...]],
+) -> dict[str, tuple[tuple[int, ...], str]]:
+    """For every scene, the latest story time a path can carry out of it, and the scene that gave it.
+
+    Along each path the time is carried through scenes that are less precise (no time) or out of
+    story time (flashbacks), so that each dated scene can be compared with the last scene before it
+    that gave a time. A fixed point over the graph: the carried times only grow, so it ends.
+    """
+    clock: dict[str, tuple[tuple[int, ...], str]] = {}
+    for scene in facts.scenes.values():
+        if not scene.flashback:
+            clock[scene.id] = (times[scene.id], scene.id)
+    work = deque(clock)
+    while work:
+        source = work.popleft()
+        carried = clock.get(source)
+        if carried is None:
+            continue
+        for target_id in graph.successors.get(source, ()):
+            target = facts.scenes[target_id]
+            own = clock.get(target_id)
+            if target.flashback:
+                new = carried if own is None or own[0] < carried[0] else own
+            else:
+                mine = times[target_id]
+                if before(mine, carried[0]):
+                    continue  # reported by check_chronology; the path goes on from this scene's own time
+                now = _carry(mine, carried[0])
+                new = (now, carried[1] if now != mine else target_id)
+                if own is not None and new[0] <= own[0]:
+                    continue
+            if own != new:
+                clock[target_id] = new
+                work.append(target_id)
+    return clock
+
+
+def check_chronology(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
+    """Story time runs forwards along every path: each scene that is not a flashback is compared
+    with the last scene before it that gave a time, also through scenes that give none."""
+    times = {scene.id: scene.when for scene in facts.scenes.values()}
+    clock = story_clock(graph, facts, times)
+    for scene in facts.scenes.values():
+        carried = clock.get(scene.id)
+        if carried is None:
+            continue
+        for choice in scene.choices:
+            target = facts.scenes.get(choice.goto)
+            if target is None or target.flashback or not before(times[target.id], carried[0]):
+                continue
+            origin = facts.scenes[carried[1]]
+            after = "" if origin.id == scene.id else f", earlier than {origin.id!r} ({_shown(origin)}) before it on this path"
+            yield error(scene.where(choice), "E350",
+                        f"{scene.id!r} goes back in story time to {target.id!r} ({_shown(target)}){after}; "
+                        "mark the target 'flashback: true' if that is meant")
+
+
+def check_chapter_dates(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
+    """A chapter ends after it begins, and each scene that is not a flashback falls within its chapter."""
+    chapters = {c.id: c for c in facts.story.chapters}
+    for chapter in facts.story.chapters:
+        if chapter.until and before(point(chapter.until), point(chapter.date)):
+            del chapters[chapter.id]  # its scenes cannot be within it: that follows from this
+            yield error(chapter.location, "E362",
+                        f"chapter {chapter.id!r} ends ({chapter.until}) before it begins ({chapter.date})")
+    for scene in facts.scenes.values():
+        own = chapters.get(scene.chapter)
+        if own is None or scene.flashback:
+            continue
+        when = scene.when
+        if before(when, point(own.date)):
+            yield error(scene.location, "E363",
+                        f"scene {scene.id!r} ({scene.date}) is dated before its chapter {own.id!r} begins ({own.date})")
+        elif own.until and before(point(own.until), when):
+            yield error(scene.location, "E363",
+                        f"scene {scene.id!r} ({scene.date}) is dated after its chapter {own.id!r} ends ({own.until})")

@@ -1,0 +1,169 @@
+"""What the linter's whole-story checks read of each scene: compact facts, kept per file in the cache.
+
+The checks that span the story (reachability, traps, variables, chronology, chapters) read only these
+facts, never the built scenes; the checks of one scene alone (engine/author/lint.py, SCENE_CHECKS)
+run when a scene is built and their problems are kept with its file's facts. So after an edit only
+the changed files are built again (engine/author/relint.py): the other files' facts are read back.
+Facts are named tuples of strings, numbers and tuples, so a file's facts are JSON as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import attrs
+
+from engine.author.chronology import point
+from engine.core import evaluate, expr, template
+from engine.core.build import texts
+from engine.core.errors import EvaluationError, Location, Problem
+from engine.core.model import Choice, Scene, Story
+
+
+def constant(node: expr.Node) -> expr.Value | None:
+    """The value of an expression that reads no variable and no visit, or None if it depends on play."""
+    if isinstance(node, expr.Literal):
+        return node.value
+    if isinstance(node, (expr.Name, expr.Call)):
+        return None
+    try:
+        names = list(expr.names_in(node)) + list(expr.scenes_in(node))
+        return None if names else evaluate.evaluate(node, {})
+    except (EvaluationError, TypeError):  # a constant with a type error is a load error already
+        return None
+
+
+def never_taken(choice: Choice) -> bool:
+    """A choice whose guard is false whatever happens (`if: false`, `if: "1 > 2"`)."""
+    return choice.condition is not None and constant(choice.condition.node) is False
+
+
+class ChoiceFacts(NamedTuple):
+    # the order of the fields is that of the JSON record (facts_json), so that a record read back
+    # becomes facts without a call per field
+    goto: str
+    line: int  # where the choice is (in its scene's file)
+    column: int
+    position: int  # 0-based, as the model's Choice.index
+    never: bool  # its guard is always false
+    sets: Sequence[str]  # the variables its effects set, sorted
+    auto: bool
+    has_id: bool
+
+
+class SceneFacts(NamedTuple):
+    id: str
+    line: int
+    column: int
+    chapter: str
+    flashback: bool
+    date: str
+    time: str
+    when: tuple[int, ...]  # (year, month, day, minutes) as far as given (chronology.point)
+    ending: bool
+    choices: tuple[ChoiceFacts, ...]
+    reads: Sequence[str]  # every variable a condition, an effect's value or an inline text reads
+    scenes_named: Sequence[str]  # the scenes its targets and visited()/seen() name: they must exist
+    path: str  # its file, as shown (not in the JSON record: the entry is that file's)
+
+    @property
+    def location(self) -> Location:  # made only when a problem is reported there
+        return Location(self.path, self.line, self.column)
+
+    def where(self, choice: ChoiceFacts) -> Location:
+        return Location(self.path, choice.line, choice.column)
+
+
+def scene_facts(scene: Scene) -> SceneFacts:
+    reads: set[str] = set()
+    named: set[str] = set()
+    for variant in scene.variants:
+        if variant.condition:
+            reads.update(expr.names_in(variant.condition.node))
+            named.update(expr.scenes_in(variant.condition.node))
+    for compiled in texts(scene):  # inline text: {name}, {if ...}
+        for expression in template.expressions(compiled):
+            reads.update(expr.names_in(expression.node))
+            named.update(expr.scenes_in(expression.node))
+    choices = []
+    for choice in scene.choices:
+        named.add(choice.goto)
+        if choice.condition:
+            reads.update(expr.names_in(choice.condition.node))
+            named.update(expr.scenes_in(choice.condition.node))
+        for effect in choice.effects:  # `a = b + 1` reads b; `a += 1` does not count as reading a
+            reads.update(expr.names_in(effect.assignment.value))
+            named.update(expr.scenes_in(effect.assignment.value))
+        choices.append(ChoiceFacts(
+            choice.goto, choice.location.line, choice.location.column, choice.index, never_taken(choice),
+            tuple(sorted({e.assignment.target for e in choice.effects})), choice.auto, bool(choice.id),
+        ))
+    where = scene.location
+    return SceneFacts(scene.id, where.line, where.column, scene.chapter, scene.flashback, scene.date, scene.time,
+                      point(scene.date, scene.time), scene.is_ending, tuple(choices), tuple(sorted(reads)),
+                      tuple(sorted(named - {""})), where.path)
+
+
+@attrs.frozen
+class StoryFacts:
+    """A story as its whole-story checks see it: its declarations (`story`: the whole story, or only
+    its story files' part when scenes come from the cache), every scene's facts in file order, and
+    the problems found in single scenes and files (SCENE_CHECKS, the files' own warnings)."""
+
+    story: Story
+    scenes: dict[str, SceneFacts]
+    local: tuple[Problem, ...] = ()
+
+    @property
+    def start(self) -> str:
+        return self.story.start
+
+
+# --- as JSON, for the cache (engine/io/cache.py keeps the entries) ------------------------------------
+
+
+def facts_json(facts: Iterable[SceneFacts]) -> list[Any]:
+    """A file's facts as JSON values, without their path: it is the file's."""
+    return [[*s[:9], s.choices, *s[10:12]] for s in facts]
+
+
+def decode_facts(rows: Any, shown: str) -> list[SceneFacts]:
+    """The facts `facts_json` wrote, in the file `shown`; ValueError if they are not that."""
+    try:
+        return _decode(rows, shown)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"damaged facts: {exc}") from None
+
+
+_SCENE_TYPES = (str, int, int, str, bool, str, str, list, bool, list, list, list)
+_CHOICE_TYPES = (str, int, int, int, bool, list, bool, bool)
+
+
+def _decode(rows: list[Any], shown: str) -> list[SceneFacts]:
+    # Written for speed (a re-lint of 10,000 scenes reads them all): the record is checked against
+    # its fields' types at once and becomes facts as it is; the names in lists are checked once
+    # for the whole file.
+    if type(rows) is not list:
+        raise ValueError("not a list of scenes")
+    found = []
+    names: set[Any] = set()
+    make_scene, make_choice = SceneFacts._make, ChoiceFacts._make
+    for row in rows:
+        if type(row) is not list or tuple(map(type, row)) != _SCENE_TYPES:
+            raise ValueError("a scene's facts have the wrong types")
+        choices = row[9]
+        for choice in choices:
+            if type(choice) is not list or tuple(map(type, choice)) != _CHOICE_TYPES:
+                raise ValueError("a choice's facts have the wrong types")
+            names.update(choice[5])
+        row[9] = tuple(map(make_choice, choices))
+        if [n for n in row[7] if type(n) is not int]:
+            raise ValueError("a story time that is not numbers")
+        row[7] = tuple(row[7])  # compared with other times: a tuple, as chronology.point makes them
+        names.update(row[10], row[11])
+        row.append(shown)
+        found.append(make_scene(row))
+    if [n for n in names if type(n) is not str]:
+        raise ValueError("a name that is not a string")
+    return found
