@@ -308,15 +308,18 @@ def bench_lint(report: Report, sizes: tuple[int, int, int], pairs: int, work: Pa
 def bench_peers(report: Report, folder: Path, env: dict[str, str], work: Path) -> None:
     """Tools an author might otherwise run over the same files, when they are installed."""
     files = [str(p) for p in sorted(folder.glob("*/*.yaml"))]
+    # on the PATH, or beside this Python (`pip install -e '.[bench]'` in a virtualenv not activated)
+    where = os.pathsep.join([os.environ.get("PATH", ""), str(Path(sys.executable).parent)])
     peers = {
-        "yamllint": ["yamllint", "-d", "default", *files] if shutil.which("yamllint") else None,
-        "check-jsonschema": (["check-jsonschema", "--schemafile", str(ROOT / "schema" / "scene.schema.json"),
-                              *[f for f in files if "/scenes/" in f]] if shutil.which("check-jsonschema") else None),
+        "yamllint": ["-d", "default", *files],
+        "check-jsonschema": ["--schemafile", str(ROOT / "schema" / "scene.schema.json"), *[f for f in files if "/scenes/" in f]],
     }
-    for name, args in peers.items():
-        if args is None:
-            print(f"  ({name} is not installed: not compared)")
+    for name, arguments in peers.items():
+        program = shutil.which(name, path=where)
+        if program is None:
+            print(f"  ({name} is not installed: not compared; pip install -e '.[bench]')")
             continue
+        args = [program, *arguments]
         lint, peer, ratio, low, high = paired(lambda: child(engine("lint", str(folder)), env, work)[1],
                                               lambda a=args: child(a, env, work)[1], 3)  # type: ignore[misc]
         report.row(f"cold lint vs {name}", ms(lint), f"{name} {ms(peer)}", ratio, "", None, ratio_text(ratio, low, high))
