@@ -9,7 +9,7 @@ Facts are named tuples of strings, numbers and tuples, so a file's facts are JSO
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -36,7 +36,33 @@ def constant(node: expr.Node) -> expr.Value | None:
 
 def never_taken(choice: Choice) -> bool:
     """A choice whose guard is false whatever happens (`if: false`, `if: "1 > 2"`)."""
-    return choice.condition is not None and constant(choice.condition.node) is False
+    condition = choice.condition
+    if condition is None:
+        return False
+    return bool(_known(("never", condition.source), lambda: constant(condition.node) is False))
+
+
+# What an expression reads and whether a guard is constant depend on its source alone (the same
+# source always parses to the same tree), and a story repeats its conditions and effects: each
+# distinct one is looked at once per process.
+_KNOWN: dict[tuple[str, str], Any] = {}
+
+
+def _known(key: tuple[str, str], find: Callable[[], Any]) -> Any:
+    try:
+        return _KNOWN[key]
+    except KeyError:
+        if len(_KNOWN) > 100_000:
+            _KNOWN.clear()
+        found = _KNOWN[key] = find()
+        return found
+
+
+def _reading(kind: str, source: str, node: expr.Node) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The variables and the scenes an expression reads."""
+    found: tuple[tuple[str, ...], tuple[str, ...]] = _known(
+        (kind, source), lambda: (tuple(expr.names_in(node)), tuple(expr.scenes_in(node))))
+    return found
 
 
 class ChoiceFacts(NamedTuple):
@@ -80,23 +106,28 @@ def scene_facts(scene: Scene) -> SceneFacts:
     named: set[str] = set()
     for variant in scene.variants:
         if variant.condition:
-            reads.update(expr.names_in(variant.condition.node))
-            named.update(expr.scenes_in(variant.condition.node))
+            found = _reading("if", variant.condition.source, variant.condition.node)
+            reads.update(found[0])
+            named.update(found[1])
     for compiled in texts(scene):  # inline text: {name}, {if ...}
         for expression in template.expressions(compiled):
-            reads.update(expr.names_in(expression.node))
-            named.update(expr.scenes_in(expression.node))
+            found = _reading("if", expression.source, expression.node)
+            reads.update(found[0])
+            named.update(found[1])
     choices = []
     for choice in scene.choices:
         named.add(choice.goto)
         if choice.condition:
-            reads.update(expr.names_in(choice.condition.node))
-            named.update(expr.scenes_in(choice.condition.node))
+            found = _reading("if", choice.condition.source, choice.condition.node)
+            reads.update(found[0])
+            named.update(found[1])
         for effect in choice.effects:  # `a = b + 1` reads b; `a += 1` does not count as reading a
-            reads.update(expr.names_in(effect.assignment.value))
-            named.update(expr.scenes_in(effect.assignment.value))
+            found = _reading("do", effect.source, effect.assignment.value)
+            reads.update(found[0])
+            named.update(found[1])
+        where = choice.location
         choices.append(ChoiceFacts(
-            choice.goto, choice.location.line, choice.location.column, choice.index, never_taken(choice),
+            choice.goto, where.line, where.column, choice.index, never_taken(choice),
             tuple(sorted({e.assignment.target for e in choice.effects})), choice.auto, bool(choice.id),
         ))
     where = scene.location

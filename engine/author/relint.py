@@ -22,7 +22,7 @@ from engine.author.facts import SceneFacts, StoryFacts, decode_facts, facts_json
 from engine.core.build import build_frame
 from engine.core.errors import Problem, StoryError
 from engine.core.fields import Problems
-from engine.core.model import Scene, Story
+from engine.core.model import Scene
 from engine.core.references import check_scene_references, check_story_references
 from engine.io import cache
 from engine.io.loader import StoryFile, file_content, load_files, read_story
@@ -57,16 +57,12 @@ def lint_folder(root: Path, recordings: int = 0) -> list[Problem]:
 
 def the_long_way(files: list[StoryFile], problems: list[Problem], recordings: int) -> list[Problem]:
     """Load the whole story and lint it (what `from_facts` must always agree with)."""
-    loaded: list[Story] = []
-
-    def load() -> Story:
-        loaded.append(load_files(files, problems))
-        return loaded[-1]
-
-    found = lint.lint(load)
-    if loaded:
-        found += _note(lint.facts_of(loaded[-1], ()), recordings)
-    return found
+    try:
+        story = load_files(files, problems)
+    except StoryError as exc:
+        return lint.in_order(lint.without_cascades(exc.problems))
+    facts = lint.facts_of(story)
+    return lint.lint_facts(facts, story.warnings) + _note(facts, recordings)
 
 
 def from_facts(files: list[StoryFile], recordings: int) -> list[Problem] | None:
