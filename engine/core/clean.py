@@ -14,6 +14,8 @@ def remove_controls(document: Any, problems: Problems) -> None:
     """Take every control character (engine/core/controls.py) out of the document's strings and
     keys, in place, with a warning at each string: story text can never send an escape sequence
     to the player's terminal, a transcript or a handout."""
+    if isinstance(document, YMap) and document.no_controls:
+        return  # its whole text was searched at once when it was read
     stack = [document]
     while stack:
         node = stack.pop()

@@ -11,11 +11,14 @@ from engine.core.errors import Location
 class YMap(dict):
     """A mapping read from YAML, with the location of itself, of each key and of each value."""
 
-    __slots__ = ("loc", "key_locs", "value_locs", "text_anchors")
+    __slots__ = ("loc", "key_locs", "value_locs", "text_anchors", "no_controls")
 
     def __init__(self, loc: Location) -> None:
         super().__init__()
         self.loc = loc
+        # set by the YAML adapter on a document whose text holds no control character and no
+        # escape that could make one: the compiler need not look for them (engine/core/clean.py)
+        self.no_controls = False
         self.key_locs: dict[str, Location] = {}
         self.value_locs: dict[str, Location] = {}
         # for a text value with a brace: where each of its source lines starts (engine/core/template.py)
