@@ -34,6 +34,9 @@ def point(date: str, time: str = "") -> tuple[int, ...]:
     return tuple(known)
 
 
+_PRECISE = 4  # (year, month, day, minutes): a time given to the minute
+
+
 def before(sooner: tuple[int, ...], later: tuple[int, ...]) -> bool:
     """True if `sooner` is certainly earlier than `later`, compared as precisely as both allow."""
     if len(sooner) == len(later):  # the usual case, and the quick one (a lint of 10,000 scenes asks 60,000 times)
@@ -67,13 +70,19 @@ def story_clock(
     for scene in facts.scenes.values():
         if not scene.flashback:
             clock[scene.id] = (times[scene.id], scene.id)
+    # A scene that gives its time to the minute keeps it whatever comes before (no path can carry
+    # a more precise one): its clock never changes, so the walk does not look at it again.
+    settled = {scene_id for scene_id, when in times.items() if len(when) == _PRECISE and scene_id in clock}
     work = deque(clock)
+    successors = graph.successors
     while work:
         source = work.popleft()
         carried = clock.get(source)
         if carried is None:
             continue
-        for target_id in graph.successors.get(source, ()):
+        for target_id in successors.get(source, ()):
+            if target_id in settled:
+                continue
             target = facts.scenes[target_id]
             own = clock.get(target_id)
             if target.flashback:
@@ -95,15 +104,20 @@ def story_clock(
 def check_chronology(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
     """Story time runs forwards along every path: each scene that is not a flashback is compared
     with the last scene before it that gave a time, also through scenes that give none."""
-    times = {scene.id: scene.when for scene in facts.scenes.values()}
+    scenes = facts.scenes
+    times = {scene.id: scene.when for scene in scenes.values()}
     clock = story_clock(graph, facts, times)
-    for scene in facts.scenes.values():
+    for scene in scenes.values():
         carried = clock.get(scene.id)
         if carried is None:
             continue
+        latest = carried[0]
         for choice in scene.choices:
-            target = facts.scenes.get(choice.goto)
-            if target is None or target.flashback or not before(times[target.id], carried[0]):
+            target = scenes.get(choice.goto)
+            if target is None or target.flashback:
+                continue
+            when = target.when
+            if not (when < latest if len(when) == len(latest) else before(when, latest)):  # before(), inlined
                 continue
             origin = facts.scenes[carried[1]]
             after = "" if origin.id == scene.id else f", earlier than {origin.id!r} ({_shown(origin)}) before it on this path"

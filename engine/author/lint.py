@@ -20,7 +20,6 @@ import attrs
 from engine.author import graphs
 from engine.author.chronology import check_chapter_dates, check_chronology
 from engine.author.facts import SceneFacts, StoryFacts, constant, never_taken, scene_facts
-from engine.classroom import reading
 from engine.core import diagnostics, expr
 from engine.core.errors import EvaluationError, Location, Problem, RuleError, StoryError
 from engine.core.model import Scene, Story
@@ -64,29 +63,24 @@ def _closure(roots: Iterable[str], edges: Mapping[str, tuple[str, ...]]) -> froz
 
 def build_graph(facts: StoryFacts) -> StoryGraph:
     scenes = facts.scenes
+    values = scenes.values()
     successors: dict[str, tuple[str, ...]] = {}
     predecessors: dict[str, list[str]] = {scene_id: [] for scene_id in scenes}
-    reads: set[str] = set()
-    writes: set[str] = set()
-    for chapter in facts.story.chapters:
-        for effect in chapter.setup:
-            writes.add(effect.assignment.target)
-            reads.update(expr.names_in(effect.assignment.value))
-    for scene in scenes.values():
-        reads.update(scene.reads)
-        for choice in scene.choices:
-            writes.update(choice.sets)
-        targets = tuple(dict.fromkeys(c.goto for c in scene.choices if c.goto in scenes and not c.never))
+    for scene in values:
+        targets = tuple(dict.fromkeys([c.goto for c in scene.choices if not c.never and c.goto in scenes]))
         successors[scene.id] = targets
         for target in targets:
             predecessors[target].append(scene.id)
+    setup = [effect.assignment for chapter in facts.story.chapters for effect in chapter.setup]
+    reads = set().union(*[s.reads for s in values], *[expr.names_in(a.value) for a in setup])
+    writes = set().union(*[c.sets for s in values for c in s.choices], [a.target for a in setup])
     frozen_predecessors = {k: tuple(v) for k, v in predecessors.items()}
     roots = [facts.start] if facts.start in scenes else []
     return StoryGraph(
         successors=successors,
         predecessors=frozen_predecessors,
         reachable=_closure(roots, successors),
-        can_end=_closure((s.id for s in scenes.values() if s.ending), frozen_predecessors),
+        can_end=_closure([s.id for s in values if s.ending], frozen_predecessors),
         reads=frozenset(reads),
         writes=frozenset(writes),
     )
@@ -220,6 +214,8 @@ def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Proble
     typed = [chapter for chapter in story.chapters if chapter.reading_minutes]
     if not typed:
         return
+    from engine.classroom import reading  # only for a story that types its figures: rare, and not cheap to import
+
     try:
         figures = reading.chapter_figures(story)
     except (EvaluationError, RuleError):  # a story that cannot be walked has other problems to fix first
