@@ -6,6 +6,7 @@ missing required keys and values of the wrong type, each at its path:line:col.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -22,7 +23,7 @@ PLACEHOLDER = "TODO"  # what `hungary56 new scene` leaves to fill in (engine/aut
 
 
 def is_placeholder(value: str) -> bool:
-    return value.lstrip().startswith(PLACEHOLDER)
+    return PLACEHOLDER in value and value.lstrip().startswith(PLACEHOLDER)
 
 
 class Problems:
@@ -63,6 +64,11 @@ def describe(value: Any) -> str:
     return "a string"
 
 
+@functools.lru_cache(maxsize=64)  # the few tuples of allowed keys of the format, each met thousands of times
+def _as_set(allowed: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(allowed)
+
+
 class Fields:
     """Typed access to one YAML mapping: reports unknown keys (with a did-you-mean) and bad types."""
 
@@ -81,8 +87,9 @@ class Fields:
         allowed = tuple(allowed)
         # keys an unknown key probably meant: not also reported as missing (one mistake, one problem)
         self.misspelt: set[str] = set(allowed) if broken else set()  # not a mapping: E101 says it all
+        known = _as_set(allowed)
         for key in node:
-            if key not in allowed:
+            if key not in known:
                 hint = expr.suggest(key, list(allowed))
                 if hint:
                     self.misspelt.update(k for k in allowed if hint == f" (did you mean {k!r}?)")
