@@ -35,7 +35,7 @@ def reference_runs(story: Story, runs: int, seed: int, max_steps: int) -> playte
             if scene.ending is not None:
                 endings[scene.id] += 1
                 try:
-                    watch.scene(scene, state)
+                    watch.scene(scene, (state.variables, state.visits))
                 except playtest._Stop as stop:
                     failures.append(playtest.Failure(stop.kind, scene.id, stop.message, stop.location, tuple(path)))
                 break
@@ -45,15 +45,15 @@ def reference_runs(story: Story, runs: int, seed: int, max_steps: int) -> playte
                                                  + ", ".join(recent), None, tuple(path)))
                 break
             try:
-                open_ = playtest._open_choices(scene, state)
-                watch.scene(scene, state, open_)
+                open_ = playtest._open_choices(scene, (state.variables, state.visits))
+                watch.scene(scene, (state.variables, state.visits), open_)
                 least = min(used[(scene.id, i)] for i in open_)
                 index = rng.choice([i for i in open_ if used[(scene.id, i)] == least])
                 used[(scene.id, index)] += 1
                 path.append(index + 1)
                 state = playtest._advance(story, state, index)
                 if scene.id in watch.textual:
-                    watch.taken(scene, scene.choices[index], state)
+                    watch.taken(scene, scene.choices[index], (state.variables, state.visits))
             except playtest._Stop as stop:
                 failures.append(playtest.Failure(stop.kind, scene.id, stop.message, stop.location, tuple(path)))
                 break

@@ -202,6 +202,7 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
         scene_id, values, counts, number = queue.popleft()
         state = GameState.adopt(scene_id, dict(zip(names, values)),
                                 {s: c for s, c in zip(tracked, counts) if c}, (), 0)
+        env = (state.variables, state.visits)
         scene = story.scenes[scene_id]
         scene_of.append(scene.id)
         onward: list[int] = []
@@ -213,13 +214,13 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
         if scene.ending is not None:
             may_end.append(number)
             try:
-                watch.scene(scene, state)
+                watch.scene(scene, env)
             except _Stop as stop:
                 failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
             continue
         try:
-            open_ = _open_choices(scene, state)
-            watch.scene(scene, state, open_)
+            open_ = _open_choices(scene, env)
+            watch.scene(scene, env, open_)
         except _Stop as stop:
             failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
             may_end.append(number)  # reported as stuck; not a trap as well
@@ -233,7 +234,7 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
                 continue
             if scene.id in watch.textual:
                 try:
-                    watch.taken(scene, scene.choices[index], following)
+                    watch.taken(scene, scene.choices[index], (following.variables, following.visits))
                 except _Stop as stop:
                     failures.append(Failure(stop.kind, scene.id, stop.message, stop.location,
                                             path_to(number) + (index + 1,)))
