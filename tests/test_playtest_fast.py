@@ -52,7 +52,7 @@ def reference_runs(story: Story, runs: int, seed: int, max_steps: int) -> playte
                 used[(scene.id, index)] += 1
                 path.append(index + 1)
                 state = playtest._advance(story, state, index)
-                if scene.id in watch.textual:
+                if watch.textual(scene):
                     watch.taken(scene, scene.choices[index], (state.variables, state.visits))
             except playtest._Stop as stop:
                 failures.append(playtest.Failure(stop.kind, scene.id, stop.message, stop.location, tuple(path)))

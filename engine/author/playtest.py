@@ -115,33 +115,50 @@ def _fields(scene: Scene) -> list[tuple[str, template.Template | None]]:
 
 def text_units(story: Story) -> list[TextUnit]:
     """Every variant and every authored arm of every inline branch, in story order."""
+    units = [unit for scene in story.scenes.values() for unit in _scene_units(scene)]
+    # Location orders as (path, line, column): a plain tuple key sorts the same, far faster than attrs' __lt__
+    return sorted(units, key=lambda u: (u.location.path, u.location.line, u.location.column))
+
+
+def _scene_units(scene: Scene) -> list[TextUnit]:
     units = []
-    for scene in story.scenes.values():
-        for number, variant in enumerate(scene.variants, 1):
-            condition = f" (if {variant.condition.source})" if variant.condition else ""
-            units.append(TextUnit(variant.location, scene.id, f"variant {number}{condition}"))
-        for where, compiled in _fields(scene):
-            for arm in template.arms(compiled):
-                head = "{else}" if arm.condition is None else f"{{{arm.keyword} {arm.condition.source.strip()}}}"
-                units.append(TextUnit(arm.location, scene.id, f"{head} in {where}"))
-    return sorted(units, key=lambda u: u.location)
+    for number, variant in enumerate(scene.variants, 1):
+        condition = f" (if {variant.condition.source})" if variant.condition else ""
+        units.append(TextUnit(variant.location, scene.id, f"variant {number}{condition}"))
+    for where, compiled in _fields(scene):
+        for arm in template.arms(compiled):
+            head = "{else}" if arm.condition is None else f"{{{arm.keyword} {arm.condition.source.strip()}}}"
+            units.append(TextUnit(arm.location, scene.id, f"{head} in {where}"))
+    return units
 
 
 class TextWatch:
-    """Records which variants and inline arms a playthrough shows; a text that fails to render is an error."""
+    """Records which variants and inline arms a playthrough shows; a text that fails to render is an error.
+
+    A scene whose every variant and arm has been shown is not rendered again: the runs ask which
+    branches they saw, and rendering every visit was most of a play-test's time. (Lint type-checks
+    inline text; what can still fail at run time, a value past its bounds, fails in the effect that
+    makes it.) A scene's units are listed when a playthrough first meets it, so a watch costs
+    nothing for the scenes of a big story that no run reaches.
+    """
 
     def __init__(self, story: Story) -> None:
         self.shown: set[Location] = set()
-        self.textual = frozenset(s.id for s in story.scenes.values()
-                                 if s.variants or any(t is not None for _w, t in _fields(s)))
-        # A scene whose every variant and arm has been shown is not rendered again: the runs ask
-        # which branches they saw, and rendering every visit was most of a play-test's time.
-        # (Lint type-checks inline text; what can still fail at run time, a value past its
-        # bounds, fails in the effect that makes it.)
-        self.units: dict[str, set[Location]] = {scene_id: set() for scene_id in self.textual}
-        for unit in text_units(story):
-            self.units.setdefault(unit.scene, set()).add(unit.location)
         self.complete: set[str] = set()
+        self.units: dict[str, frozenset[Location] | None] = {}  # per scene met: None when it has no text to watch
+
+    def textual(self, scene: Scene) -> bool:
+        """Whether `scene` has text that reads the state: a variant, or a template in a field."""
+        try:
+            units = self.units[scene.id]
+        except KeyError:
+            textual = bool(scene.variants) or any(t is not None for _w, t in _fields(scene))
+            units = self.units[scene.id] = frozenset(u.location for u in _scene_units(scene)) if textual else None
+        return units is not None
+
+    def watching(self, scene: Scene) -> bool:
+        """Whether entering `scene` may still show a branch not yet seen (or a text not yet rendered)."""
+        return self.textual(scene) and scene.id not in self.complete
 
     def _render(self, compiled: template.Template | None, env: Env, what: str, scene: Scene) -> None:
         if compiled is None:
@@ -156,7 +173,7 @@ class TextWatch:
     def scene(self, scene: Scene, env: Env, open_: Iterable[int] = ()) -> None:
         """What entering `scene` in `env` (variables, visits) shows: text, variants, the open choices'
         labels, the epilogue."""
-        if scene.id not in self.textual or scene.id in self.complete:
+        if not self.watching(scene):
             return
         self._render(scene.text_template, env, "the text", scene)
         for number, variant in enumerate(scene.variants, 1):
@@ -172,7 +189,8 @@ class TextWatch:
             self._render(choice.label_template, env, f"the label of choice {index + 1}", scene)
         if scene.ending is not None:
             self._render(scene.ending.epilogue_template, env, "the epilogue", scene)
-        if self.units[scene.id] <= self.shown:
+        units = self.units[scene.id]
+        if units is not None and units <= self.shown:
             self.complete.add(scene.id)
 
     def taken(self, scene: Scene, choice: Choice, after: Env) -> None:
@@ -336,7 +354,7 @@ class _Nodes(dict[str, _Node]):
         self.story, self.watch = story, watch
 
     def make(self, scene_id: str) -> _Node:
-        node = self[scene_id] = _Node(self.story.scenes[scene_id], scene_id in self.watch.textual)
+        node = self[scene_id] = _Node(self.story.scenes[scene_id], self.watch.watching(self.story.scenes[scene_id]))
         return node
 
     __missing__ = make

@@ -232,7 +232,7 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
                 failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number) + (index + 1,)))
                 may_end.append(number)
                 continue
-            if scene.id in watch.textual:
+            if watch.textual(scene):
                 try:
                     watch.taken(scene, scene.choices[index], (following.variables, following.visits))
                 except _Stop as stop:
