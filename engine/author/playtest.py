@@ -13,7 +13,7 @@ import attrs
 
 from engine.core import machine, template
 from engine.core.errors import EvaluationError, Hungary56Error, Location
-from engine.core.expr import Env, bounded
+from engine.core.expr import MAX_INT, Env, bounded
 from engine.core.model import Choice, Effect, GameState, Scene, Story
 
 TRANSCRIPT_WIDTH = 80
@@ -273,12 +273,17 @@ def random_runs(story: Story, runs: int = 1000, seed: int = 1, max_steps: int = 
                     try:
                         for effect in effects:
                             target, op, value, _source = effect
+                            result = value(env)  # as Effect.apply: the value first, then the target read
                             if op == "+=":
-                                variables[target] = bounded(variables[target] + value(env))
+                                result = variables[target] + result
                             elif op == "-=":
-                                variables[target] = bounded(variables[target] - value(env))
+                                result = variables[target] - result
                             else:
-                                variables[target] = value(env)
+                                variables[target] = result
+                                continue
+                            # expr.bounded, without a call for the usual small int
+                            variables[target] = (result if result.__class__ is int and -MAX_INT <= result <= MAX_INT
+                                                 else bounded(result))
                     except Hungary56Error as exc:
                         raise _effect_failure(node.scene.choices[index], effect[3], exc) from None
                 goto = node.targets[index]
