@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import write_story
-from engine.author import playtest
+from engine.author import playtest, search
 from engine.core import machine
 from engine.core.errors import EvaluationError
 from engine.core.model import Story
@@ -222,3 +222,41 @@ def test_a_value_past_its_bounds_fails_in_the_effect_that_makes_it(effects: str,
     assert fast == reference_runs(story, 3, 1, 200)
     (failure,) = fast.failures
     assert failure.kind == "error" and limit in failure.message and failure.count == 3, failure
+    if "courage" not in effects:
+        return  # no guard reads `name`: the search merges states that differ only in it (search._relevant)
+    # the exhaustive search moves with playtest._move: the same failure, at the same place
+    found = search.exhaustive(story, memory_aware=False)
+    assert [(f.kind, f.message, f.location, f.path) for f in found.failures] == [
+        (failure.kind, failure.message, failure.location, failure.path)]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_story(), st.randoms(use_true_random=False))
+def test_a_move_of_the_search_is_machine_choose(story: Story, rng: random.Random) -> None:
+    """The exhaustive search moves with `_move`: the same variables, visits and failures as
+    `machine.choose` (through `_advance`), for every open choice along a random walk."""
+    state = machine.new_game(story)
+    for _ in range(60):
+        scene = story.scenes[state.scene]
+        env = (state.variables, state.visits)
+        try:
+            open_ = playtest._open_choices(scene, env) if scene.ending is None else []
+        except playtest._Stop:
+            return
+        if not open_:
+            return
+        for index in open_:
+            try:
+                expected: object = playtest._advance(story, state, index)
+                expected = (dict(expected.variables), dict(expected.visits))  # type: ignore[attr-defined]
+            except playtest._Stop as stop:
+                expected = (stop.kind, stop.message, stop.location)
+            try:
+                moved: object = playtest._move(scene.choices[index], env)
+            except playtest._Stop as stop:
+                moved = (stop.kind, stop.message, stop.location)
+            assert moved == expected
+        try:
+            state = machine.choose(story, state, rng.choice(open_))
+        except EvaluationError:
+            return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -75,6 +76,22 @@ def _advance(story: Story, state: GameState, index: int) -> GameState:
     except Hungary56Error as exc:
         choice = story.scenes[state.scene].choices[index]
         raise _Stop("error", f"choice {index + 1} failed: {exc.message}", exc.location or choice.location) from None
+
+
+def _move(choice: Choice, env: Env) -> tuple[dict[str, Any], dict[str, int]]:
+    """The variables and visits after taking an open `choice` in `env`: `_advance` without the
+    guard tested again (its caller found it open), the Step and the GameState."""
+    variables = dict(env[0])
+    if choice.effects:
+        after = (variables, env[1])  # as machine.choose: the new variables, the visits before the move
+        try:
+            for effect in choice.effects:
+                effect.apply(variables, after)
+        except Hungary56Error as exc:
+            raise _Stop("error", f"choice {choice.index + 1} failed: {exc.message}", exc.location or choice.location) from None
+    visits = dict(env[1])
+    visits[choice.goto] = visits.get(choice.goto, 0) + 1
+    return variables, visits
 
 
 def _merge(failures: Iterable[Failure]) -> tuple[Failure, ...]:
