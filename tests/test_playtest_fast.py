@@ -260,3 +260,14 @@ def test_a_move_of_the_search_is_machine_choose(story: Story, rng: random.Random
             state = machine.choose(story, state, rng.choice(open_))
         except EvaluationError:
             return
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_story())
+def test_the_watch_lists_the_units_text_units_lists(story: Story) -> None:
+    watch = playtest.TextWatch(story)
+    units = playtest.text_units(story)
+    for scene in story.scenes.values():
+        assert [t for _what, t in playtest._fields(scene)] == playtest._templates(scene)
+        assert watch.textual(scene) == (bool(scene.variants) or any(t is not None for _w, t in playtest._fields(scene)))
+        assert (watch.units[scene.id] or frozenset()) == {u.location for u in units if u.scene == scene.id}

@@ -130,6 +130,16 @@ def _fields(scene: Scene) -> list[tuple[str, template.Template | None]]:
     return found
 
 
+def _templates(scene: Scene) -> list[template.Template | None]:
+    """The templates of `_fields`, in its order, without the names."""
+    found = [scene.text_template, *[v.template for v in scene.variants]]
+    for choice in scene.choices:
+        found += (choice.label_template, choice.history_template)
+    if scene.ending is not None:
+        found.append(scene.ending.epilogue_template)
+    return found
+
+
 def text_units(story: Story) -> list[TextUnit]:
     """Every variant and every authored arm of every inline branch, in story order."""
     units = [unit for scene in story.scenes.values() for unit in _scene_units(scene)]
@@ -169,8 +179,12 @@ class TextWatch:
         try:
             units = self.units[scene.id]
         except KeyError:
-            textual = bool(scene.variants) or any(t is not None for _w, t in _fields(scene))
-            units = self.units[scene.id] = frozenset(u.location for u in _scene_units(scene)) if textual else None
+            templates = [t for t in _templates(scene) if t is not None]
+            units = None
+            if scene.variants or templates:  # where _scene_units puts its units, without their names
+                units = frozenset([v.location for v in scene.variants]
+                                  + [arm.location for t in templates for arm in template.arms(t)])
+            self.units[scene.id] = units
         return units is not None
 
     def watching(self, scene: Scene) -> bool:
