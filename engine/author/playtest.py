@@ -1,7 +1,9 @@
 """Random play-testing: runs that prefer the least-used open choice at each step, as ChoiceScript's randomtest does.
 
 A thousand runs cover a branching story far better than uniform picks. Shared by the exhaustive search
-(engine/author/search.py): the failure record and the one-step move that turns errors into failures.
+(engine/author/search.py): the failure record, the text watch and the one-step move (`_move`) that
+turns errors into failures. Both make the moves of `machine.choose` without its values (no Step, no
+GameState); tests/test_playtest_fast.py holds them to it.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def _open_choices(scene: Scene, env: Env) -> list[int]:
 
 
 def _advance(story: Story, state: GameState, index: int) -> GameState:
+    """A move through the state machine itself (`machine.choose`), its errors made failures: the
+    slow path that `_move` and the random runs' moves in place are tested against."""
     try:
         return machine.choose(story, state, index)
     except Hungary56Error as exc:
@@ -303,7 +307,7 @@ def random_runs(story: Story, runs: int = 1000, seed: int = 1, max_steps: int = 
                 if effects:
                     try:
                         for effect in effects:
-                            target, op, value, _source = effect
+                            target, op, value, _effect = effect  # the Effect itself: for its failure
                             result = value(env)  # as Effect.apply: the value first, then the target read
                             if op == "+=":
                                 result = variables[target] + result
