@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from engine.author import graphs, lint
-from engine.author.playtest import ChoiceKey, Failure, TextWatch, _advance, _merge, _open_choices, _Stop
+from engine.author.playtest import ChoiceKey, Failure, TextWatch, _merge, _move, _open_choices, _Stop
 from engine.author.reports import unreached_choices, unreached_scenes
 from engine.core import expr, machine
 from engine.core.errors import Location
@@ -147,9 +147,9 @@ def _tracked_scenes(story: Story) -> tuple[str, ...]:
     return tuple(sorted(scenes))
 
 
-def _compact(state: GameState, names: tuple[str, ...], tracked: tuple[str, ...]) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
-    variables, visits = state.variables, state.visits
-    return (state.scene, tuple([variables[name] for name in names]), tuple([visits.get(s, 0) for s in tracked]))
+def _compact(scene_id: str, variables: Mapping[str, Any], visits: Mapping[str, int], names: tuple[str, ...],
+             tracked: tuple[str, ...]) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    return (scene_id, tuple([variables[name] for name in names]), tuple([visits.get(s, 0) for s in tracked]))
 
 
 def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | None = None,
@@ -174,14 +174,14 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
     key_names = tuple(sorted(relevant[0] & set(names)))
     key_scenes = tuple(sorted(relevant[1]))
 
-    def state_key(state: GameState) -> tuple[Any, ...]:
+    def state_key(scene_id: str, variables: Mapping[str, Any], visits: Mapping[str, int]) -> tuple[Any, ...]:
         # `_state_key` with the names in a fixed order: a tuple of values, not of (name, value) pairs
-        variables, visits = state.variables, state.visits
-        return (state.scene, tuple([variables[n] for n in key_names]), tuple([visits.get(s, 0) for s in key_scenes]))
+        return (scene_id, tuple([variables[n] for n in key_names]), tuple([visits.get(s, 0) for s in key_scenes]))
 
     parents: list[tuple[int, int]] = [(-1, 0)]  # per explored state: (parent's number, choice number taken)
-    seen = {state_key(start): 0}
-    queue: deque[tuple[str, tuple[Any, ...], tuple[int, ...], int]] = deque([_compact(start, names, tracked) + (0,)])
+    seen = {state_key(start.scene, start.variables, start.visits): 0}
+    queue: deque[tuple[str, tuple[Any, ...], tuple[int, ...], int]] = deque(
+        [_compact(start.scene, start.variables, start.visits, names, tracked) + (0,)])
     scene_of: list[str] = []  # per state number: its scene
     edges: list[list[int]] = []  # per state number: the states its open choices lead to
     may_end: list[int] = []  # endings, and states whose future the search did not see (bound, error)
@@ -200,8 +200,8 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
 
     while queue:
         scene_id, values, counts, number = queue.popleft()
-        state = GameState.adopt(scene_id, dict(zip(names, values)),
-                                {s: c for s, c in zip(tracked, counts) if c}, (), 0)
+        # the state as two plain dicts: moves copy them (_move), and nothing here needs a GameState
+        env = (dict(zip(names, values)), {s: c for s, c in zip(tracked, counts) if c})
         scene = story.scenes[scene_id]
         scene_of.append(scene.id)
         onward: list[int] = []
@@ -213,33 +213,34 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
         if scene.ending is not None:
             may_end.append(number)
             try:
-                watch.scene(scene, state)
+                watch.scene(scene, env)
             except _Stop as stop:
                 failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
             continue
         try:
-            open_ = _open_choices(scene, state)
-            watch.scene(scene, state, open_)
+            open_ = _open_choices(scene, env)
+            watch.scene(scene, env, open_)
         except _Stop as stop:
             failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number)))
             may_end.append(number)  # reported as stuck; not a trap as well
             continue
         for index in open_:
             try:
-                following = _advance(story, state, index)
+                after = _move(scene.choices[index], env)
             except _Stop as stop:
                 failures.append(Failure(stop.kind, scene.id, stop.message, stop.location, path_to(number) + (index + 1,)))
                 may_end.append(number)
                 continue
-            if scene.id in watch.textual:
+            if watch.textual(scene):
                 try:
-                    watch.taken(scene, scene.choices[index], following)
+                    watch.taken(scene, scene.choices[index], after)
                 except _Stop as stop:
                     failures.append(Failure(stop.kind, scene.id, stop.message, stop.location,
                                             path_to(number) + (index + 1,)))
             if (scene.id, index) not in choice_paths:
                 choice_paths[(scene.id, index)] = path_to(number) + (index + 1,)
-            key = state_key(following)
+            goto = scene.choices[index].goto
+            key = state_key(goto, *after)
             known = seen.get(key)
             if known is not None:
                 onward.append(known)
@@ -252,7 +253,7 @@ def exhaustive(story: Story, max_states: int = 200_000, progress: Progress | Non
             onward.append(len(parents))
             # The path is rebuilt from parent links, so states need not carry it.
             parents.append((number, index + 1))
-            queue.append(_compact(following, names, tracked) + (len(parents) - 1,))
+            queue.append(_compact(goto, *after, names, tracked) + (len(parents) - 1,))
     traps = _traps(story, scene_of, edges, may_end, path_to, scene_paths)
     return ExhaustiveReport(max_states, len(seen), bound_hit, scene_paths, choice_paths, _merge(failures), traps,
                             frozenset(watch.shown))

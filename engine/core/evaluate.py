@@ -5,6 +5,7 @@ Nothing here uses Python's eval; every value computed is bounded (expr.bounded).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 
 from engine.core.errors import EvaluationError
@@ -18,12 +19,13 @@ def _checked_int(value: Value) -> int:
 
 
 _BINARY: dict[str, Callable[[Value, Value], Value]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,  # type: ignore[operator]
-    "<=": lambda a, b: a <= b,  # type: ignore[operator]
-    ">": lambda a, b: a > b,  # type: ignore[operator]
-    ">=": lambda a, b: a >= b,  # type: ignore[operator]
+    # the comparisons are the operator module's C functions: `a < b` exactly, without a Python frame
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
     "+": lambda a, b: bounded(a + b),  # type: ignore[operator]
     "-": lambda a, b: bounded(_checked_int(a) - _checked_int(b)),
 }
@@ -60,6 +62,21 @@ def compile_node(node: Node) -> Evaluator:
     if node.op == "or":
         return lambda env: bool(left(env)) or bool(right(env))
     function = _BINARY[node.op]
+    if isinstance(node.left, Name) and isinstance(node.right, Literal):
+        # the most common guard, `courage >= 2`: one closure, no call to read the name or the constant
+        name, constant, op = node.left.name, node.right.value, node.op
+
+        def name_and_constant(env: Env) -> Value:
+            try:
+                value = env[0][name]
+            except KeyError:
+                raise EvaluationError(f"variable {name!r} has no value") from None
+            try:
+                return function(value, constant)
+            except TypeError as exc:
+                raise EvaluationError(f"cannot apply '{op}': {exc}") from None
+
+        return name_and_constant
 
     def binary(env: Env) -> Value:
         try:
