@@ -167,3 +167,19 @@ def test_every_edit_applies_to_the_tiny_story() -> None:
     """Else the series of edits above would edit nothing and prove nothing."""
     for name, old, new in EDITS:
         assert old in (TINY / name).read_text(encoding="utf-8") and old != new, (name, old)
+
+
+@pytest.mark.parametrize("given", [".", "tiny", "./tiny/", "{abs}", "{abs}/../tiny", "../stories/tiny", "{abs}/scenes/.."])
+def test_files_are_shown_as_display_path_shows_them(given: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_story() names each file without display_path() per file: the same names, from any folder."""
+    checked = 0
+    for cwd in (STORIES, TINY, REPO):
+        monkeypatch.chdir(cwd)
+        root = Path(given.format(abs=TINY)) if given != "." else Path(".")
+        if not (root / "story").is_dir():
+            continue
+        files, _problems = loader.read_story(root)
+        paths = [p for folder in loader.story_files(root) for p in folder]
+        assert [f.shown for f in files] == [loader.display_path(p) for p in paths], (cwd, given)
+        checked += 1
+    assert checked, f"{given} is a story folder from none of the working folders"

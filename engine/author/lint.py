@@ -12,7 +12,6 @@ after an edit build only the changed file again (engine/author/relint.py).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
@@ -52,12 +51,13 @@ class StoryGraph:
 
 def _closure(roots: Iterable[str], edges: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
     seen = set(roots)
-    queue = deque(seen)
-    while queue:
-        for other in edges.get(queue.popleft(), ()):
+    stack = list(seen)
+    get, add, push, pop = edges.get, seen.add, stack.append, stack.pop
+    while stack:
+        for other in get(pop(), ()):
             if other not in seen:
-                seen.add(other)
-                queue.append(other)
+                add(other)
+                push(other)
     return frozenset(seen)
 
 

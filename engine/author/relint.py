@@ -14,7 +14,6 @@ error, a typed reading time) is linted the long way, from the built story, which
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 from engine.author import lint
@@ -91,11 +90,10 @@ def from_facts(files: list[StoryFile], recordings: int) -> list[Problem] | None:
             return None
         fresh.append((file, facts_key, *content))
         known.append(None)  # checked below, once every scene id is known
-    ids: dict[str, object] = {}
-    for scene_id in _ids(known, fresh):
-        if scene_id in ids:
-            return None  # E112, said the long way
-        ids[scene_id] = None
+    order = _ids(known, fresh)
+    ids: dict[str, object] = dict.fromkeys(order)
+    if len(ids) != len(order):
+        return None  # a scene defined twice (E112), said the long way
     types = {name: variable.type for name, variable in frame.variables.items()}
     chapter_ids = {c.id for c in frame.chapters}
     slots = [n for n, entry in enumerate(known) if entry is None]
@@ -112,20 +110,20 @@ def from_facts(files: list[StoryFile], recordings: int) -> list[Problem] | None:
     story_checked = Problems()
     check_story_references(frame, ids, story_checked, start_loc)
     files_facts = [entry for entry in known if entry is not None]
-    if story_checked.items or any(name not in ids for facts, _ in files_facts for s in facts for name in s.scenes_named):
+    every = [s for facts, _ in files_facts for s in facts]
+    if story_checked.items or set().union(*[s.scenes_named for s in every]).difference(ids):
         return None  # a link to a scene that is gone, a missing start: said the long way
-    story = StoryFacts(story=frame, scenes={s.id: s for facts, _ in files_facts for s in facts},
+    story = StoryFacts(story=frame, scenes=dict(zip(order, every)),
                        local=tuple(p for _, local in files_facts for p in local))
     return lint.lint_facts(story, frame_problems) + _note(story, recordings)
 
 
 def _ids(
     known: list[tuple[list[SceneFacts], list[Problem]] | None], fresh: list[tuple[StoryFile, str, list[Scene], list[Problem]]],
-) -> Iterator[str]:
+) -> list[str]:
     """Every scene id in file order, read from facts or from the scenes built now."""
     built = iter(fresh)
-    for entry in known:
-        yield from (s.id for s in (entry[0] if entry is not None else next(built)[2]))
+    return [s.id for entry in known for s in (entry[0] if entry is not None else next(built)[2])]
 
 
 def _cached_facts(key: str, shown: str) -> tuple[list[SceneFacts], list[Problem]] | None:

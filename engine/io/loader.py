@@ -43,8 +43,8 @@ def story_files(root: Path) -> tuple[list[Path], list[Path]]:
     return yamls(root / "story"), yamls(root / "scenes")
 
 
-def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
-    shown = display_path(path)
+def read_bytes(path: Path, shown: str = "") -> tuple[bytes | None, list[Problem]]:
+    shown = shown or display_path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return None, [Problem(Location(shown), f"file larger than {MAX_FILE_BYTES // 2**20} MiB", "E001")]
@@ -118,10 +118,11 @@ def read_story(root: Path) -> tuple[list[StoryFile], list[Problem]]:
     problems: list[Problem] = []
     files: list[StoryFile] = []
     for path in story_paths + scene_paths:
-        data, found = read_bytes(path)
+        # display_path() of a file in the folder, without its cost per file (10,000-scene stories)
+        shown_path = os.path.join(path.parent.name, path.name) if shown == "." else os.path.join(shown, path.parent.name, path.name)
+        data, found = read_bytes(path, shown_path)
         problems.extend(found)
         if data is not None:
-            shown_path = display_path(path)
             files.append(StoryFile(shown_path, data, path.parent.name == "story", cache.file_key(shown_path, data)))
     if not story_paths:
         problems.append(Problem(Location(display_path(root / "story" / "story.yaml")), "missing story file", "E100"))
