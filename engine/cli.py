@@ -16,10 +16,39 @@ COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "w
 DEFAULT_COMMAND = "play"
 
 
+def terminal_size(fallback: tuple[int, int] = (80, 24)) -> os.terminal_size:
+    """shutil.get_terminal_size's answer ($COLUMNS and $LINES first, then the terminal, then
+    `fallback`), without importing shutil: it brings bz2, lzma and zlib, which a start never uses."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    try:
+        lines = int(os.environ["LINES"])
+    except (KeyError, ValueError):
+        lines = 0
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size(fallback)
+        columns = columns if columns > 0 else size.columns or fallback[0]
+        lines = lines if lines > 0 else size.lines or fallback[1]
+    return os.terminal_size((columns, lines))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose help formatters take their width from `terminal_size` (argparse
+    itself imports shutil for it, and makes a formatter for every argument added)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return self.formatter_class(prog=self.prog, width=terminal_size().columns - 2)  # type: ignore[call-arg]
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full parser, or with `only` one command's: importing every command module (and what
     they import) would slow down the start of `play` for nothing."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hungary56",
         description="Play, check and teach with hungary56, the interactive story of the Hungarian "
         "Revolution of 1956. Without a command, 'play' starts the bundled story.",
@@ -58,13 +87,9 @@ def _freeze_the_first_story() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     from engine.core.errors import Hungary56Error
 
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    if not arguments or arguments[0] in COMMAND_MODULES:
-        arguments = arguments or [DEFAULT_COMMAND]
-        parser = build_parser(only=arguments[0])
-    else:
-        parser = build_parser()
-        arguments = _with_default_command(arguments, set(COMMAND_MODULES))
+    arguments = _with_default_command(list(sys.argv[1:] if argv is None else argv), set(COMMAND_MODULES))
+    # One command's parser (a story folder alone means `play`); all of them for --help and --version.
+    parser = build_parser(only=arguments[0] if arguments[0] in COMMAND_MODULES else None)
     if sys.stdout is None:  # started with standard output closed (`>&-`): nothing can be shown
         _say("hungary56: standard output is closed")
         return 1

@@ -1,4 +1,9 @@
-"""Playing from a pipe starts fast: it must not import the terminal UI or the authoring tools."""
+"""Playing from a pipe starts fast: a warm start (story cache hit) imports only what the first scene needs.
+
+Each test runs the real CLI in a subprocess and looks at `sys.modules` when it exits. A module
+listed here that creeps back onto the start path (an import at the top of a module the player
+loads) fails the test; its speed is measured by `bench/run.py --only start`, never here.
+"""
 from __future__ import annotations
 
 import os
@@ -11,22 +16,84 @@ import pytest
 from tests.conftest import REPO as ROOT
 from tests.conftest import TINY
 
-HEAVY = ("prompt_toolkit", "jinja2", "jsonschema")
+# The terminal UI (imported at the first prompt of a real terminal), the authoring and classroom
+# tools, and the YAML parser (only when the cache misses).
+HEAVY = ("prompt_toolkit", "jinja2", "jsonschema", "yaml")
+
+# What a warm piped start must not import, module or package (a package forbids its submodules).
+# Each was on the start path once (issue #16, item 2) and cost from 0.5 to 8 ms:
+OFF_THE_START_PATH = (
+    *HEAVY,
+    # secrets -> hmac -> _hashlib (a temporary file name: os.urandom does it)
+    "secrets", "hmac", "hashlib",
+    # shutil -> bz2, lzma (argparse's help width and the terminal size: engine.cli.terminal_size)
+    "shutil", "bz2", "lzma",
+    "difflib",  # "did you mean" hints, only when a name is wrong
+    "calendar",  # the days of a month
+    "shlex",  # the resume hint quotes a folder only when one was named
+    "subprocess",
+    # the player's parts that a start without --debug, --transcript or --teacher never uses
+    "engine.play.debug", "engine.play.transcript", "engine.play.why",
+    "engine.classroom", "engine.author", "engine.io.yamlio",
+    *(f"engine.commands.{name}" for name in ("saves", "lint", "new", "graph", "test", "record", "walkthrough",
+                                              "handout", "stats")),
+)
+if sys.platform == "linux":  # elsewhere the settings folder comes from platformdirs
+    # platformdirs -> tempfile -> shutil, random (the settings folder on Linux: engine.io.paths)
+    OFF_THE_START_PATH += ("platformdirs", "tempfile", "random")
+
+# Runs the CLI as `python -m engine` does, and lists every module loaded when the process ends.
+PROBE = """
+import atexit, runpy, sys
+atexit.register(lambda: sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n"))
+sys.argv = ["hungary56", *sys.argv[1:]]
+runpy.run_module("engine", run_name="__main__", alter_sys=True)
+"""
 
 
-def imported_modules(args: list[str], tmp_path: Path) -> set[str]:
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "engine", *args], input="quit\n", cwd=tmp_path,
-        capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+def loaded_modules(args: list[str], cwd: Path, env: dict[str, str]) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], input="quit\n", cwd=cwd, capture_output=True,
+                            text=True, encoding="utf-8", timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert "Goodbye." in result.stdout
-    lines = [line.split("|")[-1] for line in result.stderr.splitlines() if line.startswith("import time:")]
-    return {line.strip().split(".")[0] for line in lines}
+    line = next(line for line in result.stderr.splitlines() if line.startswith("MODULES "))
+    return set(line.split()[1:])
 
 
-@pytest.mark.parametrize("args", [["play", str(TINY)], [str(TINY)]], ids=["play", "default-command"])
-def test_piped_play_imports_no_heavy_module(args: list[str], tmp_path: Path) -> None:
-    modules = imported_modules(args, tmp_path)
-    assert "engine" in modules
-    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+def forbidden(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == name or m.startswith(name + ".") for name in OFF_THE_START_PATH))
+
+
+@pytest.fixture
+def warm_env(tmp_path: Path) -> dict[str, str]:
+    """A story cache of the test's own (filled by a first run), saves and settings in the test's folders."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HUNGARY56_CACHE_DIR": str(tmp_path / "cache"),
+           "HUNGARY56_SAVES": str(tmp_path / "saves"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("HUNGARY56_NO_CACHE", None)
+    return env
+
+
+@pytest.mark.parametrize("args", [["play", str(TINY)], [str(TINY)], ["play"], []],
+                         ids=["play-tiny", "default-command-tiny", "play-bundled", "no-arguments-bundled"])
+def test_a_warm_piped_start_imports_only_what_the_first_scene_needs(args: list[str], tmp_path: Path,
+                                                                     warm_env: dict[str, str]) -> None:
+    first = loaded_modules(args, tmp_path, warm_env)  # fills the story cache (PyYAML is needed here)
+    assert "yaml" in first, "the first run should have parsed the story: is the cache switched off?"
+    modules = loaded_modules(args, tmp_path, warm_env)
+    assert "engine.play.session" in modules and "engine.core.model" in modules
+    assert forbidden(modules) == [], f"a warm piped start imports {forbidden(modules)}: import them where they are used"
+
+
+def test_the_check_sees_a_module_that_creeps_back(tmp_path: Path, warm_env: dict[str, str]) -> None:
+    """The same run with --debug loads the author's debugger: the probe must see it."""
+    loaded_modules(["play", str(TINY)], tmp_path, warm_env)
+    modules = loaded_modules(["play", str(TINY), "--debug"], tmp_path, warm_env)
+    assert "engine.play.debug" in forbidden(modules)
+
+
+def test_a_cold_piped_start_still_keeps_the_ui_and_the_tools_out(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HUNGARY56_NO_CACHE": "1", "HUNGARY56_SAVES": str(tmp_path / "s")}
+    modules = loaded_modules(["play", str(TINY)], tmp_path, env)
+    assert not modules & {"prompt_toolkit", "jinja2", "jsonschema"}
+    assert not [m for m in modules if m.startswith(("engine.author", "engine.classroom"))]

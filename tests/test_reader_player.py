@@ -33,6 +33,7 @@ from engine.play.settings import (
 )
 from engine.play.start import EndingsRecord, SettingsControl
 from engine.play.terminal import PromptConsole, TextOutput
+from engine.play.why import hidden_reason
 from tests.conftest import FIXTURES, TINY, run_cli
 
 CLASSROOM = FIXTURES / "stories" / "classroom"
@@ -365,13 +366,13 @@ def test_hidden_choices_of_the_bundled_story_say_why_in_words_never_the_conditio
     from engine.io.loader import bundled_story_dir
 
     story = load_story(bundled_story_dir())
-    reasons = [render.hidden_reason(story, c.condition) for s in story.scenes.values() for c in s.choices
+    reasons = [hidden_reason(story, c.condition) for s in story.scenes.values() for c in s.choices
                if c.condition is not None]
     assert reasons
     for reason in reasons:
         assert not any(op in reason for op in (">=", "<=", "==", "!=", " > ", " < ")), reason
         assert not any(name in reason.split() for name in story.variables), reason
     assert "only when 'Carrying a weapon' is yes" in reasons
-    nested = render.hidden_reason(story, type("C", (), {"node": __import__("engine.core.expr", fromlist=["x"])
+    nested = hidden_reason(story, type("C", (), {"node": __import__("engine.core.expr", fromlist=["x"])
                                                         .parse_condition("guard or (armed and courage >= 2)")})())
     assert nested == "only when 'In the National Guard' is yes or ('Carrying a weapon' is yes and 'Risks taken' is at least 2)"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import shutil
 from typing import IO
 
 from engine.commands.common import add_saves_argument, add_story_argument, load, story_dir
@@ -74,12 +73,10 @@ def run(args: argparse.Namespace) -> int:
     from engine.io.loader import load_story
     from engine.io.paths import saves_dir
     from engine.io.saves import AUTOSAVE, SaveStore
-    from engine.play.debug import with_debug
     from engine.play.session import TEACHER, Session, player_mode
     from engine.play.settings import load_settings
     from engine.play.start import EndingsRecord, SettingsControl, start_screen
     from engine.play.terminal import make_console
-    from engine.play.transcript import Transcript
 
     if args.ask_why and not args.transcript:
         raise UsageError("--ask-why keeps each reason in the transcript: give --transcript FILE too")
@@ -95,7 +92,9 @@ def run(args: argparse.Namespace) -> int:
     width = args.width or settings.width or None
     if args.teacher and width is None:
         # A narrower column than the terminal: margins on both sides, short lines to read from the back.
-        width = max(40, min(shutil.get_terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
+        from engine.cli import terminal_size
+
+        width = max(40, min(terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
     console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
     control = SettingsControl(settings, console.output)
     endings = EndingsRecord(store.directory)
@@ -121,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         transcript = None
         if args.transcript:
+            from engine.play.transcript import Transcript
+
             earlier = _existing_transcript(args.transcript)
             existing = bool(earlier)
             stream: IO[str] = stack.enter_context(_open_transcript(args.transcript, earlier))
@@ -134,10 +135,14 @@ def run(args: argparse.Namespace) -> int:
                 transcript.resume(f"{datetime.datetime.now():%d %B %Y, %H:%M}{where}")
             else:
                 transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
-        kind = with_debug(Session) if args.debug else Session
+        kind = Session
+        if args.debug:  # the author's debugger: not imported for a player
+            from engine.play.debug import with_debug
+
+            kind = with_debug(Session)
         mode = TEACHER if args.teacher else player_mode(control.current.reveal)
         session = kind(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
-                       transcript=transcript, mode=mode, resume_hint=resume_hint(args), endings=endings,
+                       transcript=transcript, mode=mode, resume_hint=lambda: resume_hint(args), endings=endings,
                        settings=control, ask_why=args.ask_why)
         return session.run()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 
@@ -10,6 +9,13 @@ import attrs
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def month_days(year: int, month: int) -> int:
+    """The days in a month of the Gregorian calendar (calendar.monthrange's, without importing calendar)."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if month == 2 and leap else _MONTH_DAYS[month - 1]
 
 
 @attrs.frozen(kw_only=True, order=True)
@@ -30,7 +36,7 @@ class StoryDate:
         year, month, day = int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0)
         if match.group(2) and not 1 <= month <= 12:
             return None
-        if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        if match.group(3) and not 1 <= day <= month_days(year, month):
             return None
         minutes = -1
         if time:

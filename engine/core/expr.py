@@ -6,7 +6,6 @@ variables, then compiled to closures so that a random playthrough evaluates them
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 
@@ -302,6 +301,8 @@ def parse_effect(source: str) -> Assignment:
 
 def suggest(name: str, known: Iterator[str] | list[str] | set[str] | Mapping[str, object]) -> str:
     """A ' (did you mean ...?)' hint, or ''."""
+    import difflib  # only when a name is wrong: not on every start
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

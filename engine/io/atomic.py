@@ -18,7 +18,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Callable
@@ -35,7 +34,7 @@ class NotRegularFile(OSError):
 
 def temporary_name(name: str) -> str:
     """The hidden, unpredictable name of a file being written: `.NAME.RANDOM.tmp`."""
-    return f".{name}.{secrets.token_hex(6)}.tmp"
+    return f".{name}.{os.urandom(6).hex()}.tmp"  # what secrets.token_hex(6) does, without importing hmac
 
 
 def write_atomically(path: Path | str, data: bytes | str,

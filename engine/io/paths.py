@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 APP = "hungary56"
@@ -18,6 +19,9 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def user_data_dir() -> Path:
+    quick = _linux_xdg("XDG_DATA_HOME", ".local/share")
+    if quick is not None:
+        return quick
     try:
         import platformdirs
     except ImportError:  # an environment without it still gets the usual place
@@ -26,6 +30,9 @@ def user_data_dir() -> Path:
 
 
 def user_config_dir() -> Path:
+    quick = _linux_xdg("XDG_CONFIG_HOME", ".config")
+    if quick is not None:
+        return quick
     try:
         import platformdirs
     except ImportError:
@@ -33,9 +40,23 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
-def _fallback(xdg: str, unix: str, mac: str, windows: str) -> Path:
-    import sys
+def _linux_xdg(variable: str, default: str) -> Path | None:
+    """platformdirs' answer in the usual case on Linux, without importing it (it brings tempfile,
+    shutil and random, a tenth of a start): $VARIABLE when it is an absolute path, else
+    $HOME/`default` when HOME is one. None (ask platformdirs) anywhere else: another system,
+    Android, no usable HOME."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in os.environ:
+        return None
+    base = os.environ.get(variable, "")
+    if os.path.isabs(base):
+        return Path(base) / APP
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return Path(os.path.expanduser(f"~/{default}")) / APP
+    return None
 
+
+def _fallback(xdg: str, unix: str, mac: str, windows: str) -> Path:
     home = Path.home()
     if sys.platform == "win32":
         return Path(os.environ.get(windows) or home / "AppData" / "Local") / APP

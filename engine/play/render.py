@@ -9,14 +9,15 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
-from engine.classroom import reading
-from engine.classroom.debrief import Debrief
 from engine.core import machine
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
-from engine.play.why import hidden_reason
+
+if TYPE_CHECKING:  # the classroom views are imported where a debrief or a chapter screen is drawn, not on every start
+    from engine.classroom.debrief import Debrief
 
 KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
@@ -126,6 +127,8 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False, st
             blocks.append(Block("choice", f"{number}. {offer.label}", indent=2, tight=bool(blocks),
                                 hang=len(f"{number}. ")))
         elif show_hidden:
+            from engine.play.why import hidden_reason  # teacher mode only
+
             why = hidden_reason(story, offer.choice.condition) if story is not None else ""
             blocks.append(Block("choice-off", f"-  {offer.label}  [not open to players here: {why}]",
                                 indent=2, tight=bool(blocks), hang=3))
@@ -232,6 +235,8 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
 def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
     blocks = [Block("chapter", chapter.title.upper()),
               Block("meta", f"{chapter_dates(chapter)}  |  chapter id: {chapter.id}", tight=True)]
+    from engine.classroom import reading
+
     blocks.append(Block("meta", reading.opening_line(story, chapter), tight=True))
     if chapter.summary:
         blocks.append(Block("note", chapter.summary))

@@ -8,11 +8,10 @@ or a teacher projecting for a class) is a `Mode`, a policy the Session is given.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from engine.classroom import debrief as classroom
 from engine.core import machine
 from engine.core.errors import EvaluationError, SaveError
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
@@ -22,7 +21,9 @@ from engine.play.commands import PLAYER_COMMANDS, TEACHER_COMMANDS, resolve
 from engine.play.modes import PLAYER, TEACHER, Console, EndingsFound, Mode, ProjectorConsole, player_mode, saves_blocks
 from engine.play.render import Block, Blocks
 from engine.play.session_commands import ClassroomCommands, SlotCommands, TranscriptNotes
-from engine.play.transcript import Transcript
+
+if TYPE_CHECKING:
+    from engine.play.transcript import Transcript
 
 __all__ = ["ALL_COMMANDS", "COMMANDS", "PLAYER", "TEACHER", "Console", "Mode", "ProjectorConsole", "Session",
            "TeacherSession", "player_mode", "saves_blocks"]
@@ -45,7 +46,7 @@ class Session(SlotCommands, ClassroomCommands, TranscriptNotes):
         origin: GameState | None = None,
         transcript: Transcript | None = None,
         mode: Mode = PLAYER,
-        resume_hint: str = "hungary56 play --continue",
+        resume_hint: str | Callable[[], str] = "hungary56 play --continue",  # a function: made when leaving
         endings: EndingsFound | None = None,
         settings: Any = None,
         ask_why: bool = False,
@@ -217,6 +218,8 @@ class Session(SlotCommands, ClassroomCommands, TranscriptNotes):
         self.show(blocks, record=not look)
 
     def debrief_blocks(self) -> Blocks:
+        from engine.classroom import debrief as classroom  # at an ending or on `debrief`, not at the start
+
         return render.debrief_blocks(self.story, classroom.debrief(self.story, self.state), self.mode.who, self.votes)
 
     def decision_number(self) -> int:
@@ -334,11 +337,12 @@ class Session(SlotCommands, ClassroomCommands, TranscriptNotes):
 
     def _goodbye(self) -> None:
         if self.state.turn > 0:
+            hint = self.resume_hint() if callable(self.resume_hint) else self.resume_hint
             if self.autosave():
-                self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. Resume with: {self.resume_hint}")])
+                self.show([Block("hint", f"Progress saved in slot '{AUTOSAVE}'. Resume with: {hint}")])
             else:
                 self.show([Block("error", "Your progress since the last autosave was NOT saved. "
-                                          f"'{self.resume_hint}' resumes from the last autosave that worked, "
+                                          f"'{hint}' resumes from the last autosave that worked, "
                                           "if any.")])
         else:
             self.show([Block("hint", "Goodbye.")])

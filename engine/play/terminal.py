@@ -8,7 +8,6 @@ screen before that import is paid for."""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import unicodedata
 from typing import IO, Any
@@ -53,7 +52,9 @@ class TextOutput:
         self.codes = style_codes(theme) if self.colour else {}
 
     def terminal_size(self) -> tuple[int, int]:
-        size = shutil.get_terminal_size((80, 24))
+        from engine.cli import terminal_size  # shutil.get_terminal_size's rule, without importing shutil
+
+        size = terminal_size((80, 24))
         return size.columns, size.lines
 
     @property

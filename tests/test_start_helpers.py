@@ -1,0 +1,78 @@
+"""What the start path does instead of importing a heavier module gives that module's very answer.
+
+(A warm piped start no longer imports calendar, shutil or platformdirs: tests/test_cold_start.py.)
+"""
+from __future__ import annotations
+
+import calendar
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.cli import build_parser, terminal_size
+from engine.core.dates import StoryDate, month_days
+from engine.io import paths
+
+
+def test_month_days_is_the_calendar_s() -> None:
+    for year in (0, 1, 4, 100, 200, 400, 1900, 1953, 1956, 2000, 2024, 2100, 9999):
+        for month in range(1, 13):
+            assert month_days(year, month) == calendar.monthrange(year, month)[1], (year, month)
+    assert StoryDate.parse("1956-02-29") is not None and StoryDate.parse("1957-02-29") is None
+    assert StoryDate.parse("1900-02-29") is None and StoryDate.parse("2000-02-29") is not None
+
+
+@pytest.mark.parametrize("columns, lines", [("100", "40"), ("", ""), ("0", "-3"), ("wide", "30"), (None, None)])
+def test_terminal_size_is_shutil_s(columns: str | None, lines: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in (("COLUMNS", columns), ("LINES", lines)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    for fallback in ((80, 24), (33, 7)):
+        assert terminal_size(fallback) == shutil.get_terminal_size(fallback)
+
+
+def test_the_help_is_as_wide_as_argparse_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    for columns in ("60", "120"):
+        monkeypatch.setenv("COLUMNS", columns)
+        ours = build_parser().format_help()
+        plain = argparse.ArgumentParser(prog="hungary56", description=build_parser().description)
+        assert max(len(line) for line in ours.splitlines()) <= int(columns) - 2
+        assert ours.splitlines()[2:4] == plain.format_help().splitlines()[2:4]  # the description, wrapped alike
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the quick answer is for Linux; elsewhere platformdirs answers")
+@pytest.mark.parametrize("env", [
+    {},
+    {"XDG_CONFIG_HOME": "/x/conf/", "XDG_DATA_HOME": "/x/data"},
+    {"XDG_CONFIG_HOME": "relative/conf", "XDG_DATA_HOME": ""},
+    {"XDG_CONFIG_HOME": "", "XDG_DATA_HOME": "", "HOME": "/home/someone/"},
+    {"XDG_CONFIG_HOME": "", "XDG_DATA_HOME": "", "HOME": "relative-home"},
+], ids=["home", "xdg", "relative-xdg", "trailing-slash-home", "relative-home"])
+def test_the_user_folders_are_platformdirs_s(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    platformdirs = pytest.importorskip("platformdirs")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert paths.user_config_dir() == Path(platformdirs.user_config_dir(paths.APP, appauthor=False))
+    assert paths.user_data_dir() == Path(platformdirs.user_data_dir(paths.APP, appauthor=False))
+
+
+def test_an_unusual_home_is_left_to_platformdirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", "")
+    monkeypatch.setenv("HOME", "relative-home")
+    assert paths._linux_xdg("XDG_CONFIG_HOME", ".config") is None
+    monkeypatch.setenv("HOME", "/home/someone")
+    monkeypatch.setenv("ANDROID_DATA", "/data")
+    assert paths._linux_xdg("XDG_CONFIG_HOME", ".config") is None
+    monkeypatch.delenv("ANDROID_DATA")
+    expected = Path("/home/someone/.config/hungary56") if sys.platform == "linux" else None
+    assert paths._linux_xdg("XDG_CONFIG_HOME", ".config") == expected
+    assert os.path.isabs(str(paths.user_config_dir()))
