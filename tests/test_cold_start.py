@@ -97,3 +97,29 @@ def test_a_cold_piped_start_still_keeps_the_ui_and_the_tools_out(tmp_path: Path)
     modules = loaded_modules(["play", str(TINY)], tmp_path, env)
     assert not modules & {"prompt_toolkit", "jinja2", "jsonschema"}
     assert not [m for m in modules if m.startswith(("engine.author", "engine.classroom"))]
+
+
+COLLECTOR = """
+import gc, sys
+from engine import cli
+from engine.play import session
+
+def run(self):
+    print("while playing:", gc.isenabled(), gc.get_freeze_count() > 0)
+    return 0
+
+session.Session.run = run
+print("before:", gc.isenabled())
+cli.main(["play", sys.argv[1]])
+print("after:", gc.isenabled())
+cli.main(["play", sys.argv[1] + "/missing"])
+print("after a story that fails:", gc.isenabled())
+"""
+
+
+def test_the_collector_paused_for_the_start_runs_again_once_the_story_is_loaded(tmp_path: Path,
+                                                                                 warm_env: dict[str, str]) -> None:
+    result = subprocess.run([sys.executable, "-c", COLLECTOR, str(TINY)], capture_output=True, text=True,
+                            cwd=tmp_path, env=warm_env, timeout=60)
+    assert result.stdout.splitlines() == ["before: True", "while playing: True True", "after: True",
+                                          "after a story that fails: True"], result.stderr
