@@ -3,14 +3,17 @@ an exit code (the only place that does)."""
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from engine import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 # Each name is a module in engine/commands/ with `add_parser(subparsers)`; order is help order.
 COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "walkthrough", "handout", "stats")
@@ -38,18 +41,22 @@ def terminal_size(fallback: tuple[int, int] = (80, 24)) -> os.terminal_size:
     return os.terminal_size((columns, lines))
 
 
-class _Parser(argparse.ArgumentParser):
+def _parser_class() -> type[argparse.ArgumentParser]:
     """argparse's parser, whose help formatters take their width from `terminal_size` (argparse
     itself imports shutil for it, and makes a formatter for every argument added)."""
+    import argparse
 
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        return self.formatter_class(prog=self.prog, width=terminal_size().columns - 2)  # type: ignore[call-arg]
+    class Parser(argparse.ArgumentParser):
+        def _get_formatter(self) -> argparse.HelpFormatter:
+            return self.formatter_class(prog=self.prog, width=terminal_size().columns - 2)  # type: ignore[call-arg]
+
+    return Parser
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full parser, or with `only` one command's: importing every command module (and what
     they import) would slow down the start of `play` for nothing."""
-    parser = _Parser(
+    parser = _parser_class()(
         prog="hungary56",
         description="Play, check and teach with hungary56, the interactive story of the Hungarian "
         "Revolution of 1956. Without a command, 'play' starts the bundled story.",
@@ -103,14 +110,21 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
     from engine.core.errors import Hungary56Error
 
     arguments = _with_default_command(list(sys.argv[1:] if argv is None else argv), set(COMMAND_MODULES))
-    # One command's parser (a story folder alone means `play`); all of them for --help and --version.
-    parser = build_parser(only=arguments[0] if arguments[0] in COMMAND_MODULES else None)
     if sys.stdout is None:  # started with standard output closed (`>&-`): nothing can be shown
         _say("hungary56: standard output is closed")
         return 1
     if sys.stdin is None:  # standard input closed (`<&-`): the same as an empty one
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-    args = parser.parse_args(arguments)
+    args: Any
+    if arguments == [DEFAULT_COMMAND]:
+        # `hungary56` or `hungary56 play` alone: nothing to parse, so neither argparse nor a parser
+        # (a tenth of what a start imports and builds before the story). The same values as the parser's.
+        from engine.commands.play import bare_arguments
+
+        args = bare_arguments()
+    else:
+        # One command's parser (a story folder alone means `play`); all of them for --help and --version.
+        args = build_parser(only=arguments[0] if arguments[0] in COMMAND_MODULES else None).parse_args(arguments)
     code = 0
     _freeze_the_first_story(collect)
     try:

@@ -83,6 +83,8 @@ def test_a_warm_piped_start_imports_only_what_the_first_scene_needs(args: list[s
     modules = loaded_modules(args, tmp_path, warm_env)
     assert "engine.play.session" in modules and "engine.core.model" in modules
     assert forbidden(modules) == [], f"a warm piped start imports {forbidden(modules)}: import them where they are used"
+    if args in ([], ["play"]):  # nothing to parse: no parser is built (argparse brings gettext and locale)
+        assert not modules & {"argparse", "gettext", "locale"}, sorted(modules & {"argparse", "gettext", "locale"})
 
 
 def test_the_check_sees_a_module_that_creeps_back(tmp_path: Path, warm_env: dict[str, str]) -> None:
@@ -123,3 +125,26 @@ def test_the_collector_paused_for_the_start_runs_again_once_the_story_is_loaded(
                             cwd=tmp_path, env=warm_env, timeout=60)
     assert result.stdout.splitlines() == ["before: True", "while playing: True True", "after: True",
                                           "after a story that fails: True"], result.stderr
+
+
+@pytest.mark.parametrize("argv", [[], ["play"]], ids=["no-arguments", "play-alone"])
+def test_play_alone_skips_the_parser_with_the_very_values_it_would_give(argv: list[str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine import cli
+    from engine.commands import play
+
+    parsed = cli.build_parser(only="play").parse_args(["play"])
+    assert vars(play.bare_arguments()) == vars(parsed)
+    seen: list[object] = []
+    monkeypatch.setattr(play, "run", lambda args: seen.append(args) or 0)
+    monkeypatch.setattr(cli, "build_parser", lambda only=None: pytest.fail("the parser was built"))
+    assert cli.main(argv) == 0
+    assert len(seen) == 1 and vars(seen[0]) == {**vars(parsed), "run": play.run}
+
+
+def test_anything_more_than_play_alone_is_parsed(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from engine import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["play", "--no-such-option"])
+    assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err

@@ -9,10 +9,13 @@ into an installed package (site-packages), named or not.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.core.model import Story
+if TYPE_CHECKING:  # argparse is not imported by `hungary56 play` alone (engine/cli.py)
+    import argparse
+
+    from engine.core.model import Story
 
 NAMED, CURRENT, BUNDLED = "named", "current", "bundled"
 

@@ -3,13 +3,17 @@ for a class (`--teacher`), from its start or from any chapter, with an optional 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-from typing import IO
+from types import SimpleNamespace
+from typing import IO, TYPE_CHECKING
 
 from engine.commands.common import add_saves_argument, add_story_argument, load, story_dir
 from engine.core.errors import UsageError
-from engine.core.model import Chapter, GameState, Story
+
+if TYPE_CHECKING:
+    import argparse
+
+    from engine.core.model import Chapter, GameState, Story
 
 PROJECTOR_WIDTH = 84
 
@@ -41,6 +45,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="read one line per prompt even on a terminal (automatic for pipes)")
     parser.add_argument("--width", type=int, metavar="N", help="wrap text at N columns")
     parser.set_defaults(run=run)
+
+
+def bare_arguments() -> SimpleNamespace:
+    """What the parser makes of `play` with no argument and no option (tests/test_cold_start.py
+    checks that it is the same), for the start that does without argparse."""
+    return SimpleNamespace(command="play", story_dir=None, saves=None, resume=False, load=None, chapter=None,
+                           scene=None, debug=False, teacher=False, transcript=None, ask_why=False, no_color=False,
+                           plain=False, width=None, run=run)
 
 
 def find_chapter(story: Story, chapter_id: str) -> Chapter:
