@@ -30,6 +30,7 @@ OFF_THE_START_PATH = (
     "shutil", "bz2", "lzma",
     "difflib",  # "did you mean" hints, only when a name is wrong
     "calendar",  # the days of a month
+    "datetime",  # the first screen's date (time.strftime) and a save's time (imported at the first save)
     "shlex",  # the resume hint quotes a folder only when one was named
     "subprocess",
     # the player's parts that a start without --debug, --transcript or --teacher never uses
@@ -136,7 +137,12 @@ def test_play_alone_skips_the_parser_with_the_very_values_it_would_give(argv: li
     parsed = cli.build_parser(only="play").parse_args(["play"])
     assert vars(play.bare_arguments()) == vars(parsed)
     seen: list[object] = []
-    monkeypatch.setattr(play, "run", lambda args: seen.append(args) or 0)
+
+    def run(args: object) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr(play, "run", run)
     monkeypatch.setattr(cli, "build_parser", lambda only=None: pytest.fail("the parser was built"))
     assert cli.main(argv) == 0
     assert len(seen) == 1 and vars(seen[0]) == {**vars(parsed), "run": play.run}

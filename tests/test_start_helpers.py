@@ -76,3 +76,27 @@ def test_an_unusual_home_is_left_to_platformdirs(monkeypatch: pytest.MonkeyPatch
     expected = Path("/home/someone/.config/hungary56") if sys.platform == "linux" else None
     assert paths._linux_xdg("XDG_CONFIG_HOME", ".config") == expected
     assert os.path.isabs(str(paths.user_config_dir()))
+
+
+def test_day_text_is_datetime_s() -> None:
+    from datetime import date
+
+    from engine.play.render import date_words, day_text
+
+    patterns = ("%A %d %B %Y", "%B %Y", "%d %B %Y", "%a %j %U %w")
+    for year in (1, 2, 99, 999, 1582, 1900, 1953, 1956, 2000, 2024, 9999):
+        for month in range(1, 13):
+            for day in (1, 13, 28, 29, 30, 31):
+                try:
+                    expected = [date(year, month, day).strftime(p) for p in patterns]
+                except ValueError:
+                    with pytest.raises(ValueError):
+                        day_text(year, month, day, patterns[0])
+                    continue
+                assert [day_text(year, month, day, p) for p in patterns] == expected, (year, month, day)
+    for year, month, day in ((0, 1, 1), (10000, 1, 1), (1956, 0, 1), (1956, 13, 1), (1956, 10, 0), (1956, 10, 32)):
+        with pytest.raises(ValueError):
+            date(year, month, day)
+        with pytest.raises(ValueError):
+            day_text(year, month, day, "%Y")
+    assert date_words("1956-10-23") == "23 October 1956" and date_words("1956-02-30") == "1956-02-30"

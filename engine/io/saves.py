@@ -7,9 +7,8 @@ import json
 import os
 import re
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import attrs
 
@@ -17,6 +16,9 @@ from engine.core import expr
 from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
 from engine.io.atomic import NotRegularFile, keep_copy, read_regular, sweep_temporaries, write_atomically
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 FORMAT = "hungary56-save"
 FORMAT_VERSION = 2  # 2: a step of the path names its choice by id when the choice has one (1: by position)
@@ -27,7 +29,14 @@ MAX_SAVE_BYTES = 10 * 1024 * 1024
 _SAVED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 _SLOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
-Clock = Callable[[], datetime]
+Clock = Callable[[], "datetime"]
+
+
+def now() -> datetime:
+    """The local time a save records (datetime is imported at the first save, not on every start)."""
+    from datetime import datetime
+
+    return datetime.now()
 
 
 def default_saves_dir(explicit: str | None = None) -> Path:
@@ -181,7 +190,7 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
 class SaveStore:
     """Slots in one folder, one JSON file per slot."""
 
-    def __init__(self, directory: Path, clock: Clock = datetime.now) -> None:
+    def __init__(self, directory: Path, clock: Clock = now) -> None:
         self.directory = Path(directory)
         self.clock = clock
         self._rotated = False

@@ -7,6 +7,7 @@ adapters in engine/play/terminal.py wrap, colour and write them.
 from __future__ import annotations
 
 import textwrap
+import time
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from engine.core import machine
+from engine.core.dates import month_days
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
 
 if TYPE_CHECKING:  # the classroom views are imported where a debrief or a chapter screen is drawn, not on every start
@@ -75,15 +77,25 @@ def wrap_blocks(blocks: Iterable[Block], width: int) -> list[tuple[str, str]]:
     return lines
 
 
-def format_when(scene: Scene) -> str:
-    from datetime import date
+def day_text(year: int, month: int, day: int, pattern: str) -> str:
+    """date(year, month, day).strftime(pattern), without importing datetime for the first screen:
+    time.strftime of the very time tuple datetime passes it, and the same ValueError for a day
+    that is not one."""
+    if not (1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= month_days(year, month)):
+        raise ValueError(f"{year:04d}-{month:02d}-{day:02d} is not a calendar day")
+    of_year = sum(month_days(year, m) for m in range(1, month)) + day
+    y = year - 1
+    ordinal = y * 365 + y // 4 - y // 100 + y // 400 + of_year  # 1 for 1 January of year 1, a Monday
+    return time.strftime(pattern, (year, month, day, 0, 0, 0, (ordinal + 6) % 7, of_year, -1))
 
+
+def format_when(scene: Scene) -> str:
     parts = scene.date.split("-")
     try:
         if len(parts) == 3:
-            text = date(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%A %d %B %Y").replace(" 0", " ")
+            text = day_text(int(parts[0]), int(parts[1]), int(parts[2]), "%A %d %B %Y").replace(" 0", " ")
         elif len(parts) == 2:
-            text = date(int(parts[0]), int(parts[1]), 1).strftime("%B %Y")
+            text = day_text(int(parts[0]), int(parts[1]), 1, "%B %Y")
         else:
             text = scene.date
     except ValueError:
@@ -171,14 +183,12 @@ def ending_alone_blocks(scene: Scene, state: GameState | None = None) -> Blocks:
 
 def date_words(date: str) -> str:
     """A story date as words: 1956-10-23 -> 23 October 1956 (a year alone stays as it is)."""
-    from datetime import date as day
-
     parts = date.split("-")
     try:
         if len(parts) == 3:
-            return day(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%d %B %Y").lstrip("0")
+            return day_text(int(parts[0]), int(parts[1]), int(parts[2]), "%d %B %Y").lstrip("0")
         if len(parts) == 2:
-            return day(int(parts[0]), int(parts[1]), 1).strftime("%B %Y")
+            return day_text(int(parts[0]), int(parts[1]), 1, "%B %Y")
     except ValueError:
         pass
     return date
