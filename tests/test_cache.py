@@ -31,6 +31,17 @@ def entry(path: Path) -> Path:
     return cache.cache_dir() / f"f-{cache.file_key(shown, path.read_bytes())}.json"
 
 
+def story_entries(cache_dir: Path) -> list[Path]:
+    """The whole-story entries (loader.load_files keeps one for the exact files it built)."""
+    return sorted(cache_dir.glob("s-*.json"))
+
+
+def forget_stories(cache_dir: Path) -> None:
+    """Drop the whole-story entries, so that the next load goes through each file's entry."""
+    for path in story_entries(cache_dir):
+        path.unlink()
+
+
 def count_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = loader.parse_document
@@ -43,10 +54,13 @@ def count_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
+@pytest.mark.parametrize("kind", ["file", "story"])
 def test_a_second_load_comes_from_the_cache_and_plays_the_same(story: Path, cache_dir: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                                              monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     first = loader.load_story(story)
-    assert all(entry(p).is_file() for p in story.glob("*/*.yaml"))
+    assert all(entry(p).is_file() for p in story.glob("*/*.yaml")) and len(story_entries(cache_dir)) == 1
+    if kind == "file":
+        forget_stories(cache_dir)
     parsed = count_parsing(monkeypatch)
     second = loader.load_story(story)
     assert parsed == []
@@ -61,7 +75,7 @@ def test_entries_are_plain_json_in_a_private_folder(story: Path, cache_dir: Path
     loader.load_story(story)
     assert cache_dir.stat().st_mode & 0o777 == 0o700
     entries = sorted(cache_dir.iterdir())
-    assert len(entries) == 3
+    assert len(entries) == 4  # each of the three files, and the whole story
     for path in entries:
         assert path.stat().st_mode & 0o077 == 0
         value = json.loads(path.read_bytes())
@@ -115,9 +129,14 @@ def test_a_moved_story_does_not_reuse_locations_of_the_old_place(story: Path, ca
     b'{"key": "KEY", "kind": "scenes", "scenes": [0], "problems": [0, 12' + b"3" * 5000 + b"]}",
     "truncated",
 ], ids=lambda d: repr(d)[:40])
-def test_a_damaged_entry_is_ignored_and_replaced(story: Path, cache_dir: Path, damage: object) -> None:
+@pytest.mark.parametrize("kind", ["file", "story"])
+def test_a_damaged_entry_is_ignored_and_replaced(story: Path, cache_dir: Path, damage: object, kind: str) -> None:
     expected = repr(loader.load_story(story))
-    target = entry(story / "scenes" / "two.yaml")
+    if kind == "file":
+        forget_stories(cache_dir)  # else the load would not need the file's entry
+        target = entry(story / "scenes" / "two.yaml")
+    else:
+        [target] = story_entries(cache_dir)
     key = target.name[2:-5]
     if damage == "truncated":
         data = target.read_bytes()
@@ -216,13 +235,19 @@ def test_a_cached_load_needs_neither_pyyaml_nor_pickle(story: Path, cache_dir: P
     assert cli(story, cache_dir, code=PROBE).stdout.strip() == "[]"
 
 
-def test_the_bundled_story_comes_back_from_the_cache_the_same(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every kind of value the story holds (inline-text templates too) survives the round trip."""
+@pytest.mark.parametrize("kind", ["file", "story"])
+def test_the_bundled_story_comes_back_from_the_cache_the_same(cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              kind: str) -> None:
+    """Every kind of value the story holds (inline-text templates, sources, places, cards too)
+    survives the round trip through each file's entry and through the whole story's."""
     folder = loader.bundled_story_dir()
     built = loader.load_story(folder)
+    if kind == "file":
+        forget_stories(cache_dir)
     parsed = count_parsing(monkeypatch)
     cached = loader.load_story(folder)
     assert parsed == [] and repr(cached) == repr(built)
+    assert (cached.warnings, list(cached.scenes), cached.places) == (built.warnings, list(built.scenes), built.places)
     for state_of in (built, cached):
         state = machine.new_game(state_of)
         assert machine.visible_text(state_of, state)
@@ -241,7 +266,7 @@ def test_the_folder_is_kept_under_its_size_by_dropping_the_least_recently_used(s
     cache._written = 1  # as if this process had just written an entry
     assert cache.prune(max_bytes=room) == 2
     assert not old.exists() and not litter.exists()
-    assert len(list(cache_dir.iterdir())) == 3  # the story's own entries stay
+    assert len(list(cache_dir.iterdir())) == 4  # the story's own entries stay
     assert cache.prune(max_bytes=1) == 0  # nothing written since: nothing scanned
 
 
@@ -253,3 +278,16 @@ def test_entries_stay_private_whatever_the_umask(story: Path, cache_dir: Path) -
         os.umask(previous)
     assert all(p.stat().st_mode & 0o077 == 0 for p in cache_dir.iterdir())
     assert repr(loader.load_story(story))  # and they are used
+
+
+@pytest.mark.parametrize("paths", [[], "not a list", [7], None])
+def test_a_story_entry_with_a_damaged_list_of_paths_is_rebuilt(story: Path, cache_dir: Path, paths: object) -> None:
+    expected = repr(loader.load_story(story))
+    [target] = story_entries(cache_dir)
+    value = json.loads(target.read_bytes())
+    assert value["paths"], "the whole story's entry names the files its locations are in"
+    value["paths"] = paths
+    target.write_text(json.dumps(value), encoding="utf-8")
+    assert repr(loader.load_story(story)) == expected
+    rewritten = json.loads(target.read_bytes())["paths"]
+    assert isinstance(rewritten, list) and rewritten and all(isinstance(path, str) for path in rewritten)

@@ -62,6 +62,13 @@ def plant_everywhere(story: Path, folder: Path, marker: Path) -> None:
     (folder / f"{old}.pickle").write_bytes(b"hungary56-story-cache 1\n" + payload)
     for path in story.glob("*/*.yaml"):
         (folder / entry_name(path, ROOT)).write_bytes(payload)
+    files = [*sorted((story / "story").glob("*.yaml")), *sorted((story / "scenes").glob("*.yaml"))]
+    keys = []
+    for path in files:
+        shown = os.path.relpath(path, ROOT)
+        shown = shown if not shown.startswith("..") else str(path)
+        keys.append(cache.file_key(shown, path.read_bytes()))
+    (folder / f"s-{cache.story_key(keys)}.json").write_bytes(payload)  # and the whole story's
 
 
 def test_a_planted_pickle_in_a_shared_folder_never_runs(story: Path, tmp_path: Path) -> None:
@@ -77,12 +84,15 @@ def test_a_planted_pickle_in_a_shared_folder_never_runs(story: Path, tmp_path: P
     assert not marker.exists()
 
 
-def forged(story: Path, cache_dir: Path, cwd: Path) -> Path:
-    """Load once, then rewrite one entry (valid JSON, right key) so that it changes a scene's title."""
+def forged(story: Path, cache_dir: Path, cwd: Path) -> list[Path]:
+    """Load once, then rewrite the entries that hold a scene's title (the file's and the whole
+    story's: valid JSON, right keys) so that they change it."""
     loader.load_story(story)
-    target = cache_dir / entry_name(story / "scenes" / "two.yaml", cwd)
-    target.write_text(target.read_text(encoding="utf-8").replace("The square", "FORGED"), encoding="utf-8")
-    return target
+    targets = [cache_dir / entry_name(story / "scenes" / "two.yaml", cwd), *cache_dir.glob("s-*.json")]
+    assert len(targets) == 2
+    for target in targets:
+        target.write_text(target.read_text(encoding="utf-8").replace("The square", "FORGED"), encoding="utf-8")
+    return targets
 
 
 def test_the_forgery_used_below_would_be_read_if_it_were_trusted(story: Path, cache_dir: Path) -> None:
@@ -92,16 +102,19 @@ def test_the_forgery_used_below_would_be_read_if_it_were_trusted(story: Path, ca
 
 @pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
 def test_an_entry_others_could_write_is_ignored_and_rebuilt(story: Path, cache_dir: Path, mode: int) -> None:
-    target = forged(story, cache_dir, Path.cwd())
-    os.chmod(target, mode)
+    targets = forged(story, cache_dir, Path.cwd())
+    for target in targets:
+        os.chmod(target, mode)
     assert loader.load_story(story).scenes["square"].title == "The square"
-    assert target.stat().st_mode & 0o077 == 0 and "FORGED" not in target.read_text(encoding="utf-8")
+    for target in targets:
+        assert target.stat().st_mode & 0o077 == 0 and "FORGED" not in target.read_text(encoding="utf-8")
 
 
 def test_an_entry_of_another_user_is_ignored(story: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = forged(story, cache_dir, Path.cwd())
+    targets = forged(story, cache_dir, Path.cwd())
     if os.geteuid() == 0:
-        os.chown(target, 65534, 65534)  # nobody
+        for target in targets:
+            os.chown(target, 65534, 65534)  # nobody
     else:  # as anyone else, pretend the entry's owner is another user
         real = os.fstat
         monkeypatch.setattr(cache.os, "fstat", lambda fd: os.stat_result(
@@ -126,13 +139,15 @@ def test_a_folder_open_to_others_is_made_private(story: Path, cache_dir: Path) -
 
 
 def test_a_symlinked_or_special_entry_is_ignored(story: Path, cache_dir: Path, tmp_path: Path) -> None:
-    target = forged(story, cache_dir, Path.cwd())
-    outside = tmp_path / "outside.json"
-    target.rename(outside)
-    target.symlink_to(outside)
+    targets = forged(story, cache_dir, Path.cwd())
+    for number, target in enumerate(targets):
+        outside = tmp_path / f"outside-{number}.json"
+        target.rename(outside)
+        target.symlink_to(outside)
     assert loader.load_story(story).scenes["square"].title == "The square"
-    target.unlink()
-    os.mkfifo(target)  # reading a FIFO would wait for a writer for ever
+    for target in targets:
+        target.unlink()
+        os.mkfifo(target)  # reading a FIFO would wait for a writer for ever
     assert loader.load_story(story).scenes["square"].title == "The square"
 
 

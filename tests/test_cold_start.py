@@ -36,6 +36,8 @@ OFF_THE_START_PATH = (
     # the player's parts that a start without --debug, --transcript or --teacher never uses
     "engine.play.debug", "engine.play.transcript", "engine.play.why",
     "engine.classroom", "engine.author", "engine.io.yamlio",
+    # the compiler: a warm start reads the whole built story from one cache entry
+    "engine.core.build", "engine.core.clean", "engine.core.fields", "engine.core.references", "engine.core.format",
     *(f"engine.commands.{name}" for name in ("saves", "lint", "new", "graph", "test", "record", "walkthrough",
                                               "handout", "stats")),
 )

@@ -70,12 +70,14 @@ def test_after_an_edit_only_that_file_is_built_again(tmp_path: Path, cache_dir: 
     two = story / "scenes" / "two.yaml"
     two.write_text(two.read_text(encoding="utf-8").replace("title: Fallen", "title: Fell"), encoding="utf-8")
     built: list[str] = []
-    real = loader.build_scene_file
+    from engine.core import build as compiler
+
+    real = compiler.build_scene_file
     def build(path: str, doc: object) -> tuple[list[Scene], list[Problem]]:
         built.append(path)
         return real(path, doc)
 
-    monkeypatch.setattr(loader, "build_scene_file", build)
+    monkeypatch.setattr(compiler, "build_scene_file", build)
     assert shown(relint.lint_folder(story)) == shown(long_way(story))
     assert [Path(p).name for p in built] == ["two.yaml"]
 

@@ -14,11 +14,20 @@ import attrs
 from engine.core import evaluate, expr
 from engine.core.dates import date_key
 from engine.core.errors import EvaluationError, Location, Problem
-from engine.core.format import ANNOTATION_KINDS, ENDING_KINDS
 from engine.core.template import Template
 
 Value = expr.Value
-__all__ = ["ANNOTATION_KINDS", "ENDING_KINDS", "date_key"]
+__all__ = ["date_key"]  # and ANNOTATION_KINDS, ENDING_KINDS (from the format, on first use)
+
+
+def __getattr__(name: str) -> Any:
+    # The closed sets of kinds live in the format's description (engine/core/format.py), which a
+    # game started from the cache does not otherwise import.
+    if name in ("ANNOTATION_KINDS", "ENDING_KINDS"):
+        from engine.core import format as spec
+
+        return getattr(spec, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- reading located YAML --------------------------------------------------------------------

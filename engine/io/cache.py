@@ -4,8 +4,10 @@ An entry holds what the loader made of one file: a scene file's built scenes and
 found in it alone, or a story file's located document. It is JSON (lists, dicts, strings and
 numbers, decoded by this module into the model's values): reading an entry can never run code,
 whoever wrote it. Editing one scene file makes its entry alone stale; the other files' entries
-are used as they are, and the checks that span files run again over them. A second kind of
-entry keeps the linter's findings for a whole set of file keys (`lint_key`).
+are used as they are, and the checks that span files run again over them. A whole built story
+is kept too, under the keys of exactly its files (`story_key`): a game starts from that one
+entry. The linter keeps its findings for a whole set of file keys (`lint_key`) and each scene
+file's lint facts (engine/author/relint.py).
 
 An entry is only a shortcut. It is ignored when stale, corrupted, unreadable, not a regular
 file, owned by another user or writable by anyone but its owner; the folder is used only when
@@ -41,7 +43,7 @@ except ImportError:  # pragma: no cover - a Python built without it
 
 DISABLE_ENV = "HUNGARY56_NO_CACHE"
 DIR_ENV = "HUNGARY56_CACHE_DIR"
-FORMAT = 2  # bump when the encoding (engine/io/codec.py) changes
+FORMAT = 3  # bump when the encoding (engine/io/codec.py) changes
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
 # The modules whose code decides what an entry holds: an edit to any of them makes every entry
 # stale, so a developer never runs on values made by older code.
@@ -193,7 +195,7 @@ def _write(name: str, value: Any) -> None:
 
 _written = 0  # bytes of entries this process wrote, since the folder was last pruned
 MAX_FOLDER_BYTES = 512 * 1024 * 1024
-_ENTRY = re.compile(r"^[fl]-[0-9a-f]{40}\.json$")
+_ENTRY = re.compile(r"^[fls]-[0-9a-f]{40}\.json$")
 _DAY = 24 * 3600
 
 
@@ -278,6 +280,43 @@ def put_document(key: str, shown: str, document: Any) -> None:
     except (TypeError, RecursionError):
         return
     _write(f"f-{key}.json", entry)
+
+
+def story_key(file_keys: Iterable[str]) -> str:
+    """The key of a whole built story made of exactly these files (in this order)."""
+    digest = _hash(_engine_fingerprint(), digest_size=20)
+    digest.update(b"story\n")
+    for key in file_keys:
+        digest.update(key.encode() + b"\n")
+    return digest.hexdigest()
+
+
+def get_story(key: str) -> model.Story | None:
+    """A whole built story stored under `key` (see `story_key`), or None: a game starts from one
+    entry, with neither the compiler nor the other files' entries."""
+    if not enabled():
+        return None
+    entry = _read(f"s-{key}.json")
+    if type(entry) is not dict or entry.get("key") != key:
+        return None
+    try:
+        story = decoder("", entry["paths"])(entry["story"])
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+        return None
+    if type(story) is not model.Story or not all(type(s) is model.Scene for s in story.scenes.values()):
+        return None
+    return story
+
+
+def put_story(key: str, story: model.Story) -> None:
+    if not enabled():
+        return
+    paths: list[str] = []
+    try:
+        entry = {"key": key, "story": encode(story, "", paths), "paths": paths}
+    except (TypeError, RecursionError):
+        return
+    _write(f"s-{key}.json", entry)
 
 
 def get_problems(key: str) -> list[Problem] | None:

@@ -13,13 +13,16 @@ from engine.core.nodes import YList, YMap
 #
 # A value of the model is a list: [tag, field, field, ...] in the order of its class's __init__.
 # Tag 0 is a tuple, 1 a Location in the entry's own file [1, line, column], 2 any other Location
-# [2, path, line, column]; 3 and 4 a located mapping and list (story files). Every other list
-# is tagged too, so a string, number, true/false or null is never mistaken for one.
+# [2, path, line, column] (in an entry of several files, `path` is the number of the path in the
+# entry's list of paths, so that each is written once); 3 and 4 a located mapping and list (story files); 5 a plain mapping
+# of text keys [5, [key, value], ...] (a whole story's variables, glossary, scenes). Every other
+# list is tagged too, so a string, number, true/false or null is never mistaken for one.
 
 _CLASSES: tuple[type, ...] = (
     model.Scene, model.Choice, model.Condition, model.Effect, model.Variant, model.Account, model.Ending,
     Problem, expr.Literal, expr.Name, expr.Call, expr.Unary, expr.Binary, expr.Assignment,
     template.Template, template.Insert, template.Branch, template.Arm, template.Expression,
+    model.Story, model.Variable, model.Card, model.Chapter, model.Entry, model.Place,
 )
 # Classes whose constructor also takes what is compiled from the others: made by a factory from these.
 _FACTORIES: dict[type, tuple[Callable[..., Any], tuple[str, ...]]] = {
@@ -42,14 +45,17 @@ def _init_fields(cls: type) -> tuple[str, ...]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def encode(value: Any, shown: str) -> Any:
-    """A model value (or a located document) as plain JSON data; `shown` is the entry's own file."""
-    return _Encoder(shown).encode(value)
+def encode(value: Any, shown: str, paths: list[str] | None = None) -> Any:
+    """A model value (or a located document) as plain JSON data; `shown` is the entry's own file.
+    With `paths` (an entry of several files), every other file's path is written once, there."""
+    return _Encoder(shown, paths).encode(value)
 
 
 class _Encoder:
-    def __init__(self, shown: str) -> None:
+    def __init__(self, shown: str, paths: list[str] | None = None) -> None:
         self.shown = shown
+        self.paths = paths
+        self.numbers: dict[str, int] = {}
         self.sources: set[tuple[int, str]] = set()  # conditions and effects whose tree is written
 
     def encode(self, value: Any) -> Any:
@@ -62,7 +68,13 @@ class _Encoder:
         if kind is Location:
             if value.path == self.shown:
                 return [1, value.line, value.column]
-            return [2, value.path, value.line, value.column]
+            if self.paths is None:
+                return [2, value.path, value.line, value.column]
+            number = self.numbers.get(value.path)
+            if number is None:
+                number = self.numbers[value.path] = len(self.paths)
+                self.paths.append(value.path)
+            return [2, number, value.line, value.column]
         if kind is YMap:
             return [3, encode(value.loc), [
                 [key, encode(item), encode(value.key_loc(key)), encode(value.value_loc(key))]
@@ -70,6 +82,10 @@ class _Encoder:
             ]]
         if kind is YList:
             return [4, encode(value.loc), [encode(item) for item in value], [encode(loc) for loc in value.item_locs]]
+        if kind is dict:
+            if not all(type(key) is str for key in value):
+                raise TypeError("the story cache holds mappings of text keys only")
+            return [5, *[[key, encode(item)] for key, item in value.items()]]
         tag = _TAGS.get(kind)
         if tag is None:
             raise TypeError(f"the story cache cannot hold a {kind.__name__}")
@@ -82,19 +98,23 @@ class _Encoder:
         return [tag, *[encode(getattr(value, name)) for name in _init_fields(kind)]]
 
 
-def decoder(shown: str) -> Callable[[Any], Any]:
+def decoder(shown: str, paths: list[str] | None = None) -> Callable[[Any], Any]:
     """The inverse of `encode` for one file's entry. Raises (ValueError, TypeError, IndexError,
     KeyError) on data `encode` cannot have written."""
-    return _Decoder(shown).decode
+    if paths is not None and not (type(paths) is list and all(type(path) is str for path in paths)):
+        raise ValueError("a damaged list of paths")
+    return _Decoder(shown, paths or []).decode
 
 
 class _Decoder:
     # A class rather than a recursive closure: a closure that calls itself is a reference cycle,
     # which would keep each load's locations alive until the next full collection.
 
-    def __init__(self, shown: str) -> None:
+    def __init__(self, shown: str, paths: list[str]) -> None:
         self.shown = shown
+        self.paths = paths
         self.locations: dict[tuple[int, int], Location] = {}
+        self.elsewhere: dict[tuple[int, int, int], Location] = {}
         self.trees: dict[tuple[int, str], Any] = {}
 
     def decode(self, value: Any) -> Any:
@@ -109,9 +129,19 @@ class _Decoder:
         if tag == 1:
             return self.location(value)
         if tag == 2:
-            if type(value[1]) is not str or type(value[2]) is not int or type(value[3]) is not int:
+            where, line, column = value[1], value[2], value[3]
+            if type(line) is not int or type(column) is not int:
                 raise ValueError("a damaged location")
-            return Location(value[1], value[2], value[3])
+            if type(where) is int:  # the number of a path in the entry's list of paths
+                loc = self.elsewhere.get((where, line, column))
+                if loc is None:
+                    if not 0 <= where < len(self.paths):
+                        raise ValueError("a location in an unknown file")
+                    loc = self.elsewhere[(where, line, column)] = Location(self.paths[where], line, column)
+                return loc
+            if type(where) is not str:
+                raise ValueError("a damaged location")
+            return Location(where, line, column)
         if tag == 3:
             mapping = YMap(decode(value[1]))
             for key, item, key_loc, value_loc in value[2]:
@@ -128,6 +158,13 @@ class _Decoder:
             if len(sequence) != len(sequence.item_locs):
                 raise ValueError("a list whose locations do not match its items")
             return sequence
+        if tag == 5:
+            plain: dict[str, Any] = {}
+            for key, item in value[1:]:
+                if type(key) is not str:
+                    raise ValueError("a mapping key that is not a string")
+                plain[key] = decode(item)
+            return plain
         if type(tag) is not int or tag < _FIRST_CLASS:
             raise ValueError(f"unknown tag {tag!r}")
         if tag in _EXPRESSIONS and type(value[1]) is str and len(value) == 4:

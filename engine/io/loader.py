@@ -10,7 +10,6 @@ from typing import Any
 
 import attrs
 
-from engine.core.build import assemble_story, build_scene_file
 from engine.core.errors import Location, Problem, StoryError
 from engine.core.model import Scene, Story
 from engine.io import cache
@@ -138,7 +137,14 @@ def load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        story = _load_files(files, list(problems))
+        # the whole story in one entry when exactly these files were loaded before: a game starts
+        # without the compiler and without opening every file's entry
+        key = cache.story_key([file.key for file in files]) if not problems and cache.enabled() else ""
+        story = cache.get_story(key) if key else None
+        if story is None:
+            story = _load_files(files, list(problems))
+            if key:
+                cache.put_story(key, story)
     finally:
         if collecting:
             gc.enable()
@@ -158,6 +164,8 @@ def file_content(file: StoryFile) -> tuple[Any, list[Problem]]:
     document, found = parse_document(file.data, file.shown)
     if found:
         return None, found
+    from engine.core.build import build_scene_file  # the compiler: only for a file with no entry
+
     if file.is_story:
         cache.put_document(file.key, file.shown, document)
         return document, []
@@ -181,6 +189,8 @@ def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
             story_docs.append((file.shown, content))
         else:
             scene_files.append(content)
+    from engine.core.build import assemble_story
+
     if not story_docs and problems:
         # Without a readable story file nothing else can be checked; saying "no story definition
         # found" as well would only repeat the problem already reported for that file.
