@@ -238,13 +238,20 @@ def prune(max_bytes: int | None = None) -> int:
 # --- what the loader and the linter store ---------------------------------------------------------
 
 
+def _entry(kind: str, key: str) -> dict[str, Any] | None:
+    """The entry of this kind (f: a file, s: a whole story, l: the linter's) under `key`, if it is
+    one: a JSON object that names its own key."""
+    entry = _read(f"{kind}-{key}.json")
+    return entry if type(entry) is dict and entry.get("key") == key else None
+
+
 def get_file(key: str, shown: str) -> Any:
     """The cached content of one file: ("scenes", scenes, problems) or ("document", document);
     None if there is no usable entry."""
     if not enabled():
         return None
-    entry = _read(f"f-{key}.json")
-    if type(entry) is not dict or entry.get("key") != key:
+    entry = _entry("f", key)
+    if entry is None:
         return None
     try:
         decode = decoder(shown)
@@ -296,8 +303,8 @@ def get_story(key: str) -> model.Story | None:
     entry, with neither the compiler nor the other files' entries."""
     if not enabled():
         return None
-    entry = _read(f"s-{key}.json")
-    if type(entry) is not dict or entry.get("key") != key:
+    entry = _entry("s", key)
+    if entry is None:
         return None
     try:
         story = decoder("", entry["paths"])(entry["story"])
@@ -323,8 +330,8 @@ def get_problems(key: str) -> list[Problem] | None:
     """The linter's findings stored under `key` (see `lint_key`), or None."""
     if not enabled():
         return None
-    entry = _read(f"l-{key}.json")
-    if type(entry) is not dict or entry.get("key") != key:
+    entry = _entry("l", key)
+    if entry is None:
         return None
     try:
         problems = decoder("")(entry["problems"])
@@ -350,8 +357,8 @@ def get_facts(key: str, shown: str) -> tuple[Any, list[Problem]] | None:
     problems found in its scenes alone, under `key`; None if there is no usable entry."""
     if not enabled():
         return None
-    entry = _read(f"l-{key}.json")
-    if type(entry) is not dict or entry.get("key") != key or entry.get("kind") != "facts" or "facts" not in entry:
+    entry = _entry("l", key)
+    if entry is None or entry.get("kind") != "facts" or "facts" not in entry:
         return None
     try:
         problems = decoder(shown)(entry["problems"])
