@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -126,12 +127,16 @@ def test_facts_survive_their_json_and_damaged_ones_are_refused() -> None:
     # read back, lists stay lists (a tuple each would cost a call): equal as what they hold
     assert json.dumps(facts_json(decoded)) == json.dumps(facts_json(facts))
     assert [(s.location, s.where(s.choices[0])) for s in decoded] == [(s.location, s.where(s.choices[0])) for s in facts]
-    damaged = [json.loads(json.dumps(facts_json(facts))) for _ in range(5)]
-    damaged[0][0][0] = 7  # an id that is a number
-    damaged[1][0][7] = ["1956"]  # a story time that is text
-    damaged[2][0][9][0][5] = [["x"]]  # a set name that is a list
-    damaged[3][0] = damaged[3][0][:5]  # a record cut short
-    damaged[4] = {"scenes": []}
+    damaged: list[Any] = [json.loads(json.dumps(facts_json(facts))) for _ in range(9)]
+    damaged[0]["scenes"][0][0] = 7  # an id that is a number
+    damaged[1]["scenes"][7][0] = ["1956"]  # a story time that is text
+    damaged[2]["choices"][5][0] = [["x"]]  # a set name that is a list
+    damaged[3]["scenes"][3] = damaged[3]["scenes"][3][:-1]  # a column cut short
+    damaged[4] = [["gate", 2, 5]]  # not columns at all
+    damaged[5]["counts"][0] += 1  # more choices than there are
+    damaged[6]["counts"] = [-1, *damaged[6]["counts"][1:]]
+    damaged[7]["scenes"][10][0] = "street"  # the scenes named: a text, not a list
+    del damaged[8]["choices"]
     for rows in damaged:
         with pytest.raises(ValueError):
             decode_facts(rows, "scenes/one.yaml")

@@ -148,10 +148,12 @@ def check_variables(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
 def check_idle_effects(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
     """W312: a choice whose effects only set variables that nothing reads: the player's decision
     leaves a mark that no condition, variant or inline text ever looks at."""
-    reads = graph.reads
+    unread = graph.writes - graph.reads
+    if not unread:
+        return  # every variable set is read somewhere: no choice can set only unread ones
     for scene in facts.scenes.values():
         for choice in scene.choices:
-            if choice.sets and not any(t in reads for t in choice.sets):
+            if choice.sets and unread.issuperset(choice.sets):
                 names = ", ".join(repr(t) for t in choice.sets)
                 yield warning(scene.where(choice), "W312", f"choice {choice.position + 1} of {scene.id!r} only sets {names}, "
                               "which nothing reads: the choice has no consequence")
