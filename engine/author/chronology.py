@@ -39,10 +39,11 @@ _PRECISE = 4  # (year, month, day, minutes): a time given to the minute
 
 def before(sooner: tuple[int, ...], later: tuple[int, ...]) -> bool:
     """True if `sooner` is certainly earlier than `later`, compared as precisely as both allow."""
-    if len(sooner) == len(later):  # the usual case, and the quick one (a lint of 10,000 scenes asks 60,000 times)
+    # written for speed: a lint of 10,000 scenes asks tens of thousands of times
+    mine, theirs = len(sooner), len(later)
+    if mine == theirs:
         return sooner < later
-    common = min(len(sooner), len(later))
-    return sooner[:common] < later[:common]
+    return sooner < later[:mine] if mine < theirs else sooner[:theirs] < later
 
 
 def _carry(own: tuple[int, ...], carried: tuple[int, ...]) -> tuple[int, ...]:
@@ -134,14 +135,16 @@ def check_chapter_dates(graph: StoryGraph, facts: StoryFacts) -> Iterator[Proble
             del chapters[chapter.id]  # its scenes cannot be within it: that follows from this
             yield error(chapter.location, "E362",
                         f"chapter {chapter.id!r} ends ({chapter.until}) before it begins ({chapter.date})")
+    bounds = {c.id: (c, point(c.date), point(c.until) if c.until else None) for c in chapters.values()}
     for scene in facts.scenes.values():
-        own = chapters.get(scene.chapter)
-        if own is None or scene.flashback:
+        found = bounds.get(scene.chapter)
+        if found is None or scene.flashback:
             continue
+        own, begins, ends = found
         when = scene.when
-        if before(when, point(own.date)):
+        if before(when, begins):
             yield error(scene.location, "E363",
                         f"scene {scene.id!r} ({scene.date}) is dated before its chapter {own.id!r} begins ({own.date})")
-        elif own.until and before(point(own.until), when):
+        elif ends is not None and before(ends, when):
             yield error(scene.location, "E363",
                         f"scene {scene.id!r} ({scene.date}) is dated after its chapter {own.id!r} ends ({own.until})")

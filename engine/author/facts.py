@@ -207,8 +207,8 @@ def _decode(value: dict[str, Any], shown: str) -> list[SceneFacts]:
         raise ValueError("a story time that is not numbers")
     if not set(map(type, chain(chain.from_iterable(reads), chain.from_iterable(named), chain.from_iterable(sets)))) <= {str}:
         raise ValueError("a name that is not a string")
-    made = iter(map(ChoiceFacts._make, zip(*choices)))
+    made = iter(map(tuple.__new__, repeat(ChoiceFacts), zip(*choices)))  # _make, without a Python call each
     per_scene = [tuple(islice(made, count)) for count in counts]
     # story times are compared with one another: tuples, as chronology.point makes them
-    return list(map(SceneFacts._make, zip(*scenes[:7], map(tuple, whens), scenes[8], per_scene, reads, named,
-                                          repeat(shown))))
+    return list(map(tuple.__new__, repeat(SceneFacts), zip(*scenes[:7], map(tuple, whens), scenes[8], per_scene,
+                                                           reads, named, repeat(shown))))
