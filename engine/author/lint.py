@@ -12,6 +12,7 @@ after an edit build only the changed file again (engine/author/relint.py).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
@@ -124,8 +125,15 @@ def scene_traps(graph: StoryGraph, facts: StoryFacts) -> list[list[SceneFacts]]:
     scenes = facts.scenes
     groups = graphs.traps(scenes, lambda s: graph.successors.get(s, ()), graph.can_end)
     order = {scene_id: number for number, scene_id in enumerate(scenes)}  # file order, as loaded
-    found = [[scenes[s] for s in sorted(group, key=order.__getitem__)] for group in groups]
-    return sorted(found, key=lambda members: members[0].location)
+
+    def in_file_order(group: Iterable[str]) -> list[SceneFacts]:
+        members = set(group)
+        if len(members) * 16 > len(scenes):  # a large share of the story: one pass, not a sort
+            return [scene for scene_id, scene in scenes.items() if scene_id in members]
+        return [scenes[s] for s in sorted(members, key=order.__getitem__)]
+
+    found = [in_file_order(group) for group in groups]
+    return sorted(found, key=lambda members: (members[0].path, members[0].line, members[0].column))
 
 
 def check_traps(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
@@ -275,8 +283,16 @@ def lint_facts(facts: StoryFacts, warnings: Iterable[Problem], checks: Iterable[
 def lint_story(story: Story, checks: Iterable[SceneCheck | Check] = CHECKS) -> list[Problem]:
     """Every check's problems in a loaded story (with the loader's warnings)."""
     checks = tuple(checks)
-    facts = facts_of(story, [c for c in checks if c in SCENE_CHECKS])
-    return lint_facts(facts, story.warnings, [c for c in checks if c in STORY_CHECKS])
+    # As when a story loads (engine/io/loader.py): the facts and the graph are many small objects,
+    # none of them garbage, and the cyclic collector would scan the whole story again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        facts = facts_of(story, [c for c in checks if c in SCENE_CHECKS])
+        return lint_facts(facts, story.warnings, [c for c in checks if c in STORY_CHECKS])
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def findings(check: SceneCheck | Check, story: Story) -> list[Problem]:
