@@ -27,7 +27,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +104,12 @@ def file_key(shown: str, data: bytes) -> str:
 
 def lint_key(file_keys: Iterable[str]) -> str:
     """The key of the linter's findings over exactly these files (in this order)."""
-    digest = _hash(_lint_fingerprint(), digest_size=20)
-    for key in file_keys:
+    return _set_key(_lint_fingerprint(), file_keys)
+
+
+def _set_key(fingerprint: bytes, keys: Iterable[str]) -> str:
+    digest = _hash(fingerprint, digest_size=20)
+    for key in keys:
         digest.update(key.encode() + b"\n")
     return digest.hexdigest()
 
@@ -269,33 +273,29 @@ def get_file(key: str, shown: str) -> Any:
 
 
 def put_scenes(key: str, shown: str, scenes: list[model.Scene], problems: list[Problem]) -> None:
-    if not enabled():
-        return
-    try:
-        entry = {"key": key, "kind": "scenes", "scenes": encode(tuple(scenes), shown),
-                 "problems": encode(tuple(problems), shown)}
-    except (TypeError, RecursionError):
-        return
-    _write(f"f-{key}.json", entry)
+    _store(f"f-{key}.json", lambda: {"key": key, "kind": "scenes", "scenes": encode(tuple(scenes), shown),
+                                     "problems": encode(tuple(problems), shown)})
 
 
 def put_document(key: str, shown: str, document: Any) -> None:
+    _store(f"f-{key}.json", lambda: {"key": key, "kind": "document", "document": encode(document, shown)})
+
+
+def _store(name: str, make: Callable[[], dict[str, Any]]) -> None:
+    """Write the entry `make()` returns, unless the cache is off or the value cannot be encoded
+    (a cache entry is only a shortcut: not writing one loses nothing)."""
     if not enabled():
         return
     try:
-        entry = {"key": key, "kind": "document", "document": encode(document, shown)}
+        entry = make()
     except (TypeError, RecursionError):
         return
-    _write(f"f-{key}.json", entry)
+    _write(name, entry)
 
 
 def story_key(file_keys: Iterable[str]) -> str:
     """The key of a whole built story made of exactly these files (in this order)."""
-    digest = _hash(_engine_fingerprint(), digest_size=20)
-    digest.update(b"story\n")
-    for key in file_keys:
-        digest.update(key.encode() + b"\n")
-    return digest.hexdigest()
+    return _set_key(_engine_fingerprint(), ["story", *file_keys])
 
 
 def get_story(key: str) -> model.Story | None:
@@ -316,14 +316,8 @@ def get_story(key: str) -> model.Story | None:
 
 
 def put_story(key: str, story: model.Story) -> None:
-    if not enabled():
-        return
-    paths: list[str] = []
-    try:
-        entry = {"key": key, "story": encode(story, "", paths), "paths": paths}
-    except (TypeError, RecursionError):
-        return
-    _write(f"s-{key}.json", entry)
+    paths: list[str] = []  # every file's path, once: the story's locations number them
+    _store(f"s-{key}.json", lambda: {"key": key, "story": encode(story, "", paths), "paths": paths})
 
 
 def get_problems(key: str) -> list[Problem] | None:
@@ -343,13 +337,7 @@ def get_problems(key: str) -> list[Problem] | None:
 
 
 def put_problems(key: str, problems: list[Problem]) -> None:
-    if not enabled():
-        return
-    try:
-        entry = {"key": key, "problems": encode(tuple(problems), "")}
-    except (TypeError, RecursionError):
-        return
-    _write(f"l-{key}.json", entry)
+    _store(f"l-{key}.json", lambda: {"key": key, "problems": encode(tuple(problems), "")})
 
 
 def get_facts(key: str, shown: str) -> tuple[Any, list[Problem]] | None:
@@ -371,10 +359,4 @@ def get_facts(key: str, shown: str) -> tuple[Any, list[Problem]] | None:
 
 def put_facts(key: str, shown: str, facts: Any, problems: list[Problem]) -> None:
     """Store a scene file's lint facts (`facts`: plain JSON values) and its scenes' own problems."""
-    if not enabled():
-        return
-    try:
-        entry = {"key": key, "kind": "facts", "facts": facts, "problems": encode(tuple(problems), shown)}
-    except (TypeError, RecursionError):
-        return
-    _write(f"l-{key}.json", entry)
+    _store(f"l-{key}.json", lambda: {"key": key, "kind": "facts", "facts": facts, "problems": encode(tuple(problems), shown)})
