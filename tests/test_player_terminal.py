@@ -5,20 +5,16 @@ from __future__ import annotations
 import io
 import json
 import sys
-import threading
-import time
 
 import pexpect
 import pytest
-from prompt_toolkit import PromptSession
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
 from engine.io.loader import load_story
 from engine.io.saves import SaveStore
 from engine.play.session import Session
 from engine.play.terminal import PromptConsole, TextOutput
 from tests.conftest import TINY, cli_env
+from tests.terminal_support import typed_session
 
 
 def run_session(keys: str | list[str], tmp_path) -> tuple[str, SaveStore]:
@@ -29,18 +25,9 @@ def run_session(keys: str | list[str], tmp_path) -> tuple[str, SaveStore]:
     chunks = [keys] if isinstance(keys, str) else list(keys)
     if not chunks[-1].endswith(("\x03", "\x04")):
         chunks.append("\x04")  # Ctrl-D: the end of input, or the pipe would wait for more
-    with create_pipe_input() as pipe:
-        def typist() -> None:
-            for chunk in chunks:
-                pipe.send_text(chunk)
-                time.sleep(0.3)
-
-        thread = threading.Thread(target=typist, daemon=True)
-        thread.start()
-        console = PromptConsole(TextOutput(out, colour=False, width=80),
-                                PromptSession(input=pipe, output=DummyOutput()))
+    with typed_session(chunks, pause=0.3) as prompt:
+        console = PromptConsole(TextOutput(out, colour=False, width=80), prompt)
         assert Session(story, console, store).run() == 0
-        thread.join()
     return out.getvalue(), store
 
 

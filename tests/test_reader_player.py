@@ -4,15 +4,10 @@ Ctrl-C, malformed answers, menus without gaps, the glossary, stats, settings, vo
 from __future__ import annotations
 
 import io
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_toolkit import PromptSession
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
 from engine.core import machine
 from engine.io.loader import load_story
@@ -35,6 +30,7 @@ from engine.play.start import EndingsRecord, SettingsControl
 from engine.play.terminal import PromptConsole, TextOutput
 from engine.play.why import hidden_reason
 from tests.conftest import FIXTURES, TINY, run_cli
+from tests.terminal_support import typed_session
 
 CLASSROOM = FIXTURES / "stories" / "classroom"
 
@@ -47,19 +43,10 @@ def play(keys: list[str], tmp_path: Path, story_dir: Path = TINY, rows: int = 40
     chunks = list(keys)
     if not chunks or not chunks[-1].endswith(("\x03", "\x04")):
         chunks.append("\x15\x04")  # Ctrl-U clears whatever is left on the line, then Ctrl-D: the end
-    with create_pipe_input() as pipe:
-        def typist() -> None:
-            for chunk in chunks:
-                pipe.send_text(chunk)
-                time.sleep(0.25)
-
-        thread = threading.Thread(target=typist, daemon=True)
-        thread.start()
-        console = PromptConsole(TextOutput(out, colour=False, width=width),
-                                PromptSession(input=pipe, output=DummyOutput()), height=rows)
+    with typed_session(chunks, pause=0.25) as prompt:
+        console = PromptConsole(TextOutput(out, colour=False, width=width), prompt, height=rows)
         session = Session(story, console, SaveStore(tmp_path / "saves"), **kwargs)
         assert session.run() == 0
-        thread.join()
     return out.getvalue(), session
 
 
