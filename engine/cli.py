@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from engine import __version__
+from engine.io.tty import terminal_size
 
 if TYPE_CHECKING:
     import argparse
@@ -18,27 +19,6 @@ if TYPE_CHECKING:
 # Each name is a module in engine/commands/ with `add_parser(subparsers)`; order is help order.
 COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "walkthrough", "handout", "stats")
 DEFAULT_COMMAND = "play"
-
-
-def terminal_size(fallback: tuple[int, int] = (80, 24)) -> os.terminal_size:
-    """shutil.get_terminal_size's answer ($COLUMNS and $LINES first, then the terminal, then
-    `fallback`), without importing shutil: it brings bz2, lzma and zlib, which a start never uses."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    try:
-        lines = int(os.environ["LINES"])
-    except (KeyError, ValueError):
-        lines = 0
-    if columns <= 0 or lines <= 0:
-        try:
-            size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            size = os.terminal_size(fallback)
-        columns = columns if columns > 0 else size.columns or fallback[0]
-        lines = lines if lines > 0 else size.lines or fallback[1]
-    return os.terminal_size((columns, lines))
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:

@@ -159,7 +159,7 @@ def test_m6_story_text_cannot_send_escape_sequences_to_the_player(story: Path) -
 def test_m6_the_terminal_drops_control_characters_from_any_text(capsys: pytest.CaptureFixture[str]) -> None:
     import io
 
-    from engine.play.render import Block
+    from engine.core.render import Block
     from engine.play.terminal import TextOutput
 
     stream = io.StringIO()

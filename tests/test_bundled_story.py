@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.classroom import reading
-from engine.core import machine
+from engine.core import machine, reading
 from engine.core.model import Story
 from engine.io.loader import bundled_story_dir, load_story
 from tests.conftest import run_cli

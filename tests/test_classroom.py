@@ -114,7 +114,7 @@ def test_unknown_chapter_lists_the_chapter_ids_with_computed_reading_times(tmp_p
 
 
 def test_the_chapter_opening_shows_the_computed_reading_time_of_the_bundled_story(tmp_path: Path) -> None:
-    from engine.classroom import reading
+    from engine.core import reading
     from engine.io.loader import load_story
 
     story = load_story(REPO)
@@ -306,8 +306,8 @@ def test_a_second_session_is_added_to_the_transcript_never_replacing_it(tmp_path
 
 
 def test_two_lists_in_a_row_stay_two_lists_in_markdown() -> None:
-    from engine.play.render import Block
-    from engine.play.transcript import blocks_markdown
+    from engine.core.render import Block
+    from engine.core.transcript import blocks_markdown
 
     text = blocks_markdown([Block("text", "- Why did they march?", indent=3, tight=True),
                             Block("choice", "1. Go to the square", indent=2)])

@@ -34,7 +34,7 @@ OFF_THE_START_PATH = (
     "shlex",  # the resume hint quotes a folder only when one was named
     "subprocess",
     # the player's parts that a start without --debug, --transcript or --teacher never uses
-    "engine.play.debug", "engine.play.transcript", "engine.play.why",
+    "engine.play.debug", "engine.core.transcript", "engine.core.why",
     "engine.classroom", "engine.author", "engine.io.yamlio",
     # the compiler: a warm start reads the whole built story from one cache entry
     "engine.core.build", "engine.core.clean", "engine.core.fields", "engine.core.references", "engine.core.format",

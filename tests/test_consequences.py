@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.core import machine
+from engine.core import machine, render
 from engine.core.model import Story
 from engine.io.loader import bundled_story_dir, load_story
-from engine.play import render
 from tests.conftest import run_cli
 
 STORY: Story = load_story(bundled_story_dir())
@@ -201,7 +200,7 @@ def test_no_menu_of_endings_exactly_one_road_is_open_at_the_crossroads() -> None
 
 
 def test_the_historical_path_ends_as_most_lives_did() -> None:
-    from engine.classroom.debrief import historical_path
+    from engine.core.debrief import historical_path
 
     walk = historical_path(STORY)
     assert walk.complete and walk.steps[-1].scene.id == "end_stayed"
@@ -232,7 +231,7 @@ def test_the_recorded_historical_path_takes_the_historical_choice_at_every_menu(
     # kept by choice id (a passage's lone choice, which has none, by its number)
     import yaml
 
-    from engine.classroom.debrief import historical_path
+    from engine.core.debrief import historical_path
 
     recorded = yaml.safe_load((Path(__file__).parent / "playthroughs" / "historical-path.yaml").read_text("utf-8"))
     picks = [token["choice"] if isinstance(token, dict) else int(token) for token in recorded["inputs"]

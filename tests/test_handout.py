@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.classroom import reading
+from engine.core import reading
 from engine.io.loader import load_story
 from tests.browser_support import chromium, run_chromium
 from tests.classroom_support import ARTIFACTS, REPO, STORIES, cli

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from engine.core import machine
+from engine.core import machine, render
+from engine.core.render import Block
+from engine.core.why import hidden_reason
 from engine.io.loader import load_story
 from engine.io.paths import saves_dir
 from engine.io.saves import SaveStore
-from engine.play import render
 from engine.play.pager import layout, remainder, split_paragraphs
-from engine.play.render import Block
 from engine.play.session import TEACHER, Session
 from engine.play.settings import (
     THEME_BACKGROUNDS,
@@ -28,7 +28,6 @@ from engine.play.settings import (
 )
 from engine.play.start import EndingsRecord, SettingsControl
 from engine.play.terminal import PromptConsole, TextOutput
-from engine.play.why import hidden_reason
 from tests.conftest import FIXTURES, TINY, run_cli
 from tests.terminal_support import typed_session
 
@@ -270,7 +269,7 @@ def test_a_tied_or_malformed_vote_asks_again(tmp_path: Path) -> None:
 
 
 def test_the_vote_reaches_the_transcript(tmp_path: Path) -> None:
-    from engine.play.transcript import Transcript
+    from engine.core.transcript import Transcript
 
     stream = io.StringIO()
     play([" ", "vote 3 9\r", "\r", " "], tmp_path, story_dir=CLASSROOM, mode=TEACHER, transcript=Transcript(stream))

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import build_parser, terminal_size
+from engine.cli import build_parser
 from engine.core.dates import StoryDate, month_days
 from engine.io import paths
+from engine.io.tty import terminal_size
 
 
 def test_month_days_is_the_calendar_s() -> None:
@@ -81,7 +82,7 @@ def test_an_unusual_home_is_left_to_platformdirs(monkeypatch: pytest.MonkeyPatch
 def test_day_text_is_datetime_s() -> None:
     from datetime import date
 
-    from engine.play.render import date_words, day_text
+    from engine.core.render import date_words, day_text
 
     patterns = ("%A %d %B %Y", "%B %Y", "%d %B %Y", "%a %j %U %w")
     for year in (1, 2, 99, 999, 1582, 1900, 1953, 1956, 2000, 2024, 9999):

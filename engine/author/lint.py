@@ -224,7 +224,7 @@ def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Proble
     typed = [chapter for chapter in story.chapters if chapter.reading_minutes]
     if not typed:
         return
-    from engine.classroom import reading  # only for a story that types its figures: rare, and not cheap to import
+    from engine.core import reading  # only for a story that types its figures: rare, and not cheap to import
 
     try:
         figures = reading.chapter_figures(story)

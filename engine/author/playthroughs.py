@@ -14,10 +14,10 @@ import yaml
 from engine.core import expr, machine
 from engine.core.errors import Hungary56Error, Location, SaveError
 from engine.core.model import Choice, GameState, Story
+from engine.core.render import Blocks
 from engine.io.saves import SaveInfo, SaveStore, decode, encode
 from engine.io.yamlio import parse_yaml
 from engine.play.commands import resolve
-from engine.play.render import Blocks
 from engine.play.session import Session
 from engine.play.terminal import TextOutput
 

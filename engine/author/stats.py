@@ -18,9 +18,9 @@ from typing import Any
 
 import attrs
 
-from engine.classroom.debrief import historical_path
 from engine.core import expr, machine, template
 from engine.core.build import texts
+from engine.core.debrief import historical_path
 from engine.core.errors import Hungary56Error
 from engine.core.model import Choice, GameState, Scene, Story
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from engine.classroom import reading
-from engine.classroom.debrief import Walkthrough, historical_path
 from engine.classroom.map import chapter_places, numbered, svg_map
+from engine.core import reading
+from engine.core.debrief import Walkthrough, historical_path
 from engine.core.model import Chapter, Choice, Entry, Place, Scene, Story
 
 LESSON_MINUTES = 45
@@ -127,7 +127,7 @@ def _chapter_terms(story: Story, scenes: Sequence[Scene]) -> tuple[Entry, ...]:
 
 
 def chapter_packs(story: Story, walk: Walkthrough | None = None, maps: bool = True) -> list[ChapterPack]:
-    from engine.play.render import chapter_dates
+    from engine.core.render import chapter_dates
 
     walk = walk or historical_path(story)
     figures = reading.chapter_figures(story, walk)

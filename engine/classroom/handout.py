@@ -13,13 +13,11 @@ import jinja2
 from markupsafe import Markup
 from markupsafe import escape as html_escape
 
-from engine.classroom import debrief as classroom
-from engine.classroom import reading
 from engine.classroom.map import svg_map
-from engine.core import template
+from engine.core import debrief as classroom
+from engine.core import reading, render, template
 from engine.core.model import Chapter, Story
-from engine.play import render
-from engine.play.transcript import escape
+from engine.core.transcript import escape
 
 FORMATS = ("md", "html")
 

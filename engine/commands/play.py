@@ -58,7 +58,7 @@ def bare_arguments() -> SimpleNamespace:
 def find_chapter(story: Story, chapter_id: str) -> Chapter:
     chapter = story.chapter(chapter_id)
     if chapter is None:
-        from engine.classroom.reading import chapter_listing
+        from engine.core.reading import chapter_listing
 
         raise UsageError(f"there is no chapter {chapter_id!r} in this story; its chapters are:\n{chapter_listing(story)}")
     return chapter
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     width = args.width or settings.width or None
     if args.teacher and width is None:
         # A narrower column than the terminal: margins on both sides, short lines to read from the back.
-        from engine.cli import terminal_size
+        from engine.io.tty import terminal_size
 
         width = max(40, min(terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
     console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         transcript = None
         if args.transcript:
-            from engine.play.transcript import Transcript
+            from engine.core.transcript import Transcript
 
             earlier = _existing_transcript(args.transcript)
             existing = bool(earlier)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from engine.core import expr, machine
 from engine.core.errors import Hungary56Error
 from engine.core.model import GameState, Story
-from engine.play.render import Block, Blocks
+from engine.core.render import Block, Blocks
 
 DEBUG_COMMANDS = ("vars", "goto")
 DEBUG_HELP = [

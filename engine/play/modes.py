@@ -7,10 +7,10 @@ from typing import Protocol
 
 import attrs
 
+from engine.core import render
 from engine.core.model import Story
+from engine.core.render import Block, Blocks
 from engine.io.saves import SaveStore
-from engine.play import render
-from engine.play.render import Block, Blocks
 
 
 class Console(Protocol):

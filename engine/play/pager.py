@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from engine.play.render import Block, Blocks, flow, wrap_blocks
+from engine.core.render import Block, Blocks, flow, wrap_blocks
 
 MORE = "-- more -- (Enter or Space)"
 MIN_ROWS = 5

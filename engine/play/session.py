@@ -12,18 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from engine.core import machine
+from engine.core import machine, render
 from engine.core.errors import EvaluationError, SaveError
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
+from engine.core.render import Block, Blocks
 from engine.io.saves import AUTOSAVE, SaveStore
-from engine.play import render
-from engine.play.commands import PLAYER_COMMANDS, TEACHER_COMMANDS, resolve
+from engine.play.commands import PLAYER_COMMANDS, TEACHER_COMMANDS, help_rows, resolve
 from engine.play.modes import PLAYER, TEACHER, Console, EndingsFound, Mode, ProjectorConsole, player_mode, saves_blocks
-from engine.play.render import Block, Blocks
 from engine.play.session_commands import ClassroomCommands, SlotCommands, TranscriptNotes
 
 if TYPE_CHECKING:
-    from engine.play.transcript import Transcript
+    from engine.core.transcript import Transcript
 
 __all__ = ["ALL_COMMANDS", "COMMANDS", "PLAYER", "TEACHER", "Console", "Mode", "ProjectorConsole", "Session",
            "TeacherSession", "player_mode", "saves_blocks"]
@@ -218,7 +217,7 @@ class Session(SlotCommands, ClassroomCommands, TranscriptNotes):
         self.show(blocks, record=not look)
 
     def debrief_blocks(self) -> Blocks:
-        from engine.classroom import debrief as classroom  # at an ending or on `debrief`, not at the start
+        from engine.core import debrief as classroom  # at an ending or on `debrief`, not at the start
 
         return render.debrief_blocks(self.story, classroom.debrief(self.story, self.state), self.mode.who, self.votes)
 
@@ -360,7 +359,7 @@ class Session(SlotCommands, ClassroomCommands, TranscriptNotes):
     # -- commands ---------------------------------------------------------------------------
 
     def do_help(self, _arg: str) -> None:
-        self.show(render.help_blocks(self.mode.teacher, extra=self.help_extra), record=False)
+        self.show(render.help_blocks([*help_rows(self.mode.teacher), *self.help_extra]), record=False)
 
     def do_look(self, _arg: str) -> None:
         self.show_scene(look=True)

@@ -8,17 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from engine.core import machine
+from engine.core import machine, render
 from engine.core.errors import Hungary56Error, SaveError, StoryError
 from engine.core.model import GameState, Scene, Story
+from engine.core.render import Block, Blocks
 from engine.io.saves import SaveStore
-from engine.play import render
 from engine.play.modes import Mode, saves_blocks
-from engine.play.render import Block, Blocks
 
 if TYPE_CHECKING:
     from engine.play.modes import Console
-    from engine.play.transcript import Transcript
+    from engine.core.transcript import Transcript
 
 
 class _Parts:

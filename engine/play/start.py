@@ -8,12 +8,11 @@ from typing import Any
 
 import attrs
 
-from engine.core import machine
+from engine.core import machine, render
 from engine.core.errors import SaveError
 from engine.core.model import GameState, Story
+from engine.core.render import Block, Blocks
 from engine.io.saves import AUTOSAVE, SaveStore, write_atomically
-from engine.play import render
-from engine.play.render import Block, Blocks
 from engine.play.settings import Settings, save_settings
 
 ENDINGS_FILE = "endings-found.txt"

@@ -13,8 +13,8 @@ import unicodedata
 from typing import IO, Any
 
 from engine.core.controls import strip_controls
+from engine.core.render import Blocks, wrap_blocks
 from engine.play.pager import Pager
-from engine.play.render import Blocks, wrap_blocks
 from engine.play.settings import RESET, escapes_allowed, style_codes
 
 MAX_WIDTH = 100
@@ -52,7 +52,7 @@ class TextOutput:
         self.codes = style_codes(theme) if self.colour else {}
 
     def terminal_size(self) -> tuple[int, int]:
-        from engine.cli import terminal_size  # shutil.get_terminal_size's rule, without importing shutil
+        from engine.io.tty import terminal_size  # shutil.get_terminal_size's rule, without importing shutil
 
         size = terminal_size((80, 24))
         return size.columns, size.lines

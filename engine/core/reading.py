@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from engine.classroom.debrief import PathStep, Walkthrough, historical_path
+from engine.core.debrief import PathStep, Walkthrough, historical_path
 from engine.core.model import Chapter, Scene, Story
 
 SILENT_WPM = 200

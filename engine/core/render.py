@@ -19,7 +19,7 @@ from engine.core.dates import month_days
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
 
 if TYPE_CHECKING:  # the classroom views are imported where a debrief or a chapter screen is drawn, not on every start
-    from engine.classroom.debrief import Debrief
+    from engine.core.debrief import Debrief
 
 KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
@@ -139,7 +139,7 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False, st
             blocks.append(Block("choice", f"{number}. {offer.label}", indent=2, tight=bool(blocks),
                                 hang=len(f"{number}. ")))
         elif show_hidden:
-            from engine.play.why import hidden_reason  # teacher mode only
+            from engine.core.why import hidden_reason  # teacher mode only
 
             why = hidden_reason(story, offer.choice.condition) if story is not None else ""
             blocks.append(Block("choice-off", f"-  {offer.label}  [not open to players here: {why}]",
@@ -245,7 +245,7 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
 def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
     blocks = [Block("chapter", chapter.title.upper()),
               Block("meta", f"{chapter_dates(chapter)}  |  chapter id: {chapter.id}", tight=True)]
-    from engine.classroom import reading
+    from engine.core import reading
 
     blocks.append(Block("meta", reading.opening_line(story, chapter), tight=True))
     if chapter.summary:
@@ -392,12 +392,9 @@ def history_blocks(story: Story, state: GameState) -> Blocks:
     return blocks
 
 
-def help_blocks(teacher: bool = False, extra: Sequence[tuple[str, str]] = ()) -> Blocks:
-    """The commands, from the one table in engine/play/commands.py (and any `extra` rows a
-    debugging session adds); wrapped, with a hanging indent."""
-    from engine.play.commands import help_rows
-
-    rows = [*help_rows(teacher), *extra]
+def help_blocks(rows: Sequence[tuple[str, str]]) -> Blocks:
+    """The commands, as (name, what it does) rows made from the one command table
+    (engine/core/commands.py); wrapped, with a hanging indent."""
     column = max(len(name) for name, _ in rows) + 2
     blocks = [Block("heading", "Commands")]
     blocks.extend(Block("note", f"{name:<{column}}{text}", indent=2, tight=True, hang=column, spaced=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import IO
 
-from engine.play.render import Block, Blocks
+from engine.core.render import Block, Blocks
 
 # Prompts and error messages belong to the terminal, not to the record of the game.
 SKIPPED_STYLES = ("hint", "error")
