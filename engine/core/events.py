@@ -10,8 +10,6 @@ through `engine.core.game.loaded`, `reloaded` or `configured`.
 
 from __future__ import annotations
 
-from typing import Union
-
 import attrs
 
 from engine.core.model import GameState
@@ -148,5 +146,5 @@ class Left:
     """The player left (`quit`); the caller autosaves and says goodbye."""
 
 
-Event = Union[ChapterOpened, SceneShown, Ended, Chosen, Revealed, ChapterClosed, Notice, CommandOutput,
-              Recorded, SaveRequested, LoadRequested, SavesRequested, ReloadRequested, SettingsRequested, Left]
+Event = (ChapterOpened | SceneShown | Ended | Chosen | Revealed | ChapterClosed | Notice | CommandOutput | Recorded
+         | SaveRequested | LoadRequested | SavesRequested | ReloadRequested | SettingsRequested | Left)

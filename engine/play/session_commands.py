@@ -16,8 +16,8 @@ from engine.io.saves import SaveStore
 from engine.play.modes import Mode, saves_blocks
 
 if TYPE_CHECKING:
-    from engine.play.modes import Console
     from engine.core.transcript import Transcript
+    from engine.play.modes import Console
 
 
 class _Parts:
