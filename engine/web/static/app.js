@@ -115,6 +115,7 @@ function askWhy() {
 
 function nextScreen() {
   const screen = queue.shift();
+  document.body.dataset.queued = String(queue.length);
   if (!screen) return;
   const area = $("#screen");
   area.dataset.kind = screen.kind;
@@ -273,11 +274,13 @@ $("#panel-body").addEventListener("submit", async (event) => {
   await send(`save ${$("#slot-name").value}`);
   await openSaves();
 });
-$("#panel-body").addEventListener("click", async (event) => {
+$("#panel-body").addEventListener("click", (event) => {
   const target = event.target.closest("button");
   if (!target) return;
-  if (target.dataset.load) await send(`load ${target.dataset.load}`);
-  else if (target.dataset.delete) { await saves.remove(target.dataset.delete); await openSaves(); }
+  busy(async () => {
+    if (target.dataset.load) await send(`load ${target.dataset.load}`);
+    else if (target.dataset.delete) { await saves.remove(target.dataset.delete); await openSaves(); }
+  });
 });
 
 // -- start screen ---------------------------------------------------------------------------------
@@ -312,9 +315,21 @@ async function begin(how) {
 }
 
 // -- input ------------------------------------------------------------------------------------------
-document.addEventListener("click", async (event) => {
+document.addEventListener("click", (event) => {
   const button = event.target.closest("button");
   if (!button || button.disabled || button.closest("#panel-body")) return;
+  busy(() => onClick(button));
+});
+// While a click's work is under way the page says so (data-busy), and a second click waits its turn.
+let working = Promise.resolve();
+let pending = 0;
+function busy(work) {
+  pending += 1;
+  document.body.dataset.busy = "true";
+  working = working.then(work).catch((error) => notice("error", String(error.message || error)))
+    .finally(() => { pending -= 1; if (!pending) document.body.dataset.busy = "false"; });
+}
+async function onClick(button) {
   const action = button.dataset.action;
   if (button.dataset.choice !== undefined && game) { await apply(game.choose(button.dataset.choice)); return; }
   if (button.dataset.command) { await send(button.dataset.command); return; }
@@ -332,7 +347,7 @@ document.addEventListener("click", async (event) => {
   else if (action === "open-save") $("#save-file").click();
   else if (action === "download-save" && game) download(`${storyId}-save.json`, game.saveJson(), "application/json");
   else if (action === "download-transcript" && game) download(`${storyId}-transcript.md`, game.transcript(), "text/markdown");
-});
+}
 $("#why").addEventListener("submit", (event) => {
   event.preventDefault();
   game.reason($("#why-text").value);
@@ -341,13 +356,15 @@ $("#why").addEventListener("submit", (event) => {
   nextScreen();
 });
 $("#teacher-switch").addEventListener("change", (event) => { settings.teacher = event.target.checked; keepSettings(); applySettings(); startScreen(); });
-$("#save-file").addEventListener("change", async (event) => {
+$("#save-file").addEventListener("change", (event) => {
   const file = event.target.files[0];
   event.target.value = "";
   if (!file) return;
-  const text = await file.text();
-  if (!game) await begin({});
-  await apply(game.loadSave(text, "file"));
+  busy(async () => {
+    const text = await file.text();
+    if (!game) await begin({});
+    await apply(game.loadSave(text, "file"));
+  });
 });
 document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey || waitingWhy) return;
