@@ -397,6 +397,7 @@ async function boot() {
       await begin({});
     }
     progress("Ready.");
+    performance.mark("hungary56-ready");
     document.body.dataset.ready = "true";
   } catch (error) {
     console.error(error);
