@@ -121,8 +121,10 @@ def test_play_to_an_ending_reload_continue_and_take_the_save_to_the_terminal(url
     assert first.title in driver.find_element("id", "screen").text  # before Python has started
     wait_ready(driver)
     assert js(driver, "return [...document.querySelectorAll('#choices button')].every((b) => !b.disabled)")
-    violations = axe_violations(driver)
-    assert violations == [], "a scene:\n" + describe(violations)
+    for theme in ("dark", "contrast", "light"):  # each theme's colours meet WCAG AA
+        js(driver, "document.documentElement.dataset.theme = arguments[0]", theme)
+        violations = axe_violations(driver)
+        assert violations == [], f"a scene, {theme} theme:\n" + describe(violations)
 
     seen: set[str] = set()
     for item in inputs_of(REPO / "tests" / "playthroughs" / "historical-path.yaml"):

@@ -117,7 +117,16 @@ class Web:
         return "{}"
 
     def transcript_markdown(self) -> str:
-        return self.stream.getvalue()
+        """The transcript so far; before an ending, with the debrief so far (as leaving the terminal writes)."""
+        text = self.stream.getvalue()
+        if self.game is None or machine.is_over(self.story, self.game.state):
+            return text
+        from engine.core import debrief
+        from engine.core.transcript import blocks_markdown
+
+        who = "The class" if self.teacher else "You"
+        blocks = render.debrief_blocks(self.story, debrief.debrief(self.story, self.game.state), who)
+        return text + "## Debrief so far\n\n" + blocks_markdown(blocks).rstrip("\n") + "\n\n"
 
     # -- the answer ------------------------------------------------------------------------------
 

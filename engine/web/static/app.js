@@ -123,6 +123,7 @@ function nextScreen() {
   if (screen.ending) area.dataset.ending = screen.ending; else delete area.dataset.ending;
   drawBlocks(area, screen.blocks);
   show("play");
+  window.scrollTo(0, 0);
   if (screen.ending) {
     foundEnding(screen.ending);
     window.hungary56Scorm?.completed(screen.ending);
