@@ -149,6 +149,9 @@ def test_play_to_an_ending_reload_continue_and_take_the_save_to_the_terminal(url
     assert visible(driver, "#start") and visible(driver, '[data-action="continue"]')
     violations = axe_violations(driver)
     assert violations == [], "the start screen:\n" + describe(violations)
+    click(driver, '[data-action="endings"]')
+    assert "1 of " in driver.find_element("id", "ending-list").text
+    assert ending_scene_title(story, ending) in driver.find_element("id", "ending-list").text
     click(driver, '[data-action="continue"]')
     wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.ending") == ending, 30, "the ending again")
 
@@ -159,6 +162,12 @@ def test_play_to_an_ending_reload_continue_and_take_the_save_to_the_terminal(url
     assert result.returncode == 0, result.stderr
     ending_scene = story.scenes[ending]
     assert ending_scene.ending is not None and ending_scene.ending.title in result.stdout
+
+
+def ending_scene_title(story: Any, ending: str) -> str:
+    scene = story.scenes[ending]
+    assert scene.ending is not None
+    return str(scene.ending.title)
 
 
 def test_a_terminal_save_opens_in_the_page(url, driver, tmp_path: Path):

@@ -228,3 +228,24 @@ def test_the_browser_build_imports_the_core_and_io_only():
         bad = [name for name in imports_of(path)
                if name.startswith("engine.") and not name.startswith(("engine.core", "engine.io", "engine.web"))]
         assert bad == [], f"{path.name} imports {bad}: engine/web may use engine.core and engine.io only"
+
+
+def test_the_command_serves_on_localhost_and_says_where(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    folder = real_pyodide()
+    process = subprocess.Popen([sys.executable, "-m", "engine", "web", "--serve", "--port", "0", "--pyodide", str(folder)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env())
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"http://localhost:(\d+)/", line)
+        assert found, line + (process.stderr.read() if process.poll() is not None and process.stderr else "")
+        with urllib.request.urlopen(f"http://127.0.0.1:{found.group(1)}/pyodide/pyodide.asm.wasm") as answer:
+            assert answer.headers["Content-Type"] == "application/wasm"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -105,11 +105,10 @@ def screens(story: Story, events: tuple[Any, ...] | list[Any], teacher: bool = F
             chosen = []
             out.append(screen)
         elif isinstance(event, ev.Chosen):
-            who = "The class chose" if event.by_class or teacher else "You chose"
-            chosen = [Block("chosen", f"{who}: {event.number}. {event.label}" if event.by_class else f"{who}: {event.label}")]
-            if event.by_class:
-                out.append(_screen("chosen", chosen))
-                chosen = []
+            if getattr(event, "pending", event.by_class):  # a class's choice, announced until the reveal
+                out.append(_screen("chosen", [Block("chosen", f"The class chose: {event.number}. {event.label}")]))
+            elif not event.by_class:
+                chosen = [Block("chosen", f"You chose: {event.label}")]
         elif isinstance(event, ev.Revealed):
             scene = story.scenes[event.scene]
             choice = scene.choices[event.choice]
