@@ -292,3 +292,32 @@ def test_every_recorded_playthrough_gives_the_same_events_in_the_browser(url, dr
     for name, inputs in every.items():
         expected = json.loads(json.dumps(reference_events(story, inputs)))
         assert browser[name] == expected, f"{name}: the browser's events differ from in-process step"
+
+
+def test_named_saves_and_the_reason_asked_after_a_decision(url, driver, story, tmp_path: Path):
+    driver.get(url)
+    wait_ready(driver)
+    click(driver, '[data-action="settings"]')
+    click(driver, 'input[name="askWhy"]')
+    click(driver, '[data-action="close-panel"]')
+    click(driver, "#choices button")
+    wait_for(lambda: visible(driver, "#why"), 20, "the question why")
+    driver.find_element("id", "why-text").send_keys("Because the walls are thin.")
+    click(driver, '#why button[type="submit"]')
+    drain(driver)
+    saved_at = js(driver, "return document.getElementById('screen').dataset.scene")
+    click(driver, '[data-action="saves"]')
+    driver.find_element("id", "slot-name").send_keys("mine")
+    click(driver, '#save-form button[type="submit"]')
+    wait_for(lambda: driver.find_elements("css selector", 'button[data-load="mine"]'), 20, "the named save")
+    click(driver, '[data-action="close-panel"]')
+    play_input(driver, "1")
+    drain(driver)
+    click(driver, '[data-action="saves"]')
+    click(driver, 'button[data-load="mine"]')
+    wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.scene") == saved_at, 20, "the named save loaded")
+    click(driver, '[data-action="download-transcript"]')
+    markdown = tmp_path / "downloads" / f"{story.id}-transcript.md"
+    wait_for(markdown.is_file, 20, "the transcript")
+    text = markdown.read_text(encoding="utf-8")
+    assert text.index("Why: Because the walls are thin.") > text.index("Chosen: 1.")
