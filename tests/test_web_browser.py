@@ -178,6 +178,8 @@ def test_a_terminal_save_opens_in_the_page(url, driver, tmp_path: Path):
     driver.get(url)
     wait_ready(driver)
     driver.find_element("id", "save-file").send_keys(str(saves / "mine.json"))
+    settle(driver)
+    drain(driver)  # the chapter's card first
     wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.scene") == scene, 20, "the saved scene")
     (tmp_path / "bad.json").write_text('{"format": "hungary56-save", "format_version": 99}', encoding="utf-8")
     driver.find_element("id", "save-file").send_keys(str(tmp_path / "bad.json"))
@@ -241,9 +243,9 @@ def test_teacher_mode_projects_votes_and_reveals_as_a_step(url, driver):
     for number, field in enumerate(inputs):
         field.clear()
         field.send_keys(str(10 - number))
-    click(driver, '[data-action="vote"]')
-    click(driver, "#choices button")
+    click(driver, '[data-action="vote"]')  # the majority is the class's choice
     wait_for(lambda: "class chose" in driver.find_element("id", "screen").text.lower(), 20, "the class's choice")
+    assert "The class voted (19 in all)" in driver.find_element("id", "screen").text
     click(driver, '[data-action="next"]')
     wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.kind") == "reveal", 20, "the reveal")
     assert "WHAT REALLY HAPPENED" in driver.find_element("id", "screen").text
@@ -315,6 +317,7 @@ def test_named_saves_and_the_reason_asked_after_a_decision(url, driver, story, t
     drain(driver)
     click(driver, '[data-action="saves"]')
     click(driver, 'button[data-load="mine"]')
+    drain(driver)
     wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.scene") == saved_at, 20, "the named save loaded")
     click(driver, '[data-action="download-transcript"]')
     markdown = tmp_path / "downloads" / f"{story.id}-transcript.md"

@@ -106,7 +106,8 @@ def screens(story: Story, events: tuple[Any, ...] | list[Any], teacher: bool = F
             out.append(screen)
         elif isinstance(event, ev.Chosen):
             if getattr(event, "pending", event.by_class):  # a class's choice, announced until the reveal
-                out.append(_screen("chosen", [Block("chosen", f"The class chose: {event.number}. {event.label}")]))
+                out.append(_screen("chosen", [*chosen, Block("chosen", f"The class chose: {event.number}. {event.label}")]))
+                chosen = []
             elif not event.by_class:
                 chosen = [Block("chosen", f"You chose: {event.label}")]
         elif isinstance(event, ev.Revealed):
@@ -128,6 +129,8 @@ def screens(story: Story, events: tuple[Any, ...] | list[Any], teacher: bool = F
                                    chapter=chapter.id))
             elif event.held:
                 out.append(_screen("reveal", _held_blocks(story, chapter.title, event.held), True, chapter=chapter.id))
+        elif isinstance(event, ev.CommandOutput) and event.command == "vote":
+            chosen = [*chosen, *event.blocks]  # the class's vote, above the choice it makes
         elif isinstance(event, ev.CommandOutput):
             out.append(_screen("panel", list(event.blocks), command=event.command))
     return out

@@ -90,16 +90,21 @@ async function apply(answer) {
   }
   for (const item of answer.notices || []) notice(item.kind, item.text);
   view = answer.view || view;
-  const screens = (answer.screens || []).filter((s) => s.kind !== "panel");
-  for (const panel of (answer.screens || []).filter((s) => s.kind === "panel")) openPanel(panel.command, panel.blocks);
-  for (const request of answer.requests || []) await handleRequest(request);
+  const all = answer.screens || [];
+  const panels = all.filter((s) => s.kind === "panel");
+  for (const panel of panels) openPanel(panel.command, panel.blocks);
+  if ((answer.requests || []).length) {  // work only the page can do; what follows is drawn by its answer
+    for (const request of answer.requests) await handleRequest(request);
+    return;
+  }
+  const screens = all.filter((s) => s.kind !== "panel");
   if (screens.length) {
     queue = screens;
     const chosen = (answer.events || []).some((e) => e.type === "Chosen");
     if (chosen && settings.askWhy) { askWhy(); return; }
-    if ($("#panel").hidden === false && !(answer.screens || []).some((s) => s.kind === "panel")) show("play");
+    if (!panels.length) show("play");
     nextScreen();
-  } else if (!(answer.screens || []).length && answer.view) {
+  } else if (!panels.length) {
     drawControls();
   }
 }
@@ -224,7 +229,7 @@ async function openSaves() {
   }
   const form = element("form", "", { id: "save-form" });
   const label = element("label", "Save as ", { for: "slot-name" });
-  form.append(label, element("input", "", { id: "slot-name", type: "text", pattern: "[A-Za-z0-9][A-Za-z0-9_-]{0,63}", required: "" }),
+  form.append(label, element("input", "", { id: "slot-name", type: "text", pattern: "[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}", required: "" }),
     element("button", "Save", { type: "submit" }));
   body.replaceChildren(list, form);
   $("#panel-title").textContent = "Saved games";
