@@ -200,16 +200,19 @@ def test_the_scorm_package_has_a_manifest_and_reports_completion(story, monkeypa
     assert "LMSSetValue(\"cmi.core.lesson_status\", \"completed\")" in files["scorm.js"].decode("utf-8")
 
 
+@pytest.mark.slow
 def test_the_command_needs_a_destination_and_says_so():
     result = run_cli("web")
     assert result.returncode == 2 and "-o DIR" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_command_refuses_a_missing_pyodide_clearly(tmp_path: Path):
     result = run_cli("web", "-o", str(tmp_path / "site"), "--pyodide", str(tmp_path / "nowhere"))
     assert result.returncode == 1 and "--pyodide" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_command_writes_a_site_and_a_scorm_package(tmp_path: Path):
     folder = real_pyodide()
     result = run_cli("web", "-o", str(tmp_path / "site"), "--pyodide", str(folder))
@@ -230,6 +233,7 @@ def test_the_browser_build_imports_the_core_and_io_only():
         assert bad == [], f"{path.name} imports {bad}: engine/web may use engine.core and engine.io only"
 
 
+@pytest.mark.slow
 def test_the_command_serves_on_localhost_and_says_where(tmp_path: Path):
     import subprocess
     import sys
@@ -249,3 +253,19 @@ def test_the_command_serves_on_localhost_and_says_where(tmp_path: Path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_pyodide_is_fetched_once_with_npm_checked_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import shutil
+
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed")
+    monkeypatch.setenv("HUNGARY56_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv(pyodide.PYODIDE_ENV, raising=False)
+    files = pyodide.pyodide_files()
+    assert sorted(files) == sorted(pyodide.FILES)
+    kept = pyodide.cache_folder()
+    assert sorted(p.name for p in kept.iterdir()) == sorted(pyodide.FILES)  # the tarball itself is not kept
+    monkeypatch.setattr(pyodide, "fetch", lambda: pytest.fail("fetched again"))
+    assert pyodide.pyodide_files() == files

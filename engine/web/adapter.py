@@ -18,6 +18,7 @@ from typing import Any
 from engine.core import events as ev
 from engine.core import game as rules  # type: ignore[attr-defined]  # lands on main with issue #20
 from engine.core import machine, render
+from engine.core import present as present  # type: ignore[attr-defined]  # lands on main with issue #20
 from engine.core.errors import SaveError
 from engine.core.render import Block
 from engine.core.transcript import Transcript
@@ -121,11 +122,10 @@ class Web:
         text = self.stream.getvalue()
         if self.game is None or machine.is_over(self.story, self.game.state):
             return text
-        from engine.core import debrief
+        from engine.core.moves import debrief_blocks
         from engine.core.transcript import blocks_markdown
 
-        who = "The class" if self.teacher else "You"
-        blocks = render.debrief_blocks(self.story, debrief.debrief(self.story, self.game.state), who)
+        blocks = debrief_blocks(self.game)
         return text + "## Debrief so far\n\n" + blocks_markdown(blocks).rstrip("\n") + "\n\n"
 
     # -- the answer ------------------------------------------------------------------------------
@@ -165,41 +165,14 @@ class Web:
             answer["requests"].append({"type": "left"})
 
     def _record(self, events: tuple[Any, ...]) -> None:
-        """The transcript, as `play --transcript` writes it for the same events."""
-        story, write = self.story, self.transcript.blocks
+        """The transcript, as `play --transcript` writes it: the screens the terminal keeps for the
+        same events (`engine/core/present.py`); a reason typed later goes after the decision."""
         for event in events:
-            if isinstance(event, ev.ChapterOpened) and self.teacher:
-                chapter = story.chapter(event.chapter)
-                if chapter is not None:
-                    write(render.chapter_intro_blocks(story, chapter))
-            elif isinstance(event, ev.SceneShown) and not event.look:
-                scene = machine.current_scene(story, event.state)
-                blocks = [Block("rule", ""), *render.scene_blocks(story, event.state)]
-                if scene.ending is not None:
-                    blocks += render.ending_alone_blocks(scene, event.state)
-                else:
-                    if self.teacher and scene.questions:
-                        blocks += render.question_blocks(scene.questions)
-                    blocks += render.choice_blocks(machine.offers(story, event.state), self.teacher, story)
-                write(blocks)
-            elif isinstance(event, ev.Chosen):
-                who = "The class chose" if event.by_class else "Chosen"
-                write([Block("chosen", f"{who}: {event.number}. {event.label}")])
-                self.why_at = len(self.stream.getvalue())
-            elif isinstance(event, ev.Revealed):
-                scene = story.scenes[event.scene]
-                choice = scene.choices[event.choice]
-                if event.teacher:
-                    write(render.reveal_blocks(scene, choice, event.before, event.after, event.tally))
-                else:
-                    write(render.annotation_blocks(choice, event.after))
-            elif isinstance(event, ev.ChapterClosed):
-                for screen in screens(story, (event,), self.teacher):
-                    write([Block(b["style"], b["text"], indent=b["indent"], tight=b["tight"]) for b in screen["blocks"]])
-            elif isinstance(event, ev.CommandOutput) and event.record:
-                write(list(event.blocks))
-            elif isinstance(event, ev.Recorded):
-                write([Block("meta", event.text)])
+            for screen in present.screens(self.game, event):
+                if screen.record and screen.blocks:
+                    self.transcript.blocks(list(screen.blocks))
+                if screen.ask_why:
+                    self.why_at = len(self.stream.getvalue())
 
     def view(self) -> dict[str, Any]:
         """What the page offers now: the open choices as buttons, what Next does, the ending."""
