@@ -324,3 +324,17 @@ def test_named_saves_and_the_reason_asked_after_a_decision(url, driver, story, t
     wait_for(markdown.is_file, 20, "the transcript")
     text = markdown.read_text(encoding="utf-8")
     assert text.index("Why: Because the walls are thin.") > text.index("Chosen: 1.")
+
+
+def test_a_site_that_cannot_load_says_so(files, driver):
+    broken = {name: data for name, data in files.items() if name != "engine.zip"}
+    server = serve.serve_in_background(broken)
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/")
+        wait_for(lambda: js(driver, "return document.body.dataset.ready") == "failed", 90, "the failure")
+        progress = driver.find_element("id", "progress").text
+        assert "could not start" in progress and "engine.zip" in progress
+        assert js(driver, "return [...document.querySelectorAll('#choices button')].every((b) => b.disabled)")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,19 +9,23 @@ async function python(progress) {
   if (!pyodidePromise) {
     pyodidePromise = (async () => {
       progress("Starting Python (the first visit downloads about 7 MB)…");
+      // The engine and the story download while Python starts.
+      const parts = Promise.all([
+        fetch(new URL("./engine.zip", import.meta.url)).then(check).then((r) => r.arrayBuffer()),
+        fetch(new URL("./story.json", import.meta.url)).then(check).then((r) => r.text()),
+      ]);
+      parts.catch(() => {});  // reported below, once Python has started
       const base = new URL("./pyodide/", import.meta.url).href;
       const { loadPyodide } = await import("./pyodide/pyodide.mjs");
       const py = await loadPyodide({ indexURL: base, packageBaseUrl: base, stdout: () => {}, stderr: (line) => console.warn(line) });
       progress("Loading the story engine…");
-      const [zip, story] = await Promise.all([
-        fetch(new URL("./engine.zip", import.meta.url)).then(check).then((r) => r.arrayBuffer()),
-        fetch(new URL("./story.json", import.meta.url)).then(check).then((r) => r.text()),
-      ]);
+      const [zip, story] = await parts;
       py.unpackArchive(zip, "zip", { extractDir: "/hungary56" });
       py.runPython("import sys\nif '/hungary56' not in sys.path: sys.path.insert(0, '/hungary56')");
       const adapter = py.pyimport("engine.web.adapter");
       return { py, adapter, story };
     })();
+    pyodidePromise.catch(() => { pyodidePromise = null; });  // the next try starts afresh
   }
   return pyodidePromise;
 }
