@@ -15,11 +15,10 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-import attrs
-
 from engine.author import graphs
 from engine.author.chronology import check_chapter_dates, check_chronology
 from engine.author.facts import SceneFacts, StoryFacts, constant, never_taken, scene_facts
+from engine.author.graphs import StoryGraph
 from engine.core import diagnostics, expr
 from engine.core.errors import EvaluationError, Location, Problem, RuleError, StoryError
 from engine.core.model import Scene, Story
@@ -35,19 +34,6 @@ warning = error  # the registry (engine/core/diagnostics.py) gives each code its
 
 
 # --- the shared walk ---------------------------------------------------------------------------
-
-
-@attrs.frozen
-class StoryGraph:
-    """The scene graph, walked once: edges skip choices that can never be taken; and what the
-    story's conditions, effects and texts read and its effects write."""
-
-    successors: Mapping[str, tuple[str, ...]]
-    predecessors: Mapping[str, tuple[str, ...]]
-    reachable: frozenset[str]
-    can_end: frozenset[str]
-    reads: frozenset[str] = frozenset()
-    writes: frozenset[str] = frozenset()
 
 
 def _closure(roots: Iterable[str], edges: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
