@@ -15,6 +15,7 @@ from tests.story_helpers import edited_tiny
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_broken_story_lint_output(case: str) -> None:
     folder = BROKEN / case
@@ -30,11 +31,13 @@ def test_broken_story_lint_output(case: str) -> None:
     assert result.returncode == (1 if has_error else 0)
 
 
+@pytest.mark.slow
 def test_valid_story_lints_clean() -> None:
     result = run_cli("lint", str(TINY))
     assert (result.returncode, result.stdout) == (0, f"Linting {TINY.relative_to(REPO)}\n0 errors, 0 warnings\n")
 
 
+@pytest.mark.slow
 def test_json_format_lists_every_problem() -> None:
     result = run_cli("lint", ".", "--format", "json", cwd=BROKEN / "errors_and_warnings")
     assert result.returncode == 1
@@ -44,11 +47,13 @@ def test_json_format_lists_every_problem() -> None:
     assert set(problems[0]) == {"path", "line", "column", "severity", "code", "message"}
 
 
+@pytest.mark.slow
 def test_json_format_of_a_clean_story_is_an_empty_list() -> None:
     result = run_cli("lint", str(TINY), "--format", "json")
     assert (result.returncode, json.loads(result.stdout)) == (0, [])
 
 
+@pytest.mark.slow
 def test_missing_folder_is_a_clean_error() -> None:
     result = run_cli("lint", "no-such-story")
     assert result.returncode == 1
@@ -250,6 +255,7 @@ def test_a_misspelt_story_key_is_reported_once() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_file_that_cannot_be_read_comes_first_and_hides_its_cascade() -> None:
     """Author review F3: the E202 in another file that only follows from the unreadable one is not shown."""
     result = run_cli("lint", ".", cwd=BROKEN / "yaml_cascade")
@@ -259,6 +265,7 @@ def test_a_file_that_cannot_be_read_comes_first_and_hides_its_cascade() -> None:
     assert lines[-1] == "1 error, 0 warnings"
 
 
+@pytest.mark.slow
 def test_an_empty_file_is_listed_first_among_errors() -> None:
     """Author review F3: W101 was dropped whenever there were errors."""
     lines = run_cli("lint", ".", cwd=BROKEN / "empty_file").stdout.splitlines()[1:]  # after the story's name

@@ -335,6 +335,8 @@ class GameState:
 
         The same value as GameState(...), without the defensive copies: the state machine makes a
         move's new mappings itself, and copying them twice was a tenth of a random playthrough.
+        Speed: bench/run.py's "exhaustive search" and "random runs" rows; guarded by
+        tests/test_playtest_fast.py::test_a_move_of_the_search_is_machine_choose.
         """
         state = object.__new__(cls)
         object.__setattr__(state, "scene", scene)
