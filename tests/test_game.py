@@ -224,3 +224,18 @@ def test_mode_is_a_closed_set() -> None:
     with pytest.raises(ValueError):
         Mode(reveal="never")
     assert PLAYER.who == "You" and TEACHER.who == "The class"
+
+
+def test_every_path_the_exhaustive_search_finds_is_played_the_same_through_step() -> None:
+    """The search moves with `machine.choose` for speed: each shortest path it reports, typed as a
+    player types it, reaches the same scene through `step`."""
+    from engine.author import search
+    from engine.author.reports import shown_numbers
+
+    report = search.exhaustive(BUNDLED)
+    assert report.complete and len(report.scenes) == len(BUNDLED.scenes)
+    for scene_id, path in report.scenes.items():
+        game = start(BUNDLED).game
+        for number in shown_numbers(BUNDLED, path):
+            game = step(game, str(number)).game
+        assert game.state.scene == scene_id, (scene_id, path)
