@@ -410,9 +410,44 @@ def test_every_chapter_has_a_source_card_and_no_card_is_a_fragment():
     for chapter in story.chapters:
         assert chapter.cards, f"chapter {chapter.id} has no source card"
         for card in chapter.cards:
-            assert card.slogan or len(card.quote.split()) >= 20, f"{chapter.id}: {card.quote!r}"
+            assert card.form == "slogan" or len(card.quote.split()) >= 20, f"{chapter.id}: {card.quote!r}"
             assert card.provenance and card.who, f"{chapter.id}: {card.quote[:40]!r}"
             assert card.source in story.sources, card.source
+
+
+def test_n01_only_verbatim_words_stand_in_quotation_marks():
+    """N01: six cards printed the project's own sentences in quotation marks under a historical name (Gerő
+    "asking", in the third person, for intervention "in the words of his request"). A card is a `quotation`
+    only with a locator; a paraphrase carries no quotation marks of its own and does not pretend to be one."""
+    story = load_story(bundled_story_dir())
+    cards = {card.who: card for chapter in story.chapters for card in chapter.cards}
+    for card in cards.values():
+        assert card.form in ("quotation", "paraphrase", "slogan"), card.who
+        if card.form == "quotation":
+            assert card.locator, card.who
+        else:
+            assert not re.search(r"[\"“”„]", card.quote), f"quotation marks inside a {card.form}: {card.who}"
+        assert not re.search(r"in the words of|in the treaty's own words", card.quote), card.who
+    gero = next(c for who, c in cards.items() if who.startswith("Ernő Gerő"))
+    assert gero.form == "paraphrase"
+    for who in ("The Council of Ministers", "Students of the Budapest", "Declaration of the Government of the USSR",
+                "János Kádár", "UN Special Committee"):
+        assert all(c.form == "paraphrase" for w, c in cards.items() if w.startswith(who)), who
+
+
+def test_n22_cards_cite_editions_not_the_encyclopedia():
+    """N22: seven cards gave "as quoted in Wikipedia's article" as provenance; cite the edition instead."""
+    story = load_story(bundled_story_dir())
+    for chapter in story.chapters:
+        for card in chapter.cards:
+            assert card.source != "article", card.who
+            assert "Wikipedia" not in card.provenance, card.who
+
+
+def test_n07_the_unverified_rfe_sign_off_is_not_a_card():
+    """N07: "Freedom or Death!" as RFE's regular sign-off could not be confirmed in the published broadcasts."""
+    story = load_story(bundled_story_dir())
+    assert not any("Freedom or Death" in card.quote for chapter in story.chapters for card in chapter.cards)
 
 
 def test_the_sixteen_points_card_gives_every_point():

@@ -18,6 +18,7 @@ from engine.core.fields import ID, Fields, Problems, describe
 from engine.core.format import (
     ACCOUNT_KEYS,
     ANNOTATION_KINDS,
+    CARD_FORMS,
     CARD_KEYS,
     CHAPTER_KEYS,
     CHOICE_KEYS,
@@ -110,8 +111,18 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
 
 def build_card(node: Any, location: Location, problems: Problems) -> Card:
     f = Fields(node, "a source card", problems, CARD_KEYS, location)
+    form = f.choice_of("form", CARD_FORMS, required=False)
+    if f.has("slogan"):  # the old `slogan: true`, read as `form: slogan` (W114)
+        slogan = f.boolean("slogan")
+        wanted = "slogan" if slogan else "quotation"
+        if form and form != wanted:
+            hint = f"'form: {form}' is used"
+        else:
+            hint = f"write 'form: {wanted}'" if slogan or not form else "delete it"
+            form = form or wanted
+        problems.warning(f.node.key_loc("slogan"), f"'slogan' in a source card is deprecated: {hint}", "W114")
     return Card(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc,
-                f.text("provenance", False), f.boolean("slogan"))
+                f.text("provenance", False), form or "quotation", f.text("locator", False))
 
 def build_chapter(node: Any, location: Location, index: int, problems: Problems) -> Chapter:
     f = Fields(node, "a chapter", problems, CHAPTER_KEYS, location)

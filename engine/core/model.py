@@ -108,7 +108,8 @@ class Variable:
 
 @attrs.frozen
 class Card:
-    """A primary-source card: a short attributed quotation in translation."""
+    """A source card: a document's own words in translation (`form` "quotation", with a `locator`), the
+    project's summary of a document ("paraphrase") or a slogan (engine/core/format.py, CARD_FORMS)."""
 
     quote: str
     who: str
@@ -116,7 +117,23 @@ class Card:
     source: str
     location: Location
     provenance: str = ""
-    slogan: bool = False
+    form: str = "quotation"
+    locator: str = ""
+
+    @property
+    def slogan(self) -> bool:
+        """The old `slogan: true` (read as `form: slogan`)."""
+        return self.form == "slogan"
+
+    @property
+    def quoted(self) -> bool:
+        """Only a quotation is shown in quotation marks: the marks say these are the words themselves."""
+        return self.form == "quotation"
+
+    @property
+    def label(self) -> str:
+        """What stands before a card's text that is not a quotation ("In summary:", "Slogan:"), or ""."""
+        return {"paraphrase": "In summary:", "slogan": "Slogan:"}.get(self.form, "")
 
 
 @attrs.frozen
