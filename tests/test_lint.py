@@ -309,3 +309,16 @@ def test_only_a_quotation_is_shown_in_quotation_marks() -> None:
         texts = [b.text for b in card_blocks(story, story.chapters[0]) if b.style == "text"]
         assert texts[0].startswith(shown), (form, texts)
         assert ("\u201c" in texts[0]) == (form == "quotation"), form
+
+
+def test_the_facts_ledger_is_read_and_its_sources_checked() -> None:
+    from engine.core.errors import StoryError
+
+    ledger = ('sources:\n  article: The reference article.\n',
+              'sources:\n  article: The reference article.\nfacts:\n  "88":\n    says: dead identified by name\n'
+              '    source: {source}\n    locator: p. 1\n')
+    story = edited_tiny({"story/story.yaml": [(ledger[0], ledger[1].format(source="article"))]})
+    assert story.facts["88"].says == "dead identified by name" and story.facts["88"].locator == "p. 1"
+    with pytest.raises(StoryError) as caught:
+        edited_tiny({"story/story.yaml": [(ledger[0], ledger[1].format(source="nowhere"))]})
+    assert [p.code for p in caught.value.problems] == ["E121"]

@@ -19,7 +19,7 @@ from engine.core.fields import ID, PLACEHOLDER
 
 SCHEMAS = ("story", "scene")
 # the records whose field tables docs/format.md shows, in its order
-DOCUMENTED = ("story", "variable", "chapter", "card", "source", "scene", "variant", "account", "choice", "ending")
+DOCUMENTED = ("story", "variable", "chapter", "card", "source", "fact", "scene", "variant", "account", "choice", "ending")
 
 _TOP = {
     "story": ("story", "hungary56 story file (story/*.yaml)",

@@ -24,6 +24,7 @@ from engine.core.format import (
     CHOICE_KEYS,
     ENDING_KEYS,
     ENDING_KINDS,
+    FACT_KEYS,
     PLACE_KEYS,
     SCENE_KEYS,
     SOURCE_KEYS,
@@ -40,6 +41,7 @@ from engine.core.model import (
     Effect,
     Ending,
     Entry,
+    Fact,
     Place,
     Scene,
     Story,
@@ -143,6 +145,11 @@ def build_chapter(node: Any, location: Location, index: int, problems: Problems)
         first_location=f.at("first"),
         objectives=f.strings("objectives"),
     )
+
+
+def build_fact(figure: Any, node: Any, location: Location, problems: Problems) -> Fact:
+    f = Fields(node, f"fact {figure!r}", problems, FACT_KEYS, location)
+    return Fact(str(figure), f.text("says"), f.text("source"), f.text("locator"), f.loc, f.text("differs", False))
 
 
 def build_place(place_id: str, node: Any, location: Location, problems: Problems) -> Place:
@@ -321,7 +328,7 @@ def _merge_named(
             loc = section.key_loc(name)
             if name in merged:
                 first = merged[name][1]
-                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place"}.get(key, key)
+                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place", "facts": "fact"}.get(key, key)
                 problems.error(loc, f"{singular} {name!r} is already defined at {first}", "E111")
                 continue
             merged[name] = (value, loc)
@@ -416,6 +423,7 @@ def _frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadable: bo
     glossary = {k: _entry(k, v, loc, "glossary term", problems) for k, (v, loc) in _merge_named(maps, "glossary", problems).items()}
     sources = {k: _entry(k, v, loc, "source", problems) for k, (v, loc) in _merge_named(maps, "sources", problems).items()}
     places = {k: build_place(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "places", problems).items()}
+    facts = {str(k): build_fact(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "facts", problems).items()}
 
     chapters: list[Chapter] = []
     found_chapters = _single(maps, "chapters", problems)
@@ -435,7 +443,7 @@ def _frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadable: bo
     story = Story(
         id=story_id, title=title, version=version, start=start, perspective=perspective,
         variables=variables, chapters=tuple(chapters), glossary=glossary, sources=sources,
-        scenes={}, location=root.loc, places=places,
+        scenes={}, location=root.loc, places=places, facts=facts,
     )
     return story, top.at("start") if top.has("start") else root.loc
 

@@ -101,9 +101,9 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E120", "a link to a scene that does not exist (`goto`, `next`, `start`, a chapter's `first`)", """
         The id names no scene. The message suggests the nearest id when there is one. Not
         reported while a scene file cannot be read (E001): the scene may be in that file."""),
-    _d("E121", "a scene names an unknown chapter, or a source card an unknown source", """
-        A scene's `chapter` must be the id of a chapter in `story/`, and a card's `source` a key
-        of `sources`. Not reported while a story file cannot be read (E001)."""),
+    _d("E121", "a scene names an unknown chapter, or a source card or a fact of the ledger an unknown source", """
+        A scene's `chapter` must be the id of a chapter in `story/`, and the `source` of a card or
+        of a fact in the ledger (`facts`) a key of `sources`. Not reported while a story file cannot be read (E001)."""),
     _d("E122", "a scene's `place` is not in the story's `places` (story/places.yaml)", """
         A scene's `place` names the id of a place in `places`, so the teacher's guide can draw it
         on the map. The message suggests the nearest id; add the place (with its coordinates) or

@@ -174,6 +174,15 @@ STORY = Record(name="story", what="the story", doc="The story's identity, variab
     _f("glossary", "map:text", "glossary terms and their definitions"),
     _f("sources", "map:source", "sources, by key: a text, or a record with title, author, year and publisher"),
     _f("places", "map:place", "the places scenes happen at, with coordinates, for the map"),
+    _f("facts", "map:fact", "the facts ledger (story/facts.yaml): figures, dates and clock times the story states that are "
+       "not in the reference article, or where scholarship corrects it, by the figure as the story writes it"),
+))
+
+FACT = Record(name="fact", what="a fact of the ledger", doc="A figure, date or clock time the story states, and the work it comes from.", fields=(
+    _f("says", "text", "what the figure is: what was counted, dated or timed", True, "people deported from Budapest in 1951"),
+    _f("source", "key", "the key of the work in `sources` it comes from (scholarship or a primary document)", True, "bekes-2002"),
+    _f("locator", "text", "where in that work: page, document, table, broadcast or exact address", True, "p. 45"),
+    _f("differs", "text", "what other accounts (the reference article among them) give instead; the scene's note says that accounts differ"),
 ))
 
 PLACE = Record(name="place", what="a place", doc="A place on the map: its names and where it is.", fields=(
@@ -188,7 +197,7 @@ SCENE_FILE = Record(name="scene_file", what="a scene file", doc="A file of scene
     _f("scenes", "list:scene", "the scenes", True),
 ))
 
-RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
+RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, FACT, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
 
 STORY_KEYS = STORY.keys
 VARIABLE_KEYS = VARIABLE.keys
@@ -201,3 +210,4 @@ CHOICE_KEYS = CHOICE.keys
 ENDING_KEYS = ENDING.keys
 SCENE_KEYS = SCENE.keys
 PLACE_KEYS = PLACE.keys
+FACT_KEYS = FACT.keys

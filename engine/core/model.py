@@ -137,6 +137,18 @@ class Card:
 
 
 @attrs.frozen
+class Fact:
+    """One entry of the facts ledger: a figure, date or clock time the story states, and where it comes from."""
+
+    figure: str
+    says: str
+    source: str
+    locator: str
+    location: Location
+    differs: str = ""
+
+
+@attrs.frozen
 class Chapter:
     id: str
     title: str
@@ -294,6 +306,7 @@ class Story:
     location: Location
     warnings: tuple[Problem, ...] = ()
     places: Mapping[str, Place] = attrs.field(factory=dict)
+    facts: Mapping[str, Fact] = attrs.field(factory=dict)  # the facts ledger, by the figure as written
 
     def chapter(self, chapter_id: str) -> Chapter | None:
         return next((c for c in self.chapters if c.id == chapter_id), None)
