@@ -129,7 +129,7 @@ def test_where_the_ledger_differs_from_other_accounts_the_text_says_so():
             continue
         for where, text in story_texts():
             if figure in text:
-                assert re.search(r"differ|other accounts|some accounts|estimates? (?:range|run)|from about", text), \
+                assert re.search(r"differ|other accounts|some accounts|estimates? (?:range|run)|from about", text, re.IGNORECASE), \
                     f"{where}: {figure} (the ledger says: {fact.differs})"
 
 
@@ -528,3 +528,23 @@ def test_the_bibliography_names_real_works_with_author_year_and_publisher():
             assert "CC BY-SA" in entry.licence and entry.url.startswith("https://en.wikipedia.org/")
         else:
             assert entry.year and entry.publisher, key
+
+
+# --- Findings of the historian's review of 2026-12-06 (../shared/reviews/2026-12-06/historian.md) ----------
+
+def test_n02_no_demand_for_a_un_seat_hungary_already_had():
+    """N02: Hungary had been a UN member since 14 December 1955 (SC res. 109); the Bem statue scene had
+    Veres demand "a seat at the United Nations". It may appear only as a correction."""
+    for where, text in _every_string():
+        for sentence in _sentences(text):
+            if re.search(r"seat at the United Nations|membership of the United Nations", sentence):
+                assert "14 December 1955" in sentence or "already" in sentence, f"{where}: {sentence}"
+    assert "14 December 1955" in _scene("bem_statue").note
+
+
+def test_n10_the_national_song_was_taught_not_censored():
+    """N10: Petőfi's National Song stood in every school reader under Rákosi; what was new on 23 October
+    was shouting it at the regime."""
+    bad = [f"{where}: {s}" for where, text in _every_string() for s in _sentences(text)
+           if "censor" in s and ("National Song" in s or "poem" in s) and "not" not in s]
+    assert bad == [], "\n".join(bad)
