@@ -548,3 +548,19 @@ def test_n10_the_national_song_was_taught_not_censored():
     bad = [f"{where}: {s}" for where, text in _every_string() for s in _sentences(text)
            if "censor" in s and ("National Song" in s or "poem" in s) and "not" not in s]
     assert bad == [], "\n".join(bad)
+
+
+def test_n03_the_ceasefire_order_and_the_government_declaration_are_two_broadcasts():
+    """N03: at 13:20 on 28 October the radio announced the ceasefire order; Nagy read the government's
+    declaration (national democratic movement, amnesty, Soviet withdrawal) at about 17:20."""
+    scene = _scene("ceasefire_broadcast")
+    assert "17:20" in scene.note and "13:20" in scene.note
+    assert "twenty past five" in scene.text
+    ceasefire = next(c for c in load_story(bundled_story_dir()).chapter("ch08_ceasefire").cards if "Nagy" in c.who)
+    assert "17:20" in ceasefire.provenance and "announcing the ceasefire" not in ceasefire.who
+
+
+def test_n20_nagys_sentence_is_quoted_in_one_translation_only():
+    """N20: "great, national and democratic event" (in quotation marks) and "great national democratic
+    movement" (the card, Kajima's translation) were the same sentence; only the card quotes it."""
+    assert not any("democratic event" in text for _, text in _every_string())
