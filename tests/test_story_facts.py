@@ -564,3 +564,25 @@ def test_n20_nagys_sentence_is_quoted_in_one_translation_only():
     """N20: "great, national and democratic event" (in quotation marks) and "great national democratic
     movement" (the card, Kajima's translation) were the same sentence; only the card quotes it."""
     assert not any("democratic event" in text for _, text in _every_string())
+
+
+def test_n04_no_appeal_for_refugees_before_there_were_refugees():
+    """N04: Ed Sullivan's appeal for Hungarian relief was made on 6 January 1957, not on 28 October, when
+    there were no refugees yet."""
+    assert not any("Sullivan" in text for _, text in _every_string())
+
+
+def test_n07_the_rfe_question_has_the_historians_voice_and_no_unverified_sign_off():
+    """N07: the RFE panel had only critics and Dulles; the finding of the inquiries and of research on the
+    tapes (no explicit promise, but irresponsible commentaries) was missing, and "Freedom or Death!" as a
+    sign-off could not be confirmed."""
+    scene = _scene("neutrality_rfe")
+    historians = [a for a in scene.contested if "Historians" in a.who]
+    assert historians and historians[0].source == "johnson-2006" and "no explicit promise" in historians[0].account
+    assert not any("Freedom or Death" in text for _, text in _every_string())
+    assert not any("a lie." in a.account and "critics" not in a.account for a in scene.contested)
+
+
+def test_n24_rfe_was_run_by_the_cia_not_alongside_it():
+    entry = load_story(bundled_story_dir()).glossary["Radio Free Europe"].text
+    assert "alongside" not in entry and "directed by the CIA" in entry
