@@ -586,3 +586,23 @@ def test_n07_the_rfe_question_has_the_historians_voice_and_no_unverified_sign_of
 def test_n24_rfe_was_run_by_the_cia_not_alongside_it():
     entry = load_story(bundled_story_dir()).glossary["Radio Free Europe"].text
     assert "alongside" not in entry and "directed by the CIA" in entry
+
+
+def test_n05_the_minutes_do_not_exclude_suez():
+    """N05: the panel said the minutes showed the decision was "not ... Suez"; in Malin's notes of 31 October
+    Khrushchev himself says "To Egypt they will then add Hungary."."""
+    accounts = _scene("republic_kremlin").contested
+    first = accounts[0]
+    assert "not neutrality, Western inaction or Suez" not in first.account
+    assert "To Egypt they will then add Hungary" in first.account and first.source == "cwihp-8-9"
+    assert not any("reject this" in a.account for a in accounts)
+
+
+def test_n06_kossuth_square_dead_as_research_gives_them():
+    """N06: "even cautious recent estimates speak of hundreds" was wrong: the Parliament museum's research
+    (2021) identified 88 dead by name; estimates run from about 80 to 350. The polemical source has an author."""
+    scene = _scene("kossuth_square")
+    estimates = next(a for a in scene.contested if "Estimates" in a.who)
+    assert "88" in estimates.account and "80 to 350" in estimates.account and estimates.source == "feitl-2021"
+    assert "speak of hundreds" not in estimates.account
+    assert "Hungarian Review" != load_story(bundled_story_dir()).sources["kossuth-2014"].author
