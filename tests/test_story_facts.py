@@ -606,3 +606,14 @@ def test_n06_kossuth_square_dead_as_research_gives_them():
     assert "88" in estimates.account and "80 to 350" in estimates.account and estimates.source == "feitl-2021"
     assert "speak of hundreds" not in estimates.account
     assert "Hungarian Review" != load_story(bundled_story_dir()).sources["kossuth-2014"].author
+
+
+def test_n08_the_1951_deportation_figures_and_the_day_to_pack():
+    """N08: families got a written order and 24 hours to pack, not two hours; the plan was 5,500 families
+    (Gerő: 12-18,000 people), about half the article's 26,000, which the note gives as one account."""
+    prologue = _scene("prologue_years_before")
+    assert "two hours to pack" not in prologue.text and "twenty-four hours" in prologue.text
+    for where, text in _every_string():
+        for sentence in _sentences(text):
+            if "26,000" in sentence and re.search(r"deport|moved out", sentence):
+                assert re.search(r"differ|some give|some accounts", sentence), f"{where}: {sentence}"
