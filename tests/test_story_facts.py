@@ -617,3 +617,9 @@ def test_n08_the_1951_deportation_figures_and_the_day_to_pack():
         for sentence in _sentences(text):
             if "26,000" in sentence and re.search(r"deport|moved out", sentence):
                 assert re.search(r"differ|some give|some accounts", sentence), f"{where}: {sentence}"
+
+
+def test_n09_republic_square_defenders_were_mostly_conscripts():
+    """N09: the defenders killed at Republic Square were mostly young ÁVH conscripts, not "ÁVH officers"."""
+    assert not any("ÁVH officers" in text for _, text in _every_string())
+    assert "conscripts" in _scene("republic_square").note
