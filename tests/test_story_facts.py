@@ -623,3 +623,25 @@ def test_n09_republic_square_defenders_were_mostly_conscripts():
     """N09: the defenders killed at Republic Square were mostly young ÁVH conscripts, not "ÁVH officers"."""
     assert not any("ÁVH officers" in text for _, text in _every_string())
     assert "conscripts" in _scene("republic_square").note
+
+
+def test_n13_no_holed_flags_in_stalins_boots():
+    """N13 (regression of L21): "holed like yours" / "every one with a hole cut in it" brought the holed flags
+    back in other words; the sources say Hungarian flags. No sentence about the boots may put holes in them."""
+    text = _scene("stalin_statue").text
+    bad = [s for s in _sentences(text) if "flag" in s and re.search(r"\bhole", s)]
+    assert bad == []
+
+
+def test_n11_nagys_evening_and_his_first_morning_are_told():
+    """N11: the objective asked why Nagy disappointed the crowd on 23 October, but no scene told it; nor the
+    ban on the march, nor the martial law and the 09:00 troop announcement made in his name on 24 October."""
+    assert "Elvtársak" in _scene("stalin_statue").note and "21:00" in _scene("stalin_statue").note
+    assert "banned" in _scene("bem_morning").note and "lifted" in _scene("bem_morning").note
+    nagy = _scene("tanks_nagy")
+    assert "summary justice" in nagy.note and "09:00" in nagy.note and "summary justice" in nagy.text
+
+
+def test_n28_the_writers_union_kept_its_distance_that_morning():
+    """N28: on the morning of 23 October the Writers' Union dissociated itself from the march."""
+    assert "keeping its distance" in _scene("bem_morning").note
