@@ -645,3 +645,20 @@ def test_n11_nagys_evening_and_his_first_morning_are_told():
 def test_n28_the_writers_union_kept_its_distance_that_morning():
     """N28: on the morning of 23 October the Writers' Union dissociated itself from the march."""
     assert "keeping its distance" in _scene("bem_morning").note
+
+
+def test_n12_the_archival_voice_cites_the_archives_not_a_blog():
+    """N12: the voice "Historians working from the archives" rested on a consultancy blog and said the written
+    request was back-dated to 23 October; Andropov forwarded Hegedüs's letter on 28 October. No voice or card
+    puts words of Gerő's telephone call in quotation marks."""
+    story = load_story(bundled_story_dir())
+    assert "tunzelmann-2016" not in story.sources
+    scene = _scene("radio_night") if "radio_night" in story.scenes else next(
+        s for s in story.scenes.values() if any("Hegedüs" in a.account for a in s.contested))
+    archival = next(a for a in scene.contested if a.who.startswith("Historians working from"))
+    assert archival.source == "andropov-1956-10-28" and "28 October" in archival.account
+    assert "back-dated to 23 October" not in archival.account
+    gero = next(a for a in scene.contested if a.who.startswith("Ernő Gerő"))
+    assert '"' not in gero.account
+    for key, entry in story.sources.items():
+        assert not re.search(r"\bblog\b|consultan", entry.text, re.IGNORECASE), key
