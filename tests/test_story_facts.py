@@ -662,3 +662,13 @@ def test_n12_the_archival_voice_cites_the_archives_not_a_blog():
     assert '"' not in gero.account
     for key, entry in story.sources.items():
         assert not re.search(r"\bblog\b|consultan", entry.text, re.IGNORECASE), key
+
+
+def test_n14_kadars_appeal_time_and_whereabouts():
+    """N14: the Szolnok archivists date the appeal to 05:05 (06:00 elsewhere); Kádár was not "flown back"
+    at dawn: he was still outside Hungary and reached Szolnok around midday."""
+    assert not any("flown back" in text for _, text in _every_string())
+    note = _scene("whirlwind_dawn").note if "whirlwind_dawn" in load_story(bundled_story_dir()).scenes else ""
+    texts = [t for _, t in story_texts() if "05:05" in t]
+    assert texts and all("06:00" in t for t in texts)
+    assert note == "" or "05:05" in note
