@@ -672,3 +672,9 @@ def test_n14_kadars_appeal_time_and_whereabouts():
     texts = [t for _, t in story_texts() if "05:05" in t]
     assert texts and all("06:00" in t for t in texts)
     assert note == "" or "05:05" in note
+
+
+def test_n15_the_general_assembly_set_up_the_special_committee():
+    """N15: the General Assembly (res. 1132 (XI), 10 January 1957), not Hammarskjöld, set up the committee."""
+    entry = load_story(bundled_story_dir()).glossary["Dag Hammarskjöld"].text
+    assert "1132" in entry and "he set up" not in entry
