@@ -678,3 +678,15 @@ def test_n15_the_general_assembly_set_up_the_special_committee():
     """N15: the General Assembly (res. 1132 (XI), 10 January 1957), not Hammarskjöld, set up the committee."""
     entry = load_story(bundled_story_dir()).glossary["Dag Hammarskjöld"].text
     assert "1132" in entry and "he set up" not in entry
+
+
+def test_n16_bibos_proclamation_has_no_title_of_its_own():
+    """N16: "For Freedom and Truth" is an English label; the proclamation opens "Magyarok!". Bibó also rejected
+    the charge of fascist or antisemitic excesses, and believed Nagy was at the Soviet embassy."""
+    for where, text in _every_string():
+        for sentence in _sentences(text):
+            if "For Freedom and Truth" in sentence:
+                assert "English" in sentence, f"{where}: {sentence}"
+    note = _scene("whirlwind_parliament").note if "whirlwind_parliament" in load_story(bundled_story_dir()).scenes \
+        else next(t for _, t in story_texts() if "Bibó" in t and "antisemitic" in t)
+    assert "antisemitic" in note and "Yugoslav embassy" in note
