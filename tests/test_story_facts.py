@@ -690,3 +690,13 @@ def test_n16_bibos_proclamation_has_no_title_of_its_own():
     note = _scene("whirlwind_parliament").note if "whirlwind_parliament" in load_story(bundled_story_dir()).scenes \
         else next(t for _, t in story_texts() if "Bibó" in t and "antisemitic" in t)
     assert "antisemitic" in note and "Yugoslav embassy" in note
+
+
+def test_n17_the_national_holiday_dates_from_the_law_of_1990():
+    """N17: the Republic was proclaimed on 23 October 1989; the day became a national holiday by the law of
+    May 1990. No sentence may make it a holiday "in" or "since" 1989."""
+    for where, text in _every_string():
+        for sentence in _sentences(text):
+            if "national holiday" in sentence and "1989" in sentence:
+                assert "1990" in sentence, f"{where}: {sentence}"
+            assert "became a national holiday" not in sentence, f"{where}: {sentence}"
