@@ -432,7 +432,7 @@ def test_l21_small_continuity_points():
     assert chapter is not None and "holed flags" not in chapter.summary
 
 
-EDITING_NOTES = re.compile(r"our reference|the reference|our source|in one place and|in another passage|the article\b",
+EDITING_NOTES = re.compile(r"our reference|the reference|same reference|our source|in one place and|in another passage|the article\b",
                            re.IGNORECASE)
 
 
@@ -700,3 +700,16 @@ def test_n17_the_national_holiday_dates_from_the_law_of_1990():
             if "national holiday" in sentence and "1989" in sentence:
                 assert "1990" in sentence, f"{where}: {sentence}"
             assert "became a national holiday" not in sentence, f"{where}: {sentence}"
+
+
+def test_n18_dunaujvaros_is_not_given_an_end_date_the_sources_lack():
+    """N18: the end of resistance at Dunaújváros "on 11 November" could not be confirmed; it was attacked on
+    7 November."""
+    for where, text in _every_string():
+        for sentence in _sentences(text):
+            assert not ("Dunaújváros" in sentence and "11 November" in sentence), f"{where}: {sentence}"
+
+
+def test_n19_no_editing_note_about_the_same_reference():
+    """N19: "Another account, in the same reference" was an editing note students saw."""
+    assert not any(re.search(r"same reference|in the reference", t) for _, t in _every_string())
