@@ -713,3 +713,22 @@ def test_n18_dunaujvaros_is_not_given_an_end_date_the_sources_lack():
 def test_n19_no_editing_note_about_the_same_reference():
     """N19: "Another account, in the same reference" was an editing note students saw."""
     assert not any(re.search(r"same reference|in the reference", t) for _, t in _every_string())
+
+
+def test_n21_n22_sources_known_only_through_the_encyclopedia_say_so():
+    """N21d, N22: sources that were only 'as described in Wikipedia's article' are marked as such; the article
+    itself is marked as an encyclopedia, not scholarship."""
+    sources = load_story(bundled_story_dir()).sources
+    for key, entry in sources.items():
+        assert "as described in Wikipedia" not in entry.text and "as quoted in Wikipedia" not in entry.text, key
+    assert "not scholarship" in sources["article"].text
+
+
+def test_n23_free_kossuth_radio_began_on_30_october():
+    entry = load_story(bundled_story_dir()).glossary["Free Kossuth Rádió"].text
+    assert "30 October" in entry and "martial law" in entry
+
+
+def test_n25_the_austrian_camps_held_180000_not_200000():
+    entry = load_story(bundled_story_dir()).glossary["Traiskirchen and Graz"].text
+    assert "180,000" in entry and "Yugoslavia" in entry
