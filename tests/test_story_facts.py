@@ -732,3 +732,7 @@ def test_n23_free_kossuth_radio_began_on_30_october():
 def test_n25_the_austrian_camps_held_180000_not_200000():
     entry = load_story(bundled_story_dir()).glossary["Traiskirchen and Graz"].text
     assert "180,000" in entry and "Yugoslavia" in entry
+
+
+def test_n26_rajk_oversaw_the_political_police_he_did_not_found_it():
+    assert not any(re.search(r"Rajk[^.]*founder|founder[^.]*Rajk", t) for _, t in _every_string())
