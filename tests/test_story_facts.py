@@ -736,3 +736,12 @@ def test_n25_the_austrian_camps_held_180000_not_200000():
 
 def test_n26_rajk_oversaw_the_political_police_he_did_not_found_it():
     assert not any(re.search(r"Rajk[^.]*founder|founder[^.]*Rajk", t) for _, t in _every_string())
+
+
+def test_n29_no_police_chalk_outline_in_insurgent_streets():
+    assert "chalk line" not in _scene("szabad_nep_inside").text + _scene("tanks_evening").text
+
+
+def test_n33_it_is_dark_by_six_on_23_october():
+    """N33: the sun set at about 16:50 on 23 October 1956; at 18:00 it is not "getting dark"."""
+    assert "getting dark" not in _scene("parliament_square").text
