@@ -745,3 +745,15 @@ def test_n29_no_police_chalk_outline_in_insurgent_streets():
 def test_n33_it_is_dark_by_six_on_23_october():
     """N33: the sun set at about 16:50 on 23 October 1956; at 18:00 it is not "getting dark"."""
     assert "getting dark" not in _scene("parliament_square").text
+
+
+def test_n30_erdei_and_maleter_led_the_tokol_delegation():
+    story = load_story(bundled_story_dir())
+    assert "Erdei" in _scene("tokol_waiting").note and "Erdei" in story.chapter("ch11_tokol").summary
+
+
+def test_n31_the_repression_was_also_hungarian():
+    """N31: "almost no Hungarians answered" Kádár's call, but from November the karhatalom carried out much
+    of the repression."""
+    texts = [t for _, t in story_texts() if "almost no Hungarians answered" in t or "almost no response" in t]
+    assert texts and all("karhatalom" in t for t in texts)
