@@ -322,3 +322,13 @@ def test_the_facts_ledger_is_read_and_its_sources_checked() -> None:
     with pytest.raises(StoryError) as caught:
         edited_tiny({"story/story.yaml": [(ledger[0], ledger[1].format(source="nowhere"))]})
     assert [p.code for p in caught.value.problems] == ["E121"]
+
+
+def test_the_facts_ledger_survives_the_cache_codec() -> None:
+    from engine.io import codec
+
+    story = edited_tiny({"story/story.yaml": [('sources:\n  article: The reference article.\n',
+                                               'sources:\n  article: The reference article.\nfacts:\n  "88":\n'
+                                               '    says: dead\n    source: article\n    locator: p. 1\n')]})
+    back = codec.decoder("story/story.yaml")(codec.encode(story, "story/story.yaml"))
+    assert back.facts == story.facts
