@@ -556,7 +556,9 @@ def test_n03_the_ceasefire_order_and_the_government_declaration_are_two_broadcas
     scene = _scene("ceasefire_broadcast")
     assert "17:20" in scene.note and "13:20" in scene.note
     assert "twenty past five" in scene.text
-    ceasefire = next(c for c in load_story(bundled_story_dir()).chapter("ch08_ceasefire").cards if "Nagy" in c.who)
+    chapter = load_story(bundled_story_dir()).chapter("ch08_ceasefire")
+    assert chapter is not None
+    ceasefire = next(c for c in chapter.cards if "Nagy" in c.who)
     assert "17:20" in ceasefire.provenance and "announcing the ceasefire" not in ceasefire.who
 
 
@@ -749,7 +751,9 @@ def test_n33_it_is_dark_by_six_on_23_october():
 
 def test_n30_erdei_and_maleter_led_the_tokol_delegation():
     story = load_story(bundled_story_dir())
-    assert "Erdei" in _scene("tokol_waiting").note and "Erdei" in story.chapter("ch11_tokol").summary
+    chapter = story.chapter("ch11_tokol")
+    assert chapter is not None and "Erdei" in chapter.summary
+    assert "Erdei" in _scene("tokol_waiting").note
 
 
 def test_n31_the_repression_was_also_hungarian():
