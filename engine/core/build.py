@@ -12,19 +12,17 @@ from typing import Any, TypeVar
 import attrs
 
 from engine.core import expr
+from engine.core.build_sources import build_card, build_fact
 from engine.core.clean import remove_controls
 from engine.core.errors import EvaluationError, ExpressionError, Location, Problem, StoryError
 from engine.core.fields import ID, Fields, Problems, describe
 from engine.core.format import (
     ACCOUNT_KEYS,
     ANNOTATION_KINDS,
-    CARD_FORMS,
-    CARD_KEYS,
     CHAPTER_KEYS,
     CHOICE_KEYS,
     ENDING_KEYS,
     ENDING_KINDS,
-    FACT_KEYS,
     PLACE_KEYS,
     SCENE_KEYS,
     SOURCE_KEYS,
@@ -34,14 +32,12 @@ from engine.core.format import (
 )
 from engine.core.model import (
     Account,
-    Card,
     Chapter,
     Choice,
     Condition,
     Effect,
     Ending,
     Entry,
-    Fact,
     Place,
     Scene,
     Story,
@@ -111,21 +107,6 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
         problems.error(location, f"variable name {name!r} must be letters, digits and _ and not a keyword", "E106")
     return Variable(name, kind or "int", initial, description, location, f.text("label", False))
 
-def build_card(node: Any, location: Location, problems: Problems) -> Card:
-    f = Fields(node, "a source card", problems, CARD_KEYS, location)
-    form = f.choice_of("form", CARD_FORMS, required=False)
-    if f.has("slogan"):  # the old `slogan: true`, read as `form: slogan` (W114)
-        slogan = f.boolean("slogan")
-        wanted = "slogan" if slogan else "quotation"
-        if form and form != wanted:
-            hint = f"'form: {form}' is used"
-        else:
-            hint = f"write 'form: {wanted}'" if slogan or not form else "delete it"
-            form = form or wanted
-        problems.warning(f.node.key_loc("slogan"), f"'slogan' in a source card is deprecated: {hint}", "W114")
-    return Card(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc,
-                f.text("provenance", False), form or "quotation", f.text("locator", False))
-
 def build_chapter(node: Any, location: Location, index: int, problems: Problems) -> Chapter:
     f = Fields(node, "a chapter", problems, CHAPTER_KEYS, location)
     cards = f.items("cards")
@@ -145,11 +126,6 @@ def build_chapter(node: Any, location: Location, index: int, problems: Problems)
         first_location=f.at("first"),
         objectives=f.strings("objectives"),
     )
-
-
-def build_fact(figure: Any, node: Any, location: Location, problems: Problems) -> Fact:
-    f = Fields(node, f"fact {figure!r}", problems, FACT_KEYS, location)
-    return Fact(str(figure), f.text("says"), f.text("source"), f.text("locator"), f.loc, f.text("differs", False))
 
 
 def build_place(place_id: str, node: Any, location: Location, problems: Problems) -> Place:
