@@ -761,3 +761,28 @@ def test_n31_the_repression_was_also_hungarian():
     of the repression."""
     texts = [t for _, t in story_texts() if "almost no Hungarians answered" in t or "almost no response" in t]
     assert texts and all("karhatalom" in t for t in texts)
+
+
+# --- The people still missing (review section 3; issue #22) -----------------------------------------
+
+def test_budapests_jews_have_a_face_and_a_note():
+    scene = _scene("republic_kremlin")
+    assert "Mrs Weisz" in scene.text and "pogrom" in scene.note and "Miskolc" in scene.note
+    assert "wjc-1957" in scene.sources
+
+
+def test_peasants_kadar_mindszenty_and_pozsgay_are_in_the_story():
+    rumours = _scene("neutrality_rumours")
+    assert "compulsory deliveries" in rumours.note and "collective" in rumours.text
+    assert "dicsőséges felkelése" in rumours.note and "Moscow" in rumours.note
+    tokol = _scene("tokol_waiting")
+    assert "Mindszenty" in tokol.note and "fifteen years" in tokol.note
+    crossroads = _scene("epilogue_crossroads")
+    assert "Pozsgay" in crossroads.note and "28 January 1989" in crossroads.note
+
+
+def test_repression_is_not_only_visibility():
+    """Section 3.9: the endings follow visibility, but reprisals also ran on denunciations, old scores, the
+    councils' own lists and chance; the crossroads says so."""
+    crossroads = _scene("epilogue_crossroads")
+    assert "denunciation" in crossroads.note and "chance" in crossroads.note and "luck" in crossroads.text
