@@ -786,3 +786,12 @@ def test_repression_is_not_only_visibility():
     councils' own lists and chance; the crossroads says so."""
     crossroads = _scene("epilogue_crossroads")
     assert "denunciation" in crossroads.note and "chance" in crossroads.note and "luck" in crossroads.text
+
+
+def test_one_optional_scene_from_inside_the_other_side():
+    """Issue #22: a short optional scene in which a student can feel why someone feared the revolution: the
+    believing chemistry teacher's night as his party card becomes dangerous."""
+    scene = _scene("teacher_night")
+    assert "party card" in scene.text and "White Terror" in scene.note and "invented" in scene.note
+    entry = next(c for c in _scene("ceasefire_committee").choices if c.goto == "teacher_night")
+    assert entry.kind == "plausible" and entry.id == "walk_teacher_home"
