@@ -271,3 +271,71 @@ def test_an_empty_file_is_listed_first_among_errors() -> None:
     lines = run_cli("lint", ".", cwd=BROKEN / "empty_file").stdout.splitlines()[1:]  # after the story's name
     assert lines[0] == "scenes/one.yaml:1:1: warning W101 the file is empty"
     assert [line.split()[2] for line in lines[1:-1]] == ["E120", "E120"]
+
+
+# --- source cards: form and locator (issue #22, N01) -------------------------------------------------
+
+def _with_card(card: str) -> dict[str, list[tuple[str, str]]]:
+    return {"story/story.yaml": [("    questions: [Would you have gone in?]\n",
+                                  "    questions: [Would you have gone in?]\n    cards:\n" + card)]}
+
+
+QUOTATION = ("      - quote: Nobody is to be arrested for taking part in the fighting.\n"
+             "        who: Imre Nagy\n        source: article\n")
+
+
+def test_a_quotation_card_without_a_locator_is_an_error() -> None:
+    problems = run_check(lint.check_cards, _with_card(QUOTATION))
+    assert [p.code for p in problems] == ["E370"]
+    assert problems[0].severity == "error" and "locator" in problems[0].message
+    assert run_check(lint.check_cards, _with_card(QUOTATION + "        locator: p. 472\n")) == []
+    assert run_check(lint.check_cards, _with_card(QUOTATION + "        form: paraphrase\n")) == []
+
+
+def test_the_old_slogan_key_still_reads_with_a_deprecation_warning() -> None:
+    story = edited_tiny(_with_card(QUOTATION + "        slogan: true\n"))
+    card = story.chapters[0].cards[0]
+    assert card.form == "slogan" and card.slogan and not card.quoted
+    assert [(w.code, w.severity) for w in story.warnings] == [("W114", "warning")]
+    assert "form: slogan" in story.warnings[0].message
+
+
+def test_a_card_form_is_one_of_three_words() -> None:
+    from engine.core.errors import StoryError
+
+    with pytest.raises(StoryError) as caught:
+        edited_tiny(_with_card(QUOTATION + "        form: quote\n"))
+    assert [p.code for p in caught.value.problems] == ["E108"]
+
+
+def test_only_a_quotation_is_shown_in_quotation_marks() -> None:
+    from engine.core.render import card_blocks
+
+    for form, shown in (("quotation", "\u201cNobody"), ("paraphrase", "In summary: Nobody"), ("slogan", "Slogan: Nobody")):
+        story = edited_tiny(_with_card(QUOTATION + f"        form: {form}\n        locator: p. 1\n"))
+        texts = [b.text for b in card_blocks(story, story.chapters[0]) if b.style == "text"]
+        assert texts[0].startswith(shown), (form, texts)
+        assert ("\u201c" in texts[0]) == (form == "quotation"), form
+
+
+def test_the_facts_ledger_is_read_and_its_sources_checked() -> None:
+    from engine.core.errors import StoryError
+
+    ledger = ('sources:\n  article: The reference article.\n',
+              'sources:\n  article: The reference article.\nfacts:\n  "88":\n    says: dead identified by name\n'
+              '    source: {source}\n    locator: p. 1\n')
+    story = edited_tiny({"story/story.yaml": [(ledger[0], ledger[1].format(source="article"))]})
+    assert story.facts["88"].says == "dead identified by name" and story.facts["88"].locator == "p. 1"
+    with pytest.raises(StoryError) as caught:
+        edited_tiny({"story/story.yaml": [(ledger[0], ledger[1].format(source="nowhere"))]})
+    assert [p.code for p in caught.value.problems] == ["E121"]
+
+
+def test_the_facts_ledger_survives_the_cache_codec() -> None:
+    from engine.io import codec
+
+    story = edited_tiny({"story/story.yaml": [('sources:\n  article: The reference article.\n',
+                                               'sources:\n  article: The reference article.\nfacts:\n  "88":\n'
+                                               '    says: dead\n    source: article\n    locator: p. 1\n')]})
+    back = codec.decoder("story/story.yaml")(codec.encode(story, "story/story.yaml"))
+    assert back.facts == story.facts

@@ -202,6 +202,16 @@ def check_chapters(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
             yield warning(chapter.location, "W361", f"chapter {chapter.id!r} has no scenes")
 
 
+def check_cards(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
+    """E370: a card in quotation marks must say where its words stand."""
+    for chapter in facts.story.chapters:
+        for card in chapter.cards:
+            if card.form == "quotation" and not card.locator.strip():
+                yield error(card.location, "E370",
+                            f"a quotation card of chapter {chapter.id!r} ({card.who!r}) has no 'locator': say where "
+                            "the words stand (page, document, broadcast), or make it 'form: paraphrase'")
+
+
 def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
     """E364: a typed `reading_minutes` more than 20% off the figure computed from the chapter's words.
     It reads the scenes' words: a re-lint from facts alone (engine/author/relint.py) does not run
@@ -239,6 +249,7 @@ STORY_CHECKS: tuple[Check, ...] = (
     check_chronology,
     check_chapters,
     check_chapter_dates,
+    check_cards,
     check_reading_times,
 )
 CHECKS: tuple[SceneCheck | Check, ...] = (*SCENE_CHECKS, *STORY_CHECKS)

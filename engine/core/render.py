@@ -272,12 +272,15 @@ def card_blocks(story: Story, chapter: Chapter) -> Blocks:
         source = story.sources.get(card.source)
         when = f", {date_words(card.when)}" if card.when else ""
         blocks.append(Block("heading", "[SOURCE CARD]"))
-        blocks.append(Block("text", f"\u201c{card.quote}\u201d", indent=3, tight=True))
+        # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
+        shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
+        blocks.append(Block("text", shown, indent=3, tight=True))
         blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
         if card.provenance:
             blocks.append(Block("note", card.provenance, indent=3, tight=True))
         if source is not None:
-            blocks.append(Block("note", f"Source: {source.text}", indent=3, tight=True))
+            at = f" ({card.locator})" if card.locator else ""
+            blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
     return blocks
 
 
