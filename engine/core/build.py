@@ -12,13 +12,13 @@ from typing import Any, TypeVar
 import attrs
 
 from engine.core import expr
+from engine.core.build_sources import build_card, build_fact
 from engine.core.clean import remove_controls
 from engine.core.errors import EvaluationError, ExpressionError, Location, Problem, StoryError
 from engine.core.fields import ID, Fields, Problems, describe
 from engine.core.format import (
     ACCOUNT_KEYS,
     ANNOTATION_KINDS,
-    CARD_KEYS,
     CHAPTER_KEYS,
     CHOICE_KEYS,
     ENDING_KEYS,
@@ -32,7 +32,6 @@ from engine.core.format import (
 )
 from engine.core.model import (
     Account,
-    Card,
     Chapter,
     Choice,
     Condition,
@@ -107,11 +106,6 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
     if not ID.match(name) or name in expr.KEYWORDS:
         problems.error(location, f"variable name {name!r} must be letters, digits and _ and not a keyword", "E106")
     return Variable(name, kind or "int", initial, description, location, f.text("label", False))
-
-def build_card(node: Any, location: Location, problems: Problems) -> Card:
-    f = Fields(node, "a source card", problems, CARD_KEYS, location)
-    return Card(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc,
-                f.text("provenance", False), f.boolean("slogan"))
 
 def build_chapter(node: Any, location: Location, index: int, problems: Problems) -> Chapter:
     f = Fields(node, "a chapter", problems, CHAPTER_KEYS, location)
@@ -310,7 +304,7 @@ def _merge_named(
             loc = section.key_loc(name)
             if name in merged:
                 first = merged[name][1]
-                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place"}.get(key, key)
+                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place", "facts": "fact"}.get(key, key)
                 problems.error(loc, f"{singular} {name!r} is already defined at {first}", "E111")
                 continue
             merged[name] = (value, loc)
@@ -405,6 +399,7 @@ def _frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadable: bo
     glossary = {k: _entry(k, v, loc, "glossary term", problems) for k, (v, loc) in _merge_named(maps, "glossary", problems).items()}
     sources = {k: _entry(k, v, loc, "source", problems) for k, (v, loc) in _merge_named(maps, "sources", problems).items()}
     places = {k: build_place(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "places", problems).items()}
+    facts = {str(k): build_fact(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "facts", problems).items()}
 
     chapters: list[Chapter] = []
     found_chapters = _single(maps, "chapters", problems)
@@ -424,7 +419,7 @@ def _frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadable: bo
     story = Story(
         id=story_id, title=title, version=version, start=start, perspective=perspective,
         variables=variables, chapters=tuple(chapters), glossary=glossary, sources=sources,
-        scenes={}, location=root.loc, places=places,
+        scenes={}, location=root.loc, places=places, facts=facts,
     )
     return story, top.at("start") if top.has("start") else root.loc
 
