@@ -257,7 +257,7 @@ def test_teacher_mode_projects_votes_and_reveals_as_a_step(url, driver):
 
 def reference_events(story: Any, inputs: list[Any]) -> list[list[dict[str, Any]]]:
     """The events of in-process `step` for the inputs, as the adapter writes them."""
-    from engine.core import game as rules  # type: ignore[attr-defined]  # lands on main with issue #20
+    from engine.core import game as rules
     from engine.web.screens import choice_key, event_data
 
     step = rules.start(story, mode=rules.PLAYER, paged=True)

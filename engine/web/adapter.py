@@ -16,9 +16,8 @@ import json
 from typing import Any
 
 from engine.core import events as ev
-from engine.core import game as rules  # type: ignore[attr-defined]  # lands on main with issue #20
-from engine.core import machine, render
-from engine.core import present as present  # type: ignore[attr-defined]  # lands on main with issue #20
+from engine.core import game as rules
+from engine.core import machine, present, render
 from engine.core.errors import SaveError
 from engine.core.render import Block
 from engine.core.transcript import Transcript
