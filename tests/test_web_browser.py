@@ -338,3 +338,49 @@ def test_a_site_that_cannot_load_says_so(files, driver):
     finally:
         server.shutdown()
         server.server_close()
+
+
+LMS_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title>
+<script src="lms.js"></script></head><body><iframe id="sco" title="lesson" src="index.html" width="900" height="700"></iframe></body></html>"""
+LMS_SCRIPT = b"""window.calls = [];
+window.API = {
+  LMSInitialize: () => { calls.push(["init"]); return "true"; },
+  LMSGetValue: (key) => { calls.push(["get", key]); return "not attempted"; },
+  LMSSetValue: (key, value) => { calls.push(["set", key, value]); return "true"; },
+  LMSCommit: () => { calls.push(["commit"]); return "true"; },
+  LMSFinish: () => { calls.push(["finish"]); return "true"; },
+  LMSGetLastError: () => "0",
+};"""
+
+
+def test_the_scorm_package_reports_completion_to_the_lms_at_an_ending(story, driver, tmp_path: Path):
+    from engine.core import game as rules
+    from engine.io import saves
+    from engine.web.screens import choice_key
+
+    now = rules.start(story)
+    for item in inputs_of(REPO / "tests" / "playthroughs" / "historical-path.yaml"):
+        if isinstance(item, dict):
+            item = str(next(n for n, o in enumerate(rules.menu(now.game), 1) if choice_key(o.choice) == item["choice"]))
+        now = rules.step(now.game, item)
+    assert now.game.over
+    ending = tmp_path / "ending.json"
+    ending.write_bytes(saves.encode(story, now.game.state, saves.now()))
+    files = {**site.site_files(story, str(real_pyodide()), scorm=True), "lms.html": LMS_PAGE, "lms.js": LMS_SCRIPT}
+    server = serve.serve_in_background(files)
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/lms.html")
+        driver.switch_to.frame("sco")
+        wait_ready(driver)
+        driver.switch_to.default_content()
+        assert ["set", "cmi.core.lesson_status", "incomplete"] in js(driver, "return window.calls")
+        driver.switch_to.frame("sco")
+        driver.find_element("id", "save-file").send_keys(str(ending))
+        settle(driver)
+        drain(driver)
+        wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.ending"), 20, "the ending")
+        driver.switch_to.default_content()
+        assert ["set", "cmi.core.lesson_status", "completed"] in js(driver, "return window.calls")
+    finally:
+        server.shutdown()
+        server.server_close()
