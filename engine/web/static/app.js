@@ -390,9 +390,6 @@ function download(name, text, type) {
 // -- boot -------------------------------------------------------------------------------------------
 async function boot() {
   applySettings();
-  if ("serviceWorker" in navigator && location.protocol !== "file:") {
-    navigator.serviceWorker.register("sw.js").catch((error) => console.warn("no offline copy:", error));
-  }
   try {
     const auto = await saves.get(slot("autosave")).catch(() => null);
     if (auto || settings.teacher) {
@@ -405,6 +402,10 @@ async function boot() {
     progress("Ready.");
     performance.mark("hungary56-ready");
     document.body.dataset.ready = "true";
+    // The offline copy is made once the game is playable, so that it does not slow the first start.
+    if ("serviceWorker" in navigator && location.protocol !== "file:") {
+      navigator.serviceWorker.register("sw.js").catch((error) => console.warn("no offline copy:", error));
+    }
   } catch (error) {
     console.error(error);
     progress(`The story engine could not start: ${error.message || error}. Reload the page to try again; ` +

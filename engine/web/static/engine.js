@@ -18,6 +18,7 @@ async function python(progress) {
       const base = new URL("./pyodide/", import.meta.url).href;
       const { loadPyodide } = await import("./pyodide/pyodide.mjs");
       const py = await loadPyodide({ indexURL: base, packageBaseUrl: base, stdout: () => {}, stderr: (line) => console.warn(line) });
+      performance.mark("hungary56-python");
       progress("Loading the story engine…");
       const [zip, story] = await parts;
       py.unpackArchive(zip, "zip", { extractDir: "/hungary56" });
