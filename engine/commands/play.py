@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         width = max(40, min(terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
     console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
     control = SettingsControl(settings, console.output)
-    endings = EndingsRecord(store.directory)
+    endings = EndingsRecord(store.directory, [s.id for s in story.scenes.values() if s.ending is not None])
     if getattr(console, "paged", False) and state is None and origin is None:
         if store.exists(AUTOSAVE) or endings.found():
             picked = start_screen(story, console, store, endings, control)

@@ -9,8 +9,18 @@ fsyncs the folder. Whatever stops it half-way (an error, Ctrl-C, a kill at any s
 old file or the new one, never a torn one; the temporary file is removed on every exit path the
 process survives.
 
-`read_regular` opens without blocking (a FIFO cannot hang it), checks with fstat that it has a
-regular file below a size limit (not /dev/zero, a device or a 4 GB file) and reads at most that.
+It refuses (NotRegularFile) a target that exists and is not a regular file or a symlink (a
+device node such as /dev/null, a FIFO, a socket: never replaced by a file), an existing file that
+`owned` says is not the engine's own (a student's essay where a transcript or a map was asked
+for), and, with `within` (the story folder), a target whose folder is reached through a symlink
+or lies outside `within`. It creates missing folders, but never a missing home folder (HOME).
+
+`read_regular` is the one way to read a file the engine did not write itself (story files, the
+files a story ships under `saves/` and `tests/`, settings, cache entries, saves, recordings): it
+opens without blocking (a FIFO cannot hang it), checks with fstat that it has a regular file
+below a size limit (not /dev/zero, a device or a 4 GB file) and reads at most that; with
+`within`, a path that is, or passes through, a symlink leading out of that folder is refused
+unread. `read_head` reads the first bytes of a regular file of any size (to recognise one).
 """
 
 from __future__ import annotations
@@ -29,7 +39,52 @@ _READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class NotRegularFile(OSError):
-    """A path that should be a regular file is a FIFO, a device, a folder or far too large."""
+    """A path that should be a regular file is a FIFO, a device, a folder or far too large, or
+    reached through a symlink out of the folder it must stay in."""
+
+
+class NotOurs(OSError):
+    """An existing file the engine was asked to replace was not written by it."""
+
+
+def _outside(path: Path, within: Path | str) -> bool:
+    """Whether `path`, with every symlink followed, leaves the folder `within`."""
+    root = os.path.realpath(within)
+    real = os.path.realpath(path)
+    return real != root and not real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _linked_folders(folder: Path, within: Path | str) -> Path | None:
+    """The first folder from `within` down to `folder` that is a symlink, if any (checked with
+    lstat, not followed); `folder` itself when it is not inside `within` at all."""
+    root = Path(os.path.abspath(within))
+    here = Path(os.path.abspath(folder))
+    try:
+        steps = here.relative_to(root).parts
+    except ValueError:
+        return folder
+    current = root
+    for step in steps:
+        current = current / step
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return current
+        except FileNotFoundError:
+            return None
+    return folder if _outside(here, root) else None
+
+
+def _make_folders(folder: Path) -> None:
+    """mkdir -p, except that a missing home folder is never created: with HOME=/nonexistent (the
+    home of daemons and `nobody`), writing under it fails instead of making /nonexistent."""
+    if folder.is_dir():
+        return
+    home = os.environ.get("HOME", "")
+    if home and os.path.isabs(home) and not os.path.isdir(home):
+        absolute = os.path.abspath(folder)
+        if absolute == os.path.abspath(home) or absolute.startswith(os.path.abspath(home).rstrip(os.sep) + os.sep):
+            raise FileNotFoundError(errno.ENOENT, "the home folder does not exist (HOME)", home)
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def temporary_name(name: str) -> str:
@@ -38,7 +93,8 @@ def temporary_name(name: str) -> str:
 
 
 def write_atomically(path: Path | str, data: bytes | str,
-                     before_replace: Callable[[int], None] | None = None, durable: bool = True) -> None:
+                     before_replace: Callable[[int], None] | None = None, durable: bool = True,
+                     within: Path | str | None = None, owned: Callable[[bytes], bool] | None = None) -> None:
     """Replace `path` with `data` (str is written as UTF-8) so that it holds the old or the new
     content, never a mix, and only names the new content once it is on disk.
 
@@ -46,15 +102,62 @@ def write_atomically(path: Path | str, data: bytes | str,
     target's name (the autosave uses it to keep the previous autosave). Raises OSError.
     `durable=False` skips the fsyncs, for files that are only a shortcut (the story cache): still
     old or new, never torn, but after a power cut maybe neither.
+    `within`: the folder (a story's) the file must stay in, through no symlinked folder.
+    `owned(first bytes)`: whether an existing file may be replaced (NotOurs if not).
     """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    target.parent.mkdir(parents=True, exist_ok=True)
-    folder = os.open(target.parent, _DIRECTORY)
+    if within is not None:
+        linked = _linked_folders(target.parent, within)
+        if linked is not None:
+            raise NotRegularFile(errno.ELOOP, "the folder is a symlink, or leads out of the story folder", str(linked))
+    _make_folders(target.parent)
+    if within is not None and _linked_folders(target.parent, within) is not None:  # made meanwhile
+        raise NotRegularFile(errno.ELOOP, "the folder is a symlink, or leads out of the story folder", str(target.parent))
+    folder = os.open(target.parent, _DIRECTORY | (getattr(os, "O_NOFOLLOW", 0) if within is not None else 0))
     try:
+        _check_target(folder, target, owned)
         _write_in(folder, target.name, payload, before_replace, durable)
     finally:
         os.close(folder)
+
+
+def _check_target(folder: int, target: Path, owned: Callable[[bytes], bool] | None) -> None:
+    """Refuse to replace a device, a FIFO, a socket or a folder, and a file `owned` disowns."""
+    try:
+        info = os.stat(target.name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        return  # the link itself is replaced, its destination never touched
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(errno.EINVAL, "it exists and is not a regular file (a device, a pipe or a folder); "
+                                           "it was left as it was", str(target))
+    if owned is not None and info.st_size:
+        fd = os.open(target.name, _READ | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
+        try:
+            head = os.read(fd, HEAD_BYTES)
+        finally:
+            os.close(fd)
+        if not owned(head):
+            raise NotOurs(errno.EEXIST, "it exists and was not written by hungary56; give another file name "
+                                        "(the file was left as it was)", str(target))
+
+
+HEAD_BYTES = 4096
+
+
+def same_first_line(data: bytes | str) -> Callable[[bytes], bool]:
+    """An `owned` test for outputs: an existing file is the engine's own output of the same kind when
+    its first line is the first line of what is about to replace it (`digraph story {`, a
+    walkthrough's title, ...), or it is empty."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    first = payload.split(b"\n", 1)[0].strip()
+
+    def owned(head: bytes) -> bool:
+        return not head.strip() or head.split(b"\n", 1)[0].strip() == first
+
+    return owned
 
 
 def _write_in(folder: int, name: str, payload: bytes, before_replace: Callable[[int], None] | None,
@@ -166,10 +269,11 @@ def _remove_quietly(folder: int, name: str) -> None:
     except OSError:
         pass
 
-def read_regular(path: Path | str, limit: int) -> bytes:
+def read_regular(path: Path | str, limit: int, within: Path | str | None = None) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; NotRegularFile for anything else
-    (FIFO, device, folder, socket, larger file), OSError when it cannot be read."""
-    fd = os.open(path, _READ)
+    (FIFO, device, folder, socket, larger file, and with `within` a symlink that leads out of that
+    folder), OSError when it cannot be read."""
+    fd = _open_regular(path, within)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -179,6 +283,24 @@ def read_regular(path: Path | str, limit: int) -> bytes:
         return _read_fd(fd, limit, str(path))
     finally:
         os.close(fd)
+
+
+def read_head(path: Path | str, size: int = HEAD_BYTES, within: Path | str | None = None) -> bytes:
+    """The first `size` bytes of a regular file of any length (to recognise what it is), with the
+    checks of read_regular but no size limit."""
+    fd = _open_regular(path, within)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path | str, within: Path | str | None) -> int:
+    if within is not None and _outside(Path(path), within):
+        raise NotRegularFile(errno.ELOOP, "a symlink that leads out of its folder", str(path))
+    return os.open(path, _READ)
 
 
 def _read_fd(fd: int, limit: int, shown: str) -> bytes:
