@@ -12,6 +12,7 @@ rebuilt when unpickled), so the story cache (engine/io/cache.py) stores them lik
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -27,20 +28,33 @@ Anchors = tuple[tuple[int, int, int], ...]
 
 KEYWORDS = ("if", "elif", "else", "end")
 _TAG = re.compile(r"\s*(if|elif|else|end)\b\s*")
+# The bounds on a text (reliability review 2026-12-06, NM1 and NM3): `{if}` nests as deep as an
+# expression may (E212), a text holds at most MAX_PARTS insertions and branches (E213), and what
+# one text renders to is cut at MAX_RENDERED characters, whatever the variables hold.
+MAX_DEPTH = expr.MAX_DEPTH
+MAX_PARTS = 1_000
+MAX_RENDERED = 1_000_000
+TOO_LONG = " [...] (the rest of this text is longer than hungary56 shows)"
+DEPTH_CODE, PARTS_CODE = "E212", "E213"
 
 
 def locate(location: Location, anchors: Anchors, offset: int) -> Location:
-    """The file position of the character at `offset` of a text that starts at `location`."""
-    best = None
-    for anchor in anchors:
-        if anchor[0] <= offset:
-            best = anchor
-        else:
-            break
-    if best is None:
+    """The file position of the character at `offset` of a text that starts at `location`
+    (a binary search of the anchors: a text of 40,000 lines, each with an insertion, compiles in
+    linear time, not quadratic)."""
+    index = bisect.bisect_right(anchors, (offset, float("inf"), float("inf"))) - 1
+    if index < 0:
         return location.shifted(offset)
-    start, line, column = best
+    start, line, column = anchors[index]
     return attrs.evolve(location, line=line, column=column + offset - start)
+
+
+class TemplateLimitError(ExpressionError):
+    """A text past one of the bounds above; `code` is its diagnostic."""
+
+    def __init__(self, message: str, location: Location, code: str) -> None:
+        super().__init__(message, 0, location)
+        self.code = code
 
 
 @attrs.frozen(eq=False)
@@ -138,6 +152,7 @@ def parse(text: str, location: Location, anchors: Anchors = ()) -> Template:
     top: list[Part] = []
     stack: list[_Frame] = []
     buffer: list[str] = []
+    count = 0
 
     def parts() -> list[Part]:
         return stack[-1].parts if stack else top
@@ -170,12 +185,19 @@ def parse(text: str, location: Location, anchors: Anchors = ()) -> Template:
             raise fail("'{' is never closed with '}' (write '{{' for a brace in the text)", i)
         inside = text[i + 1:close]
         start = i + 1
+        count += 1
+        if count > MAX_PARTS:
+            raise TemplateLimitError(f"this text holds more than {MAX_PARTS:,} insertions and tags; split it "
+                                     "into variants or scenes", at(i), PARTS_CODE)
         flush()
         match = _TAG.match(inside)
         keyword = match.group(1) if match else ""
         if keyword in ("if", "elif") and match is not None:
             condition = expression(inside[match.end():], start + match.end(), f"{{{keyword}}}")
             if keyword == "if":
+                if len(stack) >= MAX_DEPTH:
+                    raise TemplateLimitError(f"{{if}} nested deeper than {MAX_DEPTH} levels (this one is at level "
+                                             f"{len(stack) + 1})", at(i), DEPTH_CODE)
                 stack.append(_Frame(at(i), "if", condition, at(i)))
             else:
                 if not stack:
@@ -295,14 +317,34 @@ def _holds(condition: Expression, env: expr.Env, strict: bool) -> bool:
         return False  # a value a damaged save could hold: the arm is not shown
 
 
+class _Budget:
+    """What is left of MAX_RENDERED for one text being rendered."""
+
+    def __init__(self) -> None:
+        self.left = MAX_RENDERED
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _spend(budget: _Budget, piece: str, out: list[str]) -> None:
+    budget.left -= len(piece)
+    if budget.left < 0:
+        out.append(piece[:len(piece) + budget.left])
+        raise _TooLong
+    out.append(piece)
+
+
 def _render(parts: Sequence[Part], env: expr.Env, out: list[str], shown: list[Location] | None, strict: bool,
-            dependent: list[str] | None = None) -> None:
+            dependent: list[str] | None = None, budget: _Budget | None = None) -> None:
+    budget = budget or _Budget()
     for part in parts:
         if isinstance(part, str):
-            out.append(part)
+            _spend(budget, part, out)
         elif isinstance(part, Insert):
             try:
-                out.append(_show(part.expression.evaluate(env)))
+                _spend(budget, _show(part.expression.evaluate(env)), out)
             except EvaluationError:
                 if strict:
                     raise
@@ -312,14 +354,30 @@ def _render(parts: Sequence[Part], env: expr.Env, out: list[str], shown: list[Lo
                     if shown is not None:
                         shown.append(arm.location)
                     if dependent is None:
-                        _render(arm.parts, env, out, shown, strict)
+                        _render(arm.parts, env, out, shown, strict, None, budget)
                     else:  # what an arm shows depends on the state: gather it on its own as well
                         inner: list[str] = []
-                        _render(arm.parts, env, inner, shown, strict)
-                        out.extend(inner)
-                        dependent.extend(inner)
-                        dependent.append(" ")
+                        try:
+                            _render(arm.parts, env, inner, shown, strict, None, budget)
+                        finally:
+                            out.extend(inner)
+                            dependent.extend(inner)
+                            dependent.append(" ")
                     break
+
+
+def _rendered(parts: Sequence[Part], env: expr.Env, shown: list[Location] | None, strict: bool,
+              dependent: list[str] | None = None) -> list[str]:
+    """The pieces of the text for this state, cut at MAX_RENDERED characters (EvaluationError when
+    `strict`, so that `hungary56 test` reports the text; a marker at the cut for the player)."""
+    out: list[str] = []
+    try:
+        _render(parts, env, out, shown, strict, dependent)
+    except _TooLong:
+        if strict:
+            raise EvaluationError(f"this text grows past {MAX_RENDERED:,} characters") from None
+        out.append(TOO_LONG)
+    return out
 
 
 def tidy(text: str) -> str:
@@ -330,22 +388,19 @@ def tidy(text: str) -> str:
 def render(template: Template, env: expr.Env, shown: list[Location] | None = None, strict: bool = False) -> str:
     """The text for this state. `shown` collects the locations of the arms shown (for coverage);
     `strict` lets an expression that cannot be evaluated raise EvaluationError (for play-testing)."""
-    out: list[str] = []
-    _render(template.parts, env, out, shown, strict)
-    return tidy("".join(out))
+    return tidy("".join(_rendered(template.parts, env, shown, strict)))
 
 
 def arms_shown(template: Template, env: expr.Env, shown: list[Location], strict: bool = False) -> None:
     """Collect in `shown` the locations of the arms this state shows, without making the text
     (play-tests ask only which branches a run saw; tidying the text was most of their time)."""
-    _render(template.parts, env, [], shown, strict)
+    _rendered(template.parts, env, shown, strict)
 
 
 def render_split(template: Template, env: expr.Env) -> tuple[str, str]:
     """The text for this state, and the part of it that the state decided (the arms shown)."""
-    out: list[str] = []
     dependent: list[str] = []
-    _render(template.parts, env, out, None, False, dependent)
+    out = _rendered(template.parts, env, None, False, dependent)
     return tidy("".join(out)), tidy("".join(dependent))
 
 
