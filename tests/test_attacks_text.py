@@ -32,7 +32,7 @@ def _limit_memory() -> None:
 def limited_cli(*args: str, stdin: str = "", timeout: float = 90, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "engine", *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
-        cwd=REPO, env=cli_env(HUNGARY56_NO_CACHE="1", **extra), timeout=timeout, preexec_fn=_limit_memory,
+        cwd=REPO, env=cli_env(**{"HUNGARY56_NO_CACHE": "1", **extra}), timeout=timeout, preexec_fn=_limit_memory,
     )
 
 
@@ -130,3 +130,21 @@ def test_nm3_what_a_text_renders_to_is_bounded_whatever_its_variables_hold(tmp_p
     tested = limited_cli("test", str(story))
     assert tested.returncode == 1 and "Traceback" not in tested.stderr
     assert "grows past 1,000,000 characters" in tested.stdout + tested.stderr
+
+
+def test_nm4_aliases_of_one_long_string_cannot_multiply_the_story_text(tmp_path: Path) -> None:
+    # alias_string_amplification.sh: one 1 MB text aliased (`text: *big`) by 2,000 scenes, a 1.3 MB
+    # file; with the cache on, lint died of MemoryError at 4 GB and `stats` ran for hours
+    story = story_with(tmp_path, '    text: &big "' + "word " * 200_000 + '"\n')
+    scene = ("  - id: s{n}\n    chapter: radio\n    title: S\n    date: 1956-10-23\n    where: W\n    text: *big\n"
+             "    note: N.\n    sources: [article]\n    next: home\n")
+    with (story / "scenes" / "one.yaml").open("a", encoding="utf-8") as file:
+        file.write("".join(scene.format(n=n) for n in range(2_000)))
+    assert (story / "scenes" / "one.yaml").stat().st_size < 1_500_000
+    for command in ("lint", "stats"):
+        started = time.monotonic()
+        result = limited_cli(command, str(story), HUNGARY56_NO_CACHE="0", HUNGARY56_CACHE_DIR=str(tmp_path / "cache"))
+        assert time.monotonic() - started < 30
+        shown = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in shown and "MemoryError" not in shown, shown[-2000:]
+        assert "scenes/one.yaml:" in shown and "aliases expand this file" in shown, shown[-2000:]

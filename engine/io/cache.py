@@ -190,11 +190,13 @@ def _write(name: str, value: Any) -> None:
 
     try:
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        if len(data) > MAX_ENTRY_BYTES:
+            return  # an entry `_read` would refuse: never written
         write_atomically(folder / name, data, durable=False)  # also on Ctrl-C: no half-written file left
         os.chmod(folder / name, 0o600)  # the user's alone, whatever the umask
         _written += len(data)
-    except (OSError, ValueError, TypeError, RecursionError):
-        pass  # unwritable, disk full, a value JSON cannot hold: the load goes on without it
+    except (OSError, ValueError, TypeError, RecursionError, MemoryError):
+        pass  # unwritable, disk full, a value JSON cannot hold, too large: the load goes on without it
 
 
 _written = 0  # bytes of entries this process wrote, since the folder was last pruned
