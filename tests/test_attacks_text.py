@@ -148,3 +148,25 @@ def test_nm4_aliases_of_one_long_string_cannot_multiply_the_story_text(tmp_path:
         shown = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in shown and "MemoryError" not in shown, shown[-2000:]
         assert "scenes/one.yaml:" in shown and "aliases expand this file" in shown, shown[-2000:]
+
+
+def test_nm5_showing_a_one_word_text_of_8_mb_is_linear(tmp_path: Path) -> None:
+    # long_word_text.sh: a lint-clean scene whose text is one 8 MB word; each display (and each
+    # `look`) took 14-18 s in textwrap
+    story = story_with(tmp_path, '    text: "' + "x" * 8_000_000 + '"\n')
+    started = time.monotonic()
+    result = limited_cli("play", str(story), stdin="look\nlook\nquit\n", timeout=120)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.stdout.count("x" * 60) > 3 * 8_000_000 // 80
+
+
+def test_nl9_zalgo_text_is_a_few_lines_not_pages_of_blank_ones() -> None:
+    # misc_low.sh (2): a 180 KB text of combining marks made 1,156 near-blank wrapped lines
+    from engine.core.render import Block, wrap_blocks
+
+    zalgo = " ".join("Ha" + "\u0301\u0316\u0334" * 300 + "lt" for _ in range(100))
+    assert len(zalgo.encode("utf-8")) > 180_000
+    lines = wrap_blocks([Block("text", zalgo)], 80)
+    assert len(lines) < 20
+    assert all(line.count("\u0301") <= 4 * 100 for _, line in lines)
