@@ -76,3 +76,109 @@ def test_nh1_only_ending_ids_of_the_story_are_kept_from_an_endings_record(story:
     result = h56("play", str(story), stdin="1\n1\nquit\n", home=home)
     assert result.returncode == 0, result.stderr
     assert (story / "saves" / "endings-found.txt").read_text(encoding="utf-8") == "home\n"
+
+
+def make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("plant", ["dev_zero", "fifo"])
+def test_nm6_a_planted_endings_record_never_crashes_or_hangs_the_game(story: Path, home: Path, plant: str) -> None:
+    # endings_file.sh (b, c): saves/endings-found.txt -> /dev/zero (MemoryError) or a FIFO (hang)
+    (story / "saves").mkdir()
+    record = story / "saves" / "endings-found.txt"
+    os.symlink("/dev/zero", record) if plant == "dev_zero" else make_fifo(record)
+    result = h56("play", str(story), stdin="1\n1\nquit\n", home=home, timeout=30)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+
+
+@pytest.mark.parametrize("plant", ["dev_zero", "fifo", "outside"])
+def test_nm6_a_planted_playthrough_is_a_failure_with_a_reason_not_a_crash_or_a_hang(
+        story: Path, home: Path, plant: str) -> None:
+    # playthrough_files.sh: tests/playthroughs/x.yaml -> /dev/zero, a FIFO, a file outside the story
+    folder = story / "tests" / "playthroughs"
+    folder.mkdir(parents=True)
+    secret = home / "secret.yaml"
+    secret.write_text("name: x\ninputs: ['1']\ntranscript: the-teachers-secret\n", encoding="utf-8")
+    if plant == "fifo":
+        make_fifo(folder / "x.yaml")
+    else:
+        os.symlink("/dev/zero" if plant == "dev_zero" else secret, folder / "x.yaml")
+    result = h56("test", str(story), "--playthroughs", home=home, timeout=30)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    reason = "it is not a regular file" if plant == "fifo" else "it is a symlink that leads out of its folder"
+    assert f"x.yaml: cannot read it: {reason}" in result.stdout
+    assert "the-teachers-secret" not in result.stdout
+
+
+def test_nm7_a_story_whose_saves_folder_links_to_another_storys_saves_never_writes_there(
+        story: Path, home: Path) -> None:
+    # story_saves_symlink.sh: the story ships `saves -> ~/.local/share/hungary56/saves/hungary56`
+    other = home / ".local/share/hungary56/saves/hungary56"
+    other.mkdir(parents=True)
+    for name in ("autosave.json", "autosave-previous.json"):
+        (other / name).write_text('{"the other story": "a 7-turn game"}', encoding="utf-8")
+    os.symlink(other, story / "saves")
+    for _ in range(2):
+        result = h56("play", str(story), stdin="1\nquit\n", home=home)
+        assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in other.iterdir()) == ["autosave-previous.json", "autosave.json"]
+    assert all((other / n).read_text(encoding="utf-8") == '{"the other story": "a 7-turn game"}'
+               for n in ("autosave.json", "autosave-previous.json"))
+    assert (home / ".local/share/hungary56/saves/starter/autosave.json").is_file()
+
+
+def test_nm7_record_and_new_scene_refuse_a_folder_linked_out_of_the_story(story: Path, home: Path) -> None:
+    # story_saves_symlink.sh: tests/playthroughs -> outside, then `record`; scenes -> outside, then
+    # `new scene --file scenes/x.yaml`
+    outside = home / "outside"
+    outside.mkdir()
+    (story / "tests").mkdir()
+    os.symlink(outside, story / "tests" / "playthroughs")
+    result = h56("record", str(story), "--name", "demo", "--choices", "1 1", home=home)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "symlink" in result.stderr and list(outside.iterdir()) == []
+
+    scenes_outside = home / "scenes-outside"
+    shutil.move(story / "scenes", scenes_outside)
+    os.symlink(scenes_outside, story / "scenes")
+    before = sorted(p.name for p in scenes_outside.iterdir())
+    result = h56("new", "scene", "cellar", "--chapter", "radio", "--file", "scenes/x.yaml", str(story), home=home)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert sorted(p.name for p in scenes_outside.iterdir()) == before
+
+
+@pytest.mark.parametrize("plant", ["fifo", "dev_zero", "absent"])
+def test_nl10_a_story_yaml_that_cannot_be_read_is_named(story: Path, home: Path, plant: str) -> None:
+    # misc_low.sh (3): story/story.yaml a FIFO, a link to /dev/zero, or absent; the errors blamed
+    # story/glossary.yaml:3:1 ("missing required key") and the chapters
+    path = story / "story" / "story.yaml"
+    path.unlink()
+    if plant == "fifo":
+        make_fifo(path)
+    elif plant == "dev_zero":
+        os.symlink("/dev/zero", path)
+    result = h56("lint", str(story), home=home, timeout=30)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = [line for line in result.stdout.splitlines() if " error " in line]
+    assert not any("glossary.yaml" in line for line in errors), errors
+    if plant == "absent":
+        assert any("story/story.yaml: error E103 the story is missing required key 'id'" in e for e in errors), errors
+    else:
+        assert errors == [f"{path}: error E001 cannot read the file: it is "
+                          + ("not a regular file (a folder, a device or a pipe)" if plant == "fifo" else
+                             "a symlink that leads out of its folder; hungary56 reads only the files inside "
+                             "the story folder")], errors
+
+
+def test_informational_a_scene_file_linked_out_of_the_story_is_not_read(story: Path, home: Path) -> None:
+    # the earlier reviews' informational note: `scenes/x.yaml -> a secrets-shaped file` was read
+    # through, and anything echoed would go into `lint --format github` annotations
+    secret = home / "credentials.yaml"
+    secret.write_text("aws_secret_access_key: the-teachers-secret\n", encoding="utf-8")
+    os.symlink(secret, story / "scenes" / "x.yaml")
+    result = h56("lint", str(story), "--format", "github", home=home, timeout=30)
+    assert result.returncode == 1 and "the-teachers-secret" not in result.stdout + result.stderr
+    assert "leads out of its folder" in result.stdout

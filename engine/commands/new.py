@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     from engine.author.scaffold import append_scene, new_scene_file
     from engine.core import expr
     from engine.core.errors import Hungary56Error, UsageError
-    from engine.io.atomic import write_atomically
-    from engine.io.loader import display_path
+    from engine.io.atomic import read_regular, why_unreadable, write_atomically
+    from engine.io.loader import MAX_FILE_BYTES, display_path
 
     folder = writable_story(args, action="add a scene")
     story = _outline(folder)
@@ -92,16 +92,18 @@ def run(args: argparse.Namespace) -> int:
     shown = display_path(target)
     if target.exists():
         try:
-            existing = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise Hungary56Error(f"{shown}: cannot read the file: {exc}") from None
+            existing = read_regular(target, MAX_FILE_BYTES, within=folder).decode("utf-8")
+        except OSError as exc:
+            raise Hungary56Error(f"{shown}: cannot read the file: {why_unreadable(exc)}") from None
+        except UnicodeDecodeError:
+            raise Hungary56Error(f"{shown}: cannot read the file: it is not UTF-8 text") from None
         text = append_scene(existing, scene_id, chapter, date, shown)
     else:
         existing = ""
         text = new_scene_file(scene_id, chapter, date, _schema_for(folder, target))
     line = text[: text.index(f"- id: {scene_id} ")].count("\n") + 1
     try:
-        write_atomically(target, text)
+        write_atomically(target, text, within=folder)  # never into a scenes/ linked out of the story
     except OSError as exc:
         raise Hungary56Error(f"{shown}: cannot write the file: {exc.strerror or exc}") from None
     print(f"{shown}:{line}: added scene {scene_id!r} to chapter {chapter!r}.")

@@ -20,6 +20,18 @@ from typing import Any
 import attrs
 
 from engine.core import evaluate, expr
+from engine.core.bounds import (
+    DEPTH_CODE,
+    MAX_DEPTH,
+    MAX_PARTS,
+    MAX_RENDERED,
+    PARTS_CODE,
+    TOO_LONG,
+    Budget,
+    TemplateLimitError,
+    TooLong,
+    spend,
+)
 from engine.core.errors import EvaluationError, ExpressionError, Location
 
 # (offset in the text, line, column) of the start of each source line of a multi-line text, so that a
@@ -28,16 +40,6 @@ Anchors = tuple[tuple[int, int, int], ...]
 
 KEYWORDS = ("if", "elif", "else", "end")
 _TAG = re.compile(r"\s*(if|elif|else|end)\b\s*")
-# The bounds on a text (reliability review 2026-12-06, NM1 and NM3): `{if}` nests as deep as an
-# expression may (E212), a text holds at most MAX_PARTS insertions and branches (E213), and what
-# one text renders to is cut at MAX_RENDERED characters, whatever the variables hold.
-MAX_DEPTH = expr.MAX_DEPTH
-MAX_PARTS = 1_000
-MAX_RENDERED = 1_000_000
-TOO_LONG = " [...] (the rest of this text is longer than hungary56 shows)"
-DEPTH_CODE, PARTS_CODE = "E212", "E213"
-
-
 def locate(location: Location, anchors: Anchors, offset: int) -> Location:
     """The file position of the character at `offset` of a text that starts at `location`
     (a binary search of the anchors: a text of 40,000 lines, each with an insertion, compiles in
@@ -47,14 +49,6 @@ def locate(location: Location, anchors: Anchors, offset: int) -> Location:
         return location.shifted(offset)
     start, line, column = anchors[index]
     return attrs.evolve(location, line=line, column=column + offset - start)
-
-
-class TemplateLimitError(ExpressionError):
-    """A text past one of the bounds above; `code` is its diagnostic."""
-
-    def __init__(self, message: str, location: Location, code: str) -> None:
-        super().__init__(message, 0, location)
-        self.code = code
 
 
 @attrs.frozen(eq=False)
@@ -317,34 +311,15 @@ def _holds(condition: Expression, env: expr.Env, strict: bool) -> bool:
         return False  # a value a damaged save could hold: the arm is not shown
 
 
-class _Budget:
-    """What is left of MAX_RENDERED for one text being rendered."""
-
-    def __init__(self) -> None:
-        self.left = MAX_RENDERED
-
-
-class _TooLong(Exception):
-    pass
-
-
-def _spend(budget: _Budget, piece: str, out: list[str]) -> None:
-    budget.left -= len(piece)
-    if budget.left < 0:
-        out.append(piece[:len(piece) + budget.left])
-        raise _TooLong
-    out.append(piece)
-
-
 def _render(parts: Sequence[Part], env: expr.Env, out: list[str], shown: list[Location] | None, strict: bool,
-            dependent: list[str] | None = None, budget: _Budget | None = None) -> None:
-    budget = budget or _Budget()
+            dependent: list[str] | None = None, budget: Budget | None = None) -> None:
+    budget = budget or Budget()
     for part in parts:
         if isinstance(part, str):
-            _spend(budget, part, out)
+            spend(budget, part, out)
         elif isinstance(part, Insert):
             try:
-                _spend(budget, _show(part.expression.evaluate(env)), out)
+                spend(budget, _show(part.expression.evaluate(env)), out)
             except EvaluationError:
                 if strict:
                     raise
@@ -373,7 +348,7 @@ def _rendered(parts: Sequence[Part], env: expr.Env, shown: list[Location] | None
     out: list[str] = []
     try:
         _render(parts, env, out, shown, strict, dependent)
-    except _TooLong:
+    except TooLong:
         if strict:
             raise EvaluationError(f"this text grows past {MAX_RENDERED:,} characters") from None
         out.append(TOO_LONG)

@@ -57,21 +57,22 @@ def _outside(path: Path, within: Path | str) -> bool:
 def _linked_folders(folder: Path, within: Path | str) -> Path | None:
     """The first folder from `within` down to `folder` that is a symlink, if any (checked with
     lstat, not followed); `folder` itself when it is not inside `within` at all."""
-    root = Path(os.path.abspath(within))
     here = Path(os.path.abspath(folder))
-    try:
-        steps = here.relative_to(root).parts
-    except ValueError:
-        return folder
-    current = root
-    for step in steps:
-        current = current / step
+    for root in dict.fromkeys((Path(os.path.abspath(within)), Path(os.path.realpath(within)))):
         try:
-            if stat.S_ISLNK(os.lstat(current).st_mode):
-                return current
-        except FileNotFoundError:
-            return None
-    return folder if _outside(here, root) else None
+            steps = here.relative_to(root).parts
+        except ValueError:
+            continue
+        current = root
+        for step in steps:
+            current = current / step
+            try:
+                if stat.S_ISLNK(os.lstat(current).st_mode):
+                    return current
+            except FileNotFoundError:
+                return None
+        return folder if _outside(here, root) else None
+    return folder
 
 
 def _make_folders(folder: Path) -> None:
@@ -295,6 +296,17 @@ def read_head(path: Path | str, size: int = HEAD_BYTES, within: Path | str | Non
         return os.read(fd, size)
     finally:
         os.close(fd)
+
+
+def why_unreadable(exc: OSError) -> str:
+    """What a failure of read_regular means, in the words of a message ("cannot read it: ...")."""
+    if isinstance(exc, NotRegularFile):
+        if exc.errno == errno.EFBIG:
+            return "it is far too large"
+        if exc.errno == errno.ELOOP:
+            return "it is a symlink that leads out of its folder"
+        return "it is not a regular file (a folder, a device or a pipe)"
+    return str(exc.strerror or exc)
 
 
 def _open_regular(path: Path | str, within: Path | str | None) -> int:

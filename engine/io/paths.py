@@ -82,7 +82,11 @@ def saves_dir(story_dir: Path | None, story_id: str, explicit: str | None = None
     if chosen:
         return Path(chosen).expanduser()
     if story_dir is not None:
-        local = Path(story_dir).resolve() / "saves"
-        if writable_dir(local):
+        # the story's own saves/, unless it is a symlink (or leads out of the story folder): a story
+        # that ships `saves -> ~/.local/share/hungary56/saves/other` must not write over another
+        # story's games (reliability review 2026-12-06, NM7)
+        root = Path(story_dir).resolve()
+        local = root / "saves"
+        if not local.is_symlink() and writable_dir(local) and local.resolve().parent == root:
             return local
     return user_data_dir() / "saves" / story_folder_name(story_id)
