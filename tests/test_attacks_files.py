@@ -182,3 +182,29 @@ def test_informational_a_scene_file_linked_out_of_the_story_is_not_read(story: P
     result = h56("lint", str(story), "--format", "github", home=home, timeout=30)
     assert result.returncode == 1 and "the-teachers-secret" not in result.stdout + result.stderr
     assert "leads out of its folder" in result.stdout
+
+
+@pytest.mark.parametrize("plant", ["nested", "dev_zero", "fifo"])
+def test_nl1_a_damaged_settings_file_falls_back_to_the_defaults(story: Path, home: Path, plant: str) -> None:
+    # settings_file.sh: settings.json of 100,000 nested brackets (RecursionError), a symlink to
+    # /dev/zero (MemoryError), a FIFO (hang), on every `play`
+    path = home / ".config" / "hungary56" / "settings.json"
+    path.parent.mkdir(parents=True)
+    if plant == "nested":
+        path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    elif plant == "dev_zero":
+        os.symlink("/dev/zero", path)
+    else:
+        make_fifo(path)
+    result = h56("play", str(story), stdin="quit\n", home=home, timeout=30)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "At the gate" in result.stdout
+
+
+def test_nl8_settings_width_checks_every_digit(story: Path, home: Path) -> None:
+    # misc_low.sh (1): `settings width 0100000000000` was accepted and saved as 100000000000
+    result = h56("play", str(story), stdin="settings width 0100000000000\nsettings width 0100\nquit\n", home=home)
+    assert result.returncode == 0, result.stderr
+    assert "Width can be auto or a number from 30 to 200, not '0100000000000'" in result.stdout
+    saved = (home / ".config" / "hungary56" / "settings.json").read_text(encoding="utf-8")
+    assert '"width": 100' in saved and "100000000000" not in saved
