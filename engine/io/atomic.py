@@ -75,7 +75,7 @@ def _linked_folders(folder: Path, within: Path | str) -> Path | None:
     return folder
 
 
-def _make_folders(folder: Path) -> None:
+def make_folders(folder: Path) -> None:
     """mkdir -p, except that a missing home folder is never created: with HOME=/nonexistent (the
     home of daemons and `nobody`), writing under it fails instead of making /nonexistent."""
     if folder.is_dir():
@@ -112,7 +112,7 @@ def write_atomically(path: Path | str, data: bytes | str,
         linked = _linked_folders(target.parent, within)
         if linked is not None:
             raise NotRegularFile(errno.ELOOP, "the folder is a symlink, or leads out of the story folder", str(linked))
-    _make_folders(target.parent)
+    make_folders(target.parent)
     if within is not None and _linked_folders(target.parent, within) is not None:  # made meanwhile
         raise NotRegularFile(errno.ELOOP, "the folder is a symlink, or leads out of the story folder", str(target.parent))
     folder = os.open(target.parent, _DIRECTORY | (getattr(os, "O_NOFOLLOW", 0) if within is not None else 0))
@@ -294,6 +294,30 @@ def read_head(path: Path | str, size: int = HEAD_BYTES, within: Path | str | Non
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
         return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
+def read_checked(path: Path | str, limit: int, accept: Callable[[os.stat_result], bool],
+                 touch_after: float | None = None) -> bytes:
+    """read_regular for a file the engine keeps for itself in a folder of its own (a cache entry):
+    never through a symlink at all (O_NOFOLLOW), and only when `accept(fstat)` (its owner, its
+    mode); NotRegularFile otherwise. Read in its own size (not `limit`: read(n) allocates n bytes),
+    and its time refreshed when older than `touch_after` seconds (in use: not pruned)."""
+    fd = os.open(path, _READ | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or not accept(info):
+            raise NotRegularFile(errno.EINVAL, "not a regular file of the expected owner and mode", str(path))
+        if touch_after is not None and info.st_mtime < time.time() - touch_after and os.utime in os.supports_fd:
+            try:
+                os.utime(fd)
+            except OSError:
+                pass
+        data = _read_fd(fd, info.st_size, str(path))
+        if len(data) != info.st_size:
+            raise NotRegularFile(errno.EINVAL, "changed while it was read", str(path))
+        return data
     finally:
         os.close(fd)
 

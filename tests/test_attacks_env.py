@@ -1,0 +1,129 @@
+"""Regression tests for the second attack review's findings about the environment and shared folders
+(reviews/2026-12-06/reliability.md): the cache folder, HOME and XDG values, output encodings, saves
+folders given by HUNGARY56_SAVES or shared by two players; each run the way the review ran it."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, cli_env
+
+STARTER = REPO / "examples" / "starter"
+
+
+def run(*args: str, stdin: str = "", cwd: Path, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "engine", *args], input=stdin, capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", cwd=cwd, env=env, timeout=timeout)
+
+
+def scratch_env(home: Path, **extra: str) -> dict[str, str]:
+    """The review's common.sh: HOME and the XDG folders inside the scratch folder."""
+    env = cli_env(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
+                  XDG_CACHE_HOME=str(home / ".cache"))
+    env.pop("HUNGARY56_CACHE_DIR", None)
+    env.pop("HUNGARY56_NO_CACHE", None)
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    folder = tmp_path / "story"
+    shutil.copytree(STARTER, folder)
+    return folder
+
+
+@pytest.mark.parametrize("mode", [0o2775, 0o1777, 0o755], ids=["class-share", "sticky", "dot"])
+def test_nm11_the_cache_never_chmods_a_folder_it_did_not_make(story: Path, home: Path, tmp_path: Path,
+                                                              mode: int) -> None:
+    # cache_folder_chmod.sh: HUNGARY56_CACHE_DIR = a class share (2775), a sticky folder (1777) or `.`
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, mode)
+    result = run("lint", str(story), cwd=shared, env=scratch_env(home, HUNGARY56_CACHE_DIR="." if mode == 0o755 else str(shared)))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(shared.stat().st_mode) == mode
+    if mode & 0o022:  # others may write there: not used, said once
+        assert result.stderr.count("not using the cache folder") == 1 and list(shared.iterdir()) == []
+
+
+def test_nm11_a_symlink_at_the_cache_path_is_not_followed(story: Path, home: Path, tmp_path: Path) -> None:
+    # cache_folder_chmod.sh: a symlink planted at the cache path -> a folder of the victim's
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    os.chmod(victim, 0o755)
+    (home / ".cache").mkdir()
+    os.symlink(victim, home / ".cache" / "hungary56")
+    result = run("lint", str(story), cwd=home, env=scratch_env(home))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o755 and list(victim.iterdir()) == []
+
+
+def _mutations(value: object, rng: random.Random) -> object:
+    """The value with one inner value replaced by one of another type (cache_tamper.sh)."""
+    spots: list[tuple[object, object]] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        for key, item in items:
+            spots.append((node, key))
+            stack.append(item)
+    parent, key = rng.choice(spots)
+    parent[key] = rng.choice([1.5, "left", [], {}, None, True, 7, [1, 2]])  # type: ignore[index]
+    return value
+
+
+def test_nl5_a_tampered_cache_entry_of_the_users_own_never_crashes_play(story: Path, home: Path) -> None:
+    # cache_tamper.sh: the user's own `s-` entry, one value changed to another type (5 of 150 crashed)
+    env = scratch_env(home)
+    assert run("play", str(story), stdin="quit\n", cwd=home, env=env).returncode == 0
+    [entry] = (home / ".cache" / "hungary56").glob("s-*.json")
+    original = json.loads(entry.read_bytes())
+    rng = random.Random(27)
+    for _ in range(40):
+        tampered = _mutations(json.loads(json.dumps(original)), rng)
+        entry.write_text(json.dumps(tampered), encoding="utf-8")
+        os.chmod(entry, 0o600)
+        result = run("play", str(story), stdin="1\n1\nquit\n", cwd=home, env=env)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+        assert "Home before dawn" in result.stdout
+
+
+def test_nl6_a_relative_xdg_cache_home_is_ignored(story: Path, home: Path, tmp_path: Path) -> None:
+    # xdg_relative_and_missing_home.sh (a): XDG_CACHE_HOME=relcache made ./relcache/hungary56
+    here = tmp_path / "here"
+    here.mkdir()
+    env = scratch_env(home, XDG_CACHE_HOME="relcache", XDG_CONFIG_HOME="relconfig", XDG_DATA_HOME="reldata")
+    result = run("play", str(story), stdin="1\nquit\n", cwd=here, env=env)
+    assert result.returncode == 0, result.stderr
+    assert list(here.iterdir()) == []
+    assert (home / ".cache" / "hungary56").is_dir()
+
+
+def test_nl6_a_missing_home_is_never_created(story: Path, tmp_path: Path) -> None:
+    # xdg_relative_and_missing_home.sh (b): HOME=/nonexistent was created by the first write
+    missing = tmp_path / "nonexistent"
+    env = cli_env(HOME=str(missing))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "HUNGARY56_CACHE_DIR", "HUNGARY56_NO_CACHE"):
+        env.pop(name, None)
+    result = run("play", str(story), stdin="1\nsettings theme light\nquit\n", cwd=tmp_path, env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert not missing.exists()
+    assert "NOT saved" in result.stdout + result.stderr
