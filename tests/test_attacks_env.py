@@ -127,3 +127,41 @@ def test_nl6_a_missing_home_is_never_created(story: Path, tmp_path: Path) -> Non
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert not missing.exists()
     assert "NOT saved" in result.stdout + result.stderr
+
+
+def test_nm8_two_stories_never_share_an_autosave_under_hungary56_saves(story: Path, home: Path, tmp_path: Path) -> None:
+    # saves_env_shared.sh: HUNGARY56_SAVES set for all stories; a 7-turn game of the bundled story,
+    # then two one-choice sessions of another story left that game in neither slot
+    shared = tmp_path / "D"
+    env = scratch_env(home, HUNGARY56_SAVES=str(shared))
+    first = run("play", stdin="1\n" * 7 + "quit\n", cwd=home, env=env)
+    assert first.returncode == 0, first.stderr
+    bundled = json.loads((shared / "hungary56" / "autosave.json").read_text(encoding="utf-8"))
+    for _ in range(2):
+        other = run("play", str(story), stdin="1\nquit\n", cwd=home, env=env)
+        assert other.returncode == 0, other.stderr
+        assert "another story" not in other.stderr  # no saved game of another story offered
+    assert json.loads((shared / "hungary56" / "autosave.json").read_text(encoding="utf-8")) == bundled
+    assert (shared / "starter" / "autosave.json").is_file()
+    resumed = run("play", "--continue", stdin="quit\n", cwd=home, env=env)
+    assert resumed.returncode == 0 and "Traceback" not in resumed.stderr
+
+
+def test_nm8_saves_left_flat_by_an_older_version_are_moved_to_their_storys_subfolder(
+        story: Path, home: Path, tmp_path: Path) -> None:
+    # the migration: the old flat layout keeps working (a save loads by name, --continue resumes)
+    shared = tmp_path / "D"
+    env = scratch_env(home, HUNGARY56_SAVES=str(shared))
+    assert run("play", str(story), stdin="1\nsave mine\nquit\n", cwd=home, env=env).returncode == 0
+    for path in (shared / "starter").iterdir():  # what hungary56 0.1.0 left: everything flat in D
+        path.rename(shared / path.name)
+    (shared / "starter").rmdir()
+    (shared / "notes.json").write_text('{"not": "a save"}', encoding="utf-8")
+    loaded = run("play", str(story), "--load", "mine", stdin="quit\n", cwd=home, env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Shots" in loaded.stdout  # the scene after the first choice
+    assert sorted(p.name for p in (shared / "starter").iterdir() if not p.name.startswith(".")) == [
+        "autosave-previous.json", "autosave.json", "mine.json"]
+    assert not (shared / "mine.json").exists() and not (shared / "autosave.json").exists()
+    assert (shared / "notes.json").is_file()  # not a save of this story: left where it was
+    assert run("play", str(story), "--continue", stdin="quit\n", cwd=home, env=env).returncode == 0

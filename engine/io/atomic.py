@@ -254,6 +254,21 @@ def keep_copy(folder: int, name: str, copy_name: str) -> None:
 
 
 
+def move_new(source: Path | str, target: Path | str) -> None:
+    """Move a file to a name that must not exist yet (a hard link, then the old name removed), so
+    that a file already at `target` is never replaced (FileExistsError). Raises OSError."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here: a rename, after checking that the name is free
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "already exists", str(target)) from None
+        os.replace(source, target)
+        return
+    os.unlink(source)
+
+
 def _rename(folder: int, temporary: str, name: str) -> None:
     """Give the temporary file its name (the one rename of the engine); on any failure or interrupt
     the temporary is removed, so no exit path leaves it behind."""

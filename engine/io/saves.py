@@ -15,7 +15,14 @@ import attrs
 from engine.core import expr
 from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
-from engine.io.atomic import NotRegularFile, keep_copy, read_regular, sweep_temporaries, write_atomically
+from engine.io.atomic import (
+    NotRegularFile,
+    keep_copy,
+    move_new,
+    read_regular,
+    sweep_temporaries,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -279,3 +286,39 @@ class SaveStore:
             except (SaveError, OSError) as exc:
                 infos.append(SaveInfo(slot, "", "", 0, problem=getattr(exc, "message", str(exc))))
         return infos
+
+
+def migrate_flat(base: Path, folder: Path, story_id: str) -> int:
+    """Move the saves of `story_id` that an older hungary56 left flat in `base` (the folder given by
+    --saves or HUNGARY56_SAVES, shared by every story) into `folder`, its subfolder for this story;
+    a copy of the record of endings found goes with them (each story keeps only its own endings).
+    Saves of other stories, and slots the subfolder already has, are left where they are. Returns
+    how many saves moved; never fails (an old save left flat can still be loaded by name from there)."""
+    try:
+        flat = [entry for entry in os.scandir(base) if entry.name.endswith(".json") and _SLOT.match(entry.name[:-5])
+                and entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return 0
+    moved = 0
+    for entry in flat:
+        try:
+            document = json.loads(read_regular(entry.path, MAX_SAVE_BYTES))
+        except (OSError, ValueError, RecursionError):
+            continue
+        owner = document.get("story") if isinstance(document, dict) else None
+        if not isinstance(owner, dict) or owner.get("id") != story_id:
+            continue
+        target = folder / entry.name
+        try:
+            folder.mkdir(exist_ok=True)
+            move_new(entry.path, target)  # a slot the subfolder already has is never replaced
+            moved += 1
+        except OSError:
+            continue
+    endings = Path(base) / "endings-found.txt"
+    if moved and not (folder / "endings-found.txt").exists():
+        try:
+            write_atomically(folder / "endings-found.txt", read_regular(endings, 64 * 1024))
+        except OSError:
+            pass
+    return moved
