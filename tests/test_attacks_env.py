@@ -165,3 +165,57 @@ def test_nm8_saves_left_flat_by_an_older_version_are_moved_to_their_storys_subfo
     assert not (shared / "mine.json").exists() and not (shared / "autosave.json").exists()
     assert (shared / "notes.json").is_file()  # not a save of this story: left where it was
     assert run("play", str(story), "--continue", stdin="quit\n", cwd=home, env=env).returncode == 0
+
+
+def test_nl3_a_second_session_on_a_shared_saves_folder_is_told_it_is_in_use(story: Path, home: Path) -> None:
+    # shared_saves_folder.sh (1): two players on one story folder (its saves/ the default); A's last
+    # state ended up in neither slot and A's --continue resumed B's game
+    (story / "saves").mkdir()
+    env = scratch_env(home)
+    first = subprocess.Popen([sys.executable, "-m", "engine", "play", str(story)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=home, env=env)
+    try:
+        assert first.stdin is not None
+        first.stdin.write("2\n")  # A stays at the back
+        first.stdin.flush()
+        autosave = story / "saves" / "autosave.json"
+        for _ in range(200):
+            if autosave.exists():
+                break
+            subprocess.run(["sleep", "0.05"], check=False)
+        second = run("play", str(story), stdin="1\n1\nquit\n", cwd=home, env=env)
+        assert second.returncode == 2 and "Traceback" not in second.stderr
+        assert "is in use by another game of this story" in second.stderr
+        first.stdin.write("quit\n")
+        first.stdin.flush()
+        first.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    resumed = run("play", str(story), "--continue", stdin="quit\n", cwd=home, env=env)
+    assert resumed.returncode == 0 and "Shots" in resumed.stdout  # A's own game, after A's choice
+    state = json.loads((story / "saves" / "autosave.json").read_text(encoding="utf-8"))["state"]
+    assert state["path"] == [["gate", "stay_back"]]
+
+
+def _add_endings(folder: str, start: int) -> None:
+    from engine.play.start import EndingsRecord
+
+    record = EndingsRecord(Path(folder))
+    for number in range(start, start + 15):
+        record.add(f"ending_{number}")
+
+
+def test_nl3_endings_reached_at_the_same_moment_are_all_kept(tmp_path: Path) -> None:
+    # shared_saves_folder.sh (2): EndingsRecord.add is read-modify-write; one ending lost in 4 of 60
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_add_endings, args=(str(tmp_path), 100 * n)) for n in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    found = (tmp_path / "endings-found.txt").read_text(encoding="utf-8").split()
+    assert sorted(found) == sorted(f"ending_{100 * n + k}" for n in range(6) for k in range(15))

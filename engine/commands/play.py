@@ -12,8 +12,10 @@ from engine.core.errors import UsageError
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from engine.core.model import Chapter, GameState, Story
+    from engine.io.saves import SaveStore
 
 PROJECTOR_WIDTH = 84
 
@@ -82,13 +84,9 @@ def resume_hint(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from engine.core import machine
-    from engine.io.loader import load_story
+    from engine.io.lock import release
     from engine.io.paths import saves_dir
-    from engine.io.saves import AUTOSAVE, SaveStore
-    from engine.play.session import TEACHER, Session, player_mode
-    from engine.play.settings import load_settings
-    from engine.play.start import EndingsRecord, SettingsControl, start_screen
-    from engine.play.terminal import make_console
+    from engine.io.saves import SaveStore
 
     if args.ask_why and not args.transcript:
         raise UsageError("--ask-why keeps each reason in the transcript: give --transcript FILE too")
@@ -96,6 +94,42 @@ def run(args: argparse.Namespace) -> int:
     folder = story_dir(args)
     origin = machine.start_chapter(story, find_chapter(story, args.chapter)) if args.chapter else None
     store = SaveStore(saves_dir(folder, story.id, args.saves))
+    held = lock_saves(store.directory)
+    try:
+        return _play(args, story, folder, origin, store)
+    finally:
+        release(held)
+
+
+def lock_saves(directory: Path) -> int | None:
+    """Hold the saves folder for this session (engine/io/lock.py): a second session on the same
+    folder, in another window or by another player on a shared folder, would rotate this one's
+    autosave away and resume the wrong game (reliability review 2026-12-06, NL3)."""
+    from engine.io.atomic import make_folders
+    from engine.io.loader import display_path
+    from engine.io.lock import FolderInUse, session_lock
+
+    try:
+        make_folders(directory)
+    except OSError:
+        return None  # the autosave will say it failed, and why
+    try:
+        return session_lock(directory)
+    except FolderInUse:
+        raise UsageError(
+            f"the saves folder {display_path(directory)} is in use by another game of this story (another "
+            "window, or another player sharing the folder); finish that game first, or play with "
+            "--saves DIR of your own") from None
+
+
+def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameState | None, store: SaveStore) -> int:
+    from engine.io.loader import load_story
+    from engine.io.saves import AUTOSAVE
+    from engine.play.session import TEACHER, Session, player_mode
+    from engine.play.settings import load_settings
+    from engine.play.start import EndingsRecord, SettingsControl, start_screen
+    from engine.play.terminal import make_console
+
     slot = AUTOSAVE if args.resume else args.load
     state = store.load(story, slot) if slot else None
     if args.scene:
