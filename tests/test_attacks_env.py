@@ -219,3 +219,19 @@ def test_nl3_endings_reached_at_the_same_moment_are_all_kept(tmp_path: Path) -> 
         worker.join(60)
     found = (tmp_path / "endings-found.txt").read_text(encoding="utf-8").split()
     assert sorted(found) == sorted(f"ending_{100 * n + k}" for n in range(6) for k in range(15))
+
+
+def test_nl4_a_first_autosave_over_a_hard_linked_previous_leaves_no_temporary_file(story: Path, home: Path,
+                                                                                  tmp_path: Path) -> None:
+    # keep_copy_leftover.sh: autosave-previous.json already a hard link of autosave.json (a SIGKILL
+    # between the two renames of a first autosave); the next normal session left
+    # .autosave-previous.json.*.tmp behind
+    saves = tmp_path / "D"
+    env = scratch_env(home)
+    assert run("play", str(story), "--saves", str(saves), stdin="1\nquit\n", cwd=home, env=env).returncode == 0
+    slots = saves / "starter"
+    (slots / "autosave-previous.json").unlink(missing_ok=True)
+    os.link(slots / "autosave.json", slots / "autosave-previous.json")
+    result = run("play", str(story), "--saves", str(saves), "--continue", stdin="1\nquit\n", cwd=home, env=env)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in slots.iterdir() if p.name.endswith(".tmp")] == []

@@ -251,6 +251,10 @@ def keep_copy(folder: int, name: str, copy_name: str) -> None:
         _write_in(folder, copy_name, data, None)
         return
     _rename(folder, temporary, copy_name)
+    # rename(2) between two hard links of one file does nothing and succeeds: when `copy_name` was
+    # already a link of `name` (a kill between the two renames of a first autosave), the temporary
+    # link is still there (reliability review 2026-12-06, NL4)
+    _remove_quietly(folder, temporary)
 
 
 
