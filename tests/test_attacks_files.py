@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -208,3 +209,109 @@ def test_nl8_settings_width_checks_every_digit(story: Path, home: Path) -> None:
     assert "Width can be auto or a number from 30 to 200, not '0100000000000'" in result.stdout
     saved = (home / ".config" / "hungary56" / "settings.json").read_text(encoding="utf-8")
     assert '"width": 100' in saved and "100000000000" not in saved
+
+
+def special_target(kind: str, path: Path) -> None:
+    if kind == "fifo":
+        make_fifo(path)
+    elif kind == "device":
+        try:
+            os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a copy of /dev/null, as the review made
+        except PermissionError:
+            pytest.skip("mknod needs root")
+    else:
+        os.symlink("/dev/null", path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "link-to-dev-null"])
+@pytest.mark.parametrize("command", [["graph"], ["walkthrough"], ["handout", "guide"]])
+def test_nm9_an_output_never_replaces_a_device_node_or_a_fifo(story: Path, home: Path, kind: str,
+                                                             command: list[str]) -> None:
+    # output_device.sh: `graph -o` / `walkthrough -o` at a mknod'd character device and a FIFO
+    # were replaced by regular files (as root, `graph -o /dev/null` replaced the system's /dev/null)
+    target = home / "out.md"
+    special_target(kind, target)
+    before = os.lstat(target)
+    result = h56(*command, str(story), "-o", str(target), home=home, timeout=30)
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert "not a regular file" in result.stderr and "left as it was" in result.stderr, result.stderr
+    after = os.lstat(target)
+    assert (after.st_ino, stat.S_IFMT(after.st_mode)) == (before.st_ino, stat.S_IFMT(before.st_mode))
+
+
+@pytest.mark.parametrize("command", [["graph"], ["walkthrough"]])
+def test_nm9_an_output_never_replaces_a_file_that_is_not_the_engines_own(story: Path, home: Path,
+                                                                         command: list[str]) -> None:
+    target = home / "notes.md"
+    target.write_text("# My notes\nNot a map.\n", encoding="utf-8")
+    result = h56(*command, str(story), "-o", str(target), home=home, timeout=30)
+    assert result.returncode != 0 and "was not written by hungary56" in result.stderr
+    assert target.read_text(encoding="utf-8") == "# My notes\nNot a map.\n"
+    again = home / "out"
+    assert h56(*command, str(story), "-o", str(again), home=home).returncode == 0
+    assert h56(*command, str(story), "-o", str(again), home=home).returncode == 0  # its own: replaced
+
+
+def test_nm10_a_large_file_that_is_not_a_transcript_is_never_replaced(story: Path, home: Path) -> None:
+    # transcript_replaced.sh: a 14 MB thesis.md became a 7 KB transcript without a word
+    thesis = home / "thesis.md"
+    text = "# My thesis\n" + "A line of the thesis.\n" * 700_000
+    thesis.write_text(text, encoding="utf-8")
+    result = h56("play", str(story), "--transcript", str(thesis), stdin="1\nquit\n", home=home)
+    assert result.returncode == 2 and "is not a hungary56 transcript" in result.stderr
+    assert thesis.read_text(encoding="utf-8") == text
+
+
+def test_nm10_a_transcript_grown_past_10_mib_is_added_to(story: Path, home: Path) -> None:
+    # transcript_replaced.sh: a class transcript that had grown past 10 MiB lost 100,000 sessions
+    path = home / "class.md"
+    assert h56("play", str(story), "--transcript", str(path), stdin="1\nquit\n", home=home).returncode == 0
+    earlier = path.read_text(encoding="utf-8") + "A session of long ago.\n" * 600_000
+    path.write_text(earlier, encoding="utf-8")
+    assert path.stat().st_size > 10 * 2**20
+    result = h56("play", str(story), "--transcript", str(path), stdin="2\nquit\n", home=home)
+    assert result.returncode == 0 and "Adding this session to the end of" in result.stderr
+    now = path.read_text(encoding="utf-8")
+    assert now.startswith(earlier) and "Stay at the back" in now[len(earlier):]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "unreadable"])
+def test_nm10_a_fifo_or_an_unreadable_file_is_refused_as_a_transcript(story: Path, home: Path, kind: str) -> None:
+    path = home / "pipe.md"
+    if kind == "fifo":
+        make_fifo(path)
+    else:
+        path.write_text("# Someone's work\n", encoding="utf-8")
+        path.chmod(0)
+        if os.access(path, os.R_OK):
+            path.chmod(0o644)
+            pytest.skip("root reads any file")
+    result = h56("play", str(story), "--transcript", str(path), stdin="1\nquit\n", home=home, timeout=30)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "left as it was" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(path).st_mode) if kind == "fifo" else True
+
+
+def test_nl11_a_guide_never_replaces_a_map_file_of_the_users_and_names_both_files(story: Path, home: Path) -> None:
+    # misc_low.sh (4): `handout guide -o lesson.md` replaced an existing lesson-map.svg without a word
+    svg = home / "lesson-map.svg"
+    svg.write_text("<svg><!-- the teacher's own drawing --></svg>\n", encoding="utf-8")
+    result = h56("handout", "guide", str(story), "-o", str(home / "lesson.md"), home=home)
+    if "lesson-map.svg" not in result.stderr and result.returncode == 0:
+        pytest.skip("this story's guide has no map")
+    assert result.returncode != 0 and "was not written by hungary56" in result.stderr
+    assert svg.read_text(encoding="utf-8") == "<svg><!-- the teacher's own drawing --></svg>\n"
+    svg.unlink()
+    result = h56("handout", "guide", str(story), "-o", str(home / "lesson.md"), home=home)
+    assert result.returncode == 0 and f"Wrote {home / 'lesson.md'} and {svg}" in result.stderr
+
+
+def test_nl12_the_transcript_is_appended_to_not_rewritten_at_every_choice(story: Path, home: Path) -> None:
+    # misc_low.sh (5): each of ~3 flushes per choice rewrote and fsynced the whole file
+    path = home / "tr.md"
+    assert h56("play", str(story), "--transcript", str(path), stdin="quit\n", home=home).returncode == 0
+    inode = path.stat().st_ino
+    result = h56("play", str(story), "--transcript", str(path), stdin="1\nundo\n1\nlook\n1\n1\nquit\n", home=home)
+    assert result.returncode == 0, result.stderr
+    assert path.stat().st_ino == inode  # written in place (appended), never replaced by a rewrite
+    assert [p.name for p in home.iterdir() if p.name.endswith(".tmp")] == []

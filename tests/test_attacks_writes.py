@@ -92,18 +92,23 @@ def test_l7_a_transcript_never_replaces_a_students_essay(tmp_path: Path) -> None
 def test_l7_a_transcript_on_a_full_disk_ends_the_file_not_the_game(tmp_path: Path) -> None:
     # the review's 8 KiB tmpfs, as a fault injected into the transcript's writes: ENOSPC from
     # the third one on
+    # (since NL12 the transcript is appended to: the fault is in its appends)
     script = (
-        "import errno, sys\n"
+        "import errno, os, sys\n"
         "from engine.io import atomic\n"
-        "real = atomic.write_atomically\n"
-        "count = [0]\n"
-        "def full(path, data, before_replace=None):\n"
-        "    if str(path).endswith('tr.md'):\n"
+        "fds, count = set(), [0]\n"
+        "real_init, real_write = atomic.AppendingTextFile.__init__, os.write\n"
+        "def init(self, *args):\n"
+        "    real_init(self, *args)\n"
+        "    fds.add(self.fd)\n"
+        "def write(fd, data):\n"
+        "    if fd in fds:\n"
         "        count[0] += 1\n"
         "        if count[0] > 2:\n"
         "            raise OSError(errno.ENOSPC, 'No space left on device')\n"
-        "    return real(path, data, before_replace)\n"
-        "atomic.write_atomically = full\n"
+        "    return real_write(fd, data)\n"
+        "atomic.AppendingTextFile.__init__ = init\n"
+        "os.write = write\n"
         "from engine.cli import main\n"
         "sys.exit(main())\n"
     )

@@ -168,9 +168,8 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
         if args.transcript:
             from engine.core.transcript import Transcript
 
-            earlier = _existing_transcript(args.transcript)
-            existing = bool(earlier)
-            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript, earlier))
+            existing = _existing_transcript(args.transcript)
+            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript, existing))
             transcript = Transcript(stream)
             where = f", from chapter {args.chapter}" if args.chapter else ""
             if existing:  # a student's earlier work is never replaced: this session is added below it
@@ -218,38 +217,50 @@ def scene_start(story: Story, scene_id: str) -> GameState:
     return state_at(story, path)
 
 
-def _existing_transcript(path: str) -> str:
-    """The text of an earlier hungary56 transcript at `path` ("" when there is none), which this
-    session is added to. Any other existing file (a student's essay.md) is never replaced."""
+def _existing_transcript(path: str) -> bool:
+    """Whether `path` holds an earlier hungary56 transcript, which this session is added to (False:
+    there is no file, or an empty one). Anything else is never replaced nor written to: a student's
+    essay.md of any size, a FIFO, a device, a symlink, a file that cannot be read (a UsageError
+    each). Only the first line is read, whatever the file's size (reliability review 2026-12-06, NM10)."""
+    import os
+    import stat
     from pathlib import Path
 
-    from engine.io.atomic import read_regular
+    from engine.io.atomic import read_head, why_unreadable
 
     target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"cannot write the transcript {path}: it is a folder")
-    if not target.parent.is_dir():
-        raise UsageError(f"cannot write the transcript {path}: there is no folder {target.parent}")
-    if not target.exists():
-        return ""
+    keep = "; give another file name (the file was left as it was)"
     try:
-        text = read_regular(target, 10 * 2**20).decode("utf-8", errors="replace")
-    except OSError:
-        text = ""
-    first = text.split("\n", 1)[0]
-    if text.strip() and not first.endswith(": transcript"):
-        raise UsageError(f"{path} already exists and is not a hungary56 transcript; give another file name "
-                         "(the file was left as it was)")
-    return text if text.strip() else ""
+        info = os.lstat(target)
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise UsageError(f"cannot write the transcript {path}: there is no folder {target.parent}") from None
+        return False
+    except OSError as exc:
+        raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"cannot write the transcript {path}: it is a folder")
+    if stat.S_ISLNK(info.st_mode):
+        raise UsageError(f"{path} is a symlink; give the transcript's own file name (the link was left as it was)")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path} is not a regular file (a device or a pipe){keep}")
+    try:
+        head = read_head(target)
+    except OSError as exc:
+        raise UsageError(f"cannot check whether {path} is a hungary56 transcript: {why_unreadable(exc)}{keep}") from None
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    if head.strip() and not first.endswith(": transcript"):
+        raise UsageError(f"{path} already exists and is not a hungary56 transcript{keep}")
+    return bool(head.strip())
 
 
-def _open_transcript(path: str, earlier: str = "") -> IO[str]:
-    """The transcript file, rewritten atomically as the game goes, after the `earlier` sessions it holds."""
+def _open_transcript(path: str, earlier: bool = False) -> IO[str]:
+    """The transcript file, appended to as the game goes: after the earlier sessions it holds, or new."""
     import sys
     from pathlib import Path
     from typing import cast
 
-    from engine.io.atomic import AtomicTextFile, write_atomically
+    from engine.io.atomic import AppendingTextFile, write_atomically
 
     target = Path(path)
 
@@ -257,11 +268,12 @@ def _open_transcript(path: str, earlier: str = "") -> IO[str]:
         print(f"hungary56: cannot write the transcript {path} ({exc.strerror or exc}); "
               "the game goes on without it", file=sys.stderr)
 
-    try:
-        write_atomically(target, earlier)  # at once: a path that cannot be written is a usage error
-    except OSError as exc:
-        raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
-    stream = AtomicTextFile(target, failed)
-    if earlier:
-        stream.write(earlier if earlier.endswith("\n") else earlier + "\n")
+    if not earlier:
+        try:
+            write_atomically(target, "")  # at once: a path that cannot be written is a usage error
+        except OSError as exc:
+            raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
+    stream = AppendingTextFile(target, failed)
+    if earlier and not stream.ends_a_line():
+        stream.write("\n")  # the earlier session's last line, ended
     return cast(IO[str], stream)
