@@ -235,3 +235,18 @@ def test_nl4_a_first_autosave_over_a_hard_linked_previous_leaves_no_temporary_fi
     result = run("play", str(story), "--saves", str(saves), "--continue", stdin="1\nquit\n", cwd=home, env=env)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in slots.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
+@pytest.mark.parametrize("command", [["walkthrough"], ["handout", "guide"], ["graph"], ["stats"], ["test"],
+                                     ["lint"], ["saves"], ["play"]])
+def test_nm12_a_standard_output_that_cannot_encode_the_story_never_crashes_a_command(
+        home: Path, tmp_path: Path, encoding: str, command: list[str]) -> None:
+    # stdout_encoding.sh: walkthrough, handout, graph, stats and test died of UnicodeEncodeError on
+    # the bundled story ('charmap' codec can't encode character '\u0171')
+    env = scratch_env(home, PYTHONIOENCODING=encoding, HUNGARY56_SAVES=str(tmp_path / "D"))
+    result = subprocess.run([sys.executable, "-m", "engine", *command], input=b"quit\n", capture_output=True,
+                            cwd=home, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-2000:]
+    assert b"Traceback" not in result.stderr and b"UnicodeEncodeError" not in result.stderr
+    result.stdout.decode(encoding)  # all of it in the stream's own encoding
