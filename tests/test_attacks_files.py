@@ -4,6 +4,7 @@ each test reproducing its defect the way the review did."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -315,3 +316,30 @@ def test_nl12_the_transcript_is_appended_to_not_rewritten_at_every_choice(story:
     assert result.returncode == 0, result.stderr
     assert path.stat().st_ino == inode  # written in place (appended), never replaced by a rewrite
     assert [p.name for p in home.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_nl2_a_saves_text_variable_cannot_send_escape_sequences_into_the_transcript(story: Path, home: Path) -> None:
+    # save_string_transcript.sh: a save passed on by a classmate, with `name` = "Anna ESC c BEL
+    # U+009D0;TITLE BEL U+202E..." shown through {name}, was written raw into the --transcript file
+    variables = story / "story" / "variables.yaml"
+    variables.write_text(variables.read_text(encoding="utf-8")
+                         + "  name:\n    type: str\n    initial: Anna\n    description: Your name.\n", encoding="utf-8")
+    scenes = story / "scenes" / "one.yaml"
+    scenes.write_text(scenes.read_text(encoding="utf-8").replace(
+        "text: Shots ring out from the building. The crowd scatters into doorways.",
+        "text: \"{name}, shots ring out from the building. The crowd scatters into doorways.\""),
+        encoding="utf-8")
+    saves = home / "D"
+    assert h56("play", str(story), "--saves", str(saves), stdin="1\nsave mine\nquit\n", home=home).returncode == 0
+    slot = saves / "starter" / "mine.json"
+    document = json.loads(slot.read_text(encoding="utf-8"))
+    document["state"]["variables"]["name"] = "Anna\x1bc\x07\x9d0;TITLE\x07\u202eevil"
+    slot.write_text(json.dumps(document), encoding="utf-8")
+    transcript = home / "tr.md"
+    result = h56("play", str(story), "--saves", str(saves), "--load", "mine", "--transcript", str(transcript),
+                 stdin="look\nquit\n", home=home)
+    assert result.returncode == 0, result.stderr
+    written = transcript.read_text(encoding="utf-8")
+    assert "Anna" in written and "0;TITLE" in written
+    assert not any(char in written for char in "\x1b\x07\x9d\u202e")
+    assert not any(char in result.stdout for char in "\x1b\x07\x9d\u202e")

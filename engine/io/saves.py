@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 import attrs
 
 from engine.core import expr
+from engine.core.controls import strip_controls
 from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
 from engine.io.atomic import (
@@ -172,6 +173,8 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
         expected = {"int": int, "bool": bool, "str": str}[declared.type]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise _fail(f"the save gives variable {name!r} the value {_short(value)}, but it must be {_KIND[declared.type]}")
+        if isinstance(value, str):  # a save passed on by a classmate: no escape sequence reaches any output
+            value = strip_controls(value)
         try:
             variables[name] = expr.bounded(cast(expr.Value, value))
         except EvaluationError as exc:
