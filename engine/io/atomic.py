@@ -77,15 +77,24 @@ def _linked_folders(folder: Path, within: Path | str) -> Path | None:
 
 def make_folders(folder: Path) -> None:
     """mkdir -p, except that a missing home folder is never created: with HOME=/nonexistent (the
-    home of daemons and `nobody`), writing under it fails instead of making /nonexistent."""
+    home of daemons and `nobody`), writing under it fails instead of making /nonexistent. A folder
+    the environment names outright (XDG_DATA_HOME, HUNGARY56_SAVES, ...) is made, as XDG says."""
     if folder.is_dir():
         return
     home = os.environ.get("HOME", "")
     if home and os.path.isabs(home) and not os.path.isdir(home):
         absolute = os.path.abspath(folder)
-        if absolute == os.path.abspath(home) or absolute.startswith(os.path.abspath(home).rstrip(os.sep) + os.sep):
+        named = [os.path.abspath(value) for name in _NAMED_FOLDERS if os.path.isabs(value := os.environ.get(name, ""))]
+        if _under(absolute, os.path.abspath(home)) and not any(_under(absolute, root) for root in named):
             raise FileNotFoundError(errno.ENOENT, "the home folder does not exist (HOME)", home)
     folder.mkdir(parents=True, exist_ok=True)
+
+
+_NAMED_FOLDERS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "HUNGARY56_SAVES", "HUNGARY56_CACHE_DIR")
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def temporary_name(name: str) -> str:
