@@ -139,3 +139,31 @@ def test_graph_output_does_not_write_through_a_symlink(story: Path, victim: Path
     assert result.returncode == 0, result.stderr
     assert victim.read_text(encoding="utf-8") == PAYLOAD
     assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_nl7_new_story_on_a_full_disk_leaves_nothing_that_blocks_the_retry(tmp_path: Path) -> None:
+    # new_story_full_disk.sh (review 2026-12-06): `new story` on a full disk left 5 files, and the
+    # retry once space was freed said "already exists and is not an empty folder"; the full disk is
+    # a fault injected into the writes: ENOSPC from the sixth one on
+    script = (
+        "import errno, sys\n"
+        "from engine.io import atomic\n"
+        "real, count = atomic.write_atomically, [0]\n"
+        "def full(*args, **kwargs):\n"
+        "    count[0] += 1\n"
+        "    if count[0] > 5:\n"
+        "        raise OSError(errno.ENOSPC, 'No space left on device')\n"
+        "    return real(*args, **kwargs)\n"
+        "atomic.write_atomically = full\n"
+        "from engine.cli import main\n"
+        "sys.exit(main())\n"
+    )
+    target = tmp_path / "mine"
+    result = subprocess.run([sys.executable, "-c", script, "new", "story", str(target)], capture_output=True,
+                            text=True, cwd=tmp_path, env=cli_env(), timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "No space left on device" in result.stderr and "run the command again" in result.stderr
+    assert not target.exists()
+    retry = run_cli("new", "story", str(target), cwd=tmp_path)
+    assert retry.returncode == 0, retry.stderr
+    assert (target / "story" / "story.yaml").is_file()
