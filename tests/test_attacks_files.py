@@ -343,3 +343,39 @@ def test_nl2_a_saves_text_variable_cannot_send_escape_sequences_into_the_transcr
     assert "Anna" in written and "0;TITLE" in written
     assert not any(char in written for char in "\x1b\x07\x9d\u202e")
     assert not any(char in result.stdout for char in "\x1b\x07\x9d\u202e")
+
+
+# Every place in engine/ that opens or reads a file other than through engine/io/atomic.py, and why
+# it may: none of them reads a file a story, a folder or the environment could plant.
+OTHER_OPENS = {
+    "engine/cli.py": ["open(os.devnull", "os.open(os.devnull"],  # standard streams
+    "engine/play/terminal.py": ["os.open(os.devnull"],
+    "engine/commands/common.py": ["os.open(os.devnull"],
+    "engine/io/lock.py": ["os.open(Path(folder) / name, _FLAGS"],  # a lock file, never read (O_NOFOLLOW)
+    "engine/io/cache.py": ["(here / name).read_bytes()"],  # the engine's own modules, for the cache key
+    "engine/author/starter.py": ["source.read_text(", "schema.read_text("],  # the starter shipped with the engine
+    "engine/author/generate.py": ["path.read_text(", "path.read_text("],  # the repository's docs (a developer tool)
+    "engine/commands/handout.py": ["out.read_bytes()"],  # the PDF Chromium printed into our own temporary folder
+}
+
+
+def test_one_reader_reads_every_file_the_engine_did_not_write_itself() -> None:
+    """Issue 27: story files, the files a story ships under saves/ and tests/, settings.json, cache
+    entries, saves and recordings are read by engine/io/atomic.py alone (read_regular, read_head,
+    read_checked: a regular file, no symlink out of its folder, a size limit, never waiting on a FIFO)."""
+    import re
+
+    pattern = re.compile(r"\.read_text\(|\.read_bytes\(|(?:^|[^.\w])open\(|os\.open\(|\.open\(|os\.fdopen\(")
+    found: dict[str, list[str]] = {}
+    for path in sorted((REPO / "engine").rglob("*.py")):
+        relative = path.relative_to(REPO).as_posix()
+        if relative == "engine/io/atomic.py":
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            code = line.split("#", 1)[0]
+            if pattern.search(code) and not code.lstrip().startswith("def "):
+                found.setdefault(relative, []).append(line.strip())
+    assert sorted(found) == sorted(OTHER_OPENS), found
+    for relative, lines in found.items():
+        assert len(lines) == len(OTHER_OPENS[relative]), (relative, lines)
+        assert all(any(allowed in line for line in lines) for allowed in OTHER_OPENS[relative]), (relative, lines)
