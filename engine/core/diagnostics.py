@@ -129,6 +129,14 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         `{name}` puts in the value of an int or str expression. A true/false variable cannot be
         printed: write `{if armed}...{else}...{end}` instead. Unknown variables and scenes get a
         did-you-mean, at the line and column inside the text."""),
+    _d("E212", "`{if}` nested deeper than 50 levels in one text; the message gives the level", """
+        Inline `{if}` tags may nest as deep as an expression (50 levels). Deeper nesting is
+        almost always generated or broken text, and it would take the engine's stack with it.
+        Flatten the text with `{elif}`, or split it into a scene's `variants`."""),
+    _d("E213", "one text holds more than 1,000 insertions and tags", """
+        A text is shown whole on every visit, and each insertion can put in a text variable of up
+        to 100,000 characters. Past 1,000 insertions and tags in one text, split it into
+        `variants` or scenes. Whatever a text renders to is also cut at 1,000,000 characters."""),
     _d("W101", "a story or scene file is empty", """
         The file holds nothing. An empty file is often a file truncated by accident: its scenes
         are missing, and links to them are not reported as broken until it is fixed. Delete the
