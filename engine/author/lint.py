@@ -217,7 +217,7 @@ def check_chapters(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
 
 
 def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
-    """E364: a typed `reading_minutes` more than 20% off the figure computed from the chapter's words.
+    """W364 (a warning: the field is deprecated): a typed `reading_minutes` more than 20% off the figure computed from the chapter's words.
     It reads the scenes' words: a re-lint from facts alone (engine/author/relint.py) does not run
     when a chapter types its figure."""
     story = facts.story
@@ -233,10 +233,10 @@ def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Proble
     for chapter in typed:
         f = figures[chapter.id]
         if reading.typed_figure_off(chapter.reading_minutes, f):
-            yield error(chapter.location, "E364",
+            yield warning(chapter.location, "W364",
                         f"chapter {chapter.id!r} gives reading_minutes: {chapter.reading_minutes}, but its {f.words} words "
                         f"take about {f.aloud} minute{'s' if f.aloud != 1 else ''} aloud and {f.silent} silently: "
-                        "remove the typed figure (reading times are computed)")
+                        "remove the typed figure, a deprecated field (reading times are computed; 'hungary56 migrate' removes it)")
 
 
 SCENE_CHECKS: tuple[SceneCheck, ...] = (

@@ -144,6 +144,7 @@ def _replay_all(story: object, folder: Path, bless: str | None) -> int:
             failed += 1
             print(f"FAIL {shown}: the output changed")
             print(diff, end="" if diff.endswith("\n") else "\n")
+            _older_format(file, shown)
     if failed:
         print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
               "run again with --bless")
@@ -152,11 +153,27 @@ def _replay_all(story: object, folder: Path, bless: str | None) -> int:
     return 0
 
 
+def _older_format(file: Path, shown: str) -> None:
+    """Say so when a failing playthrough was recorded in an older format: the engine changed, not the story."""
+    import re
+
+    from engine.core.format import FORMAT_VERSION
+
+    found = re.search(r"(?m)^format:\s*(\d+)", file.read_text(encoding="utf-8"))
+    recorded = int(found.group(1)) if found else 1
+    if recorded < FORMAT_VERSION:
+        print(f"note {shown}: recorded in format {recorded} (menus numbered every choice, hidden ones too); "
+              f"this hungary56 writes format {FORMAT_VERSION} (menus number only the open choices): run "
+              "'hungary56 migrate' to replay it with its own numbering and convert it, not --bless")
+
+
 def _write(path: Path, text: str) -> None:
+    from engine.author.migrate import stamp_playthrough
     from engine.core.errors import Hungary56Error
     from engine.io.atomic import write_atomically
 
     try:
-        write_atomically(path, text)  # a symlink planted at PATH is replaced, never written through
+        # says the format it was recorded in (engine/author/migrate.py reads it)
+        write_atomically(path, stamp_playthrough(text))  # a symlink planted at PATH is replaced, never written through
     except OSError as exc:
         raise Hungary56Error(f"{path}: cannot write the playthrough: {exc.strerror or exc}") from None

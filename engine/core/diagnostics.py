@@ -93,6 +93,10 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         A choice's `id` names it in recorded playthroughs and saved games, so it must be unique
         among the choices of its scene (the same id may be used again in another scene). Rename
         one of the two."""),
+    _d("E114", "the story says it is written in a format newer than this version of hungary56 reads", """
+        `format:` in story.yaml names the version of the story format the files are written in
+        (absent means 1). Every version of hungary56 reads every older format; a newer one needs a
+        newer hungary56 (`pip install --upgrade hungary56`)."""),
     _d("E120", "a link to a scene that does not exist (`goto`, `next`, `start`, a chapter's `first`)", """
         The id names no scene. The message suggests the nearest id when there is one. Not
         reported while a scene file cannot be read (E001): the scene may be in that file."""),
@@ -180,11 +184,13 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E363", "a scene dated outside its chapter (before its `date`, or after its `until`)", """
         A scene that is not a flashback happens within its chapter's dates, compared at the
         precision both give."""),
-    _d("E364", "a chapter's typed `reading_minutes` is more than 20% off the reading time computed from its words", """
+    _d("W364", "a chapter's typed `reading_minutes` (deprecated) is more than 20% off the reading time computed from its words", """
         Reading times are computed from the words a class meets along the historical path in the
         chapter (read aloud at 150 words a minute, silently at 200) and shown by `play --chapter`,
         the chapter opening and the teacher's guide. A typed figure is no longer needed: remove
-        `reading_minutes`, or correct it to the computed figure the message gives."""),
+        `reading_minutes` (`hungary56 migrate` does it for every chapter), or correct it to the
+        computed figure the message gives. A deprecated field is a warning, never an error, for at
+        least one release; this code was E364 (an error) before 0.2.0."""),
     _d("N380", "a note, neither error nor warning: the story has recorded playthroughs, and choices without an `id`, which recordings and saves can only keep by position", """
         Recorded playthroughs (tests/playthroughs/) and saved games keep each choice taken by its
         `id`, or by its position in the list when it has none; inserting, removing or reordering
@@ -194,8 +200,12 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
 )}
 
 
+# Codes that were renamed (a severity that changed changes the letter): `lint --explain OLD` still answers.
+RENAMED = {"E364": "W364"}
+
+
 def get(code: str) -> Diagnostic | None:
-    return DIAGNOSTICS.get(code)
+    return DIAGNOSTICS.get(RENAMED.get(code, code))
 
 
 def problem(location: Location, code: str, message: str) -> Problem:

@@ -11,6 +11,13 @@ import attrs
 
 from engine.core import expr
 
+# The version of the story format this engine writes. Files say which one they were written in
+# (`format:` in story.yaml and in recorded playthroughs; absent means 1), and the engine reads
+# every older one: `hungary56 migrate` moves a story forward (docs/authoring.md, "Upgrading").
+#   1: 0.1.0: menus numbered every choice, hidden ones too; chapters could type `reading_minutes`.
+#   2: 0.2.0: menus number only the open choices; `reading_minutes` deprecated; choices have ids.
+FORMAT_VERSION = 2
+
 ANNOTATION_KINDS = ("historical", "plausible", "counterfactual")
 ENDING_KINDS = ("exile", "arrested", "stayed", "fallen", "other")
 VARIABLE_TYPES = expr.TYPES
@@ -97,7 +104,7 @@ CHAPTER = Record(name="chapter", what="a chapter", doc="A chapter of the story, 
     _f("date", "date", "when it begins", True),
     _f("until", "date", "when it ends"),
     _f("first", "id", "the id of its first scene", True),
-    _f("reading_minutes", "int", "deprecated: reading times are computed from the words; lint fails when a typed figure is more than 20% off"),
+    _f("reading_minutes", "int", "deprecated: reading times are computed from the words; lint warns (W364) when a typed figure is more than 20% off, and `hungary56 migrate` removes it"),
     _f("summary", "text", "a paragraph on what happens, for teachers"),
     _f("questions", "strings", "discussion questions"),
     _f("objectives", "strings", "two or three learning objectives, for the teacher's guide"),
@@ -159,6 +166,10 @@ STORY = Record(name="story", what="the story", doc="The story's identity, variab
     _f("id", "id", "the story's id", True),
     _f("title", "text", "its title", True),
     _f("version", "text", "its version", True),
+    _f("format", "int", "the version of the story format its files are written in (absent means 1); "
+       "`hungary56 migrate` moves a story to the newest, 2", False, "2"),
+    _f("fiction", "bool", "true for a story that is not history: choices need no `kind` or `history`, the player "
+       "sees no reveal of what really happened, and an ending's `kind` is any word"),
     _f("start", "id", "the first scene", True),
     _f("perspective", "text", "who the player is"),
     _f("variables", "map:variable", "the state variables"),
