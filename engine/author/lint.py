@@ -20,6 +20,7 @@ import attrs
 from engine.author import graphs
 from engine.author.chronology import check_chapter_dates, check_chronology
 from engine.author.facts import SceneFacts, StoryFacts, constant, never_taken, scene_facts
+from engine.author.guards import check_open_menu
 from engine.core import diagnostics, expr
 from engine.core.errors import EvaluationError, Location, Problem, RuleError, StoryError
 from engine.core.model import Scene, Story
@@ -241,6 +242,7 @@ def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Proble
 
 SCENE_CHECKS: tuple[SceneCheck, ...] = (
     check_dead_ends,
+    check_open_menu,
     check_references,
     check_annotations,
     check_notes,

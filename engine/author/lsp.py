@@ -17,6 +17,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from engine import __version__
 from engine.author import storyindex
+from engine.author.rename import rename_problem
 from engine.core.errors import Problem
 from engine.core.expr import FUNCTIONS, KEYWORDS
 
@@ -255,19 +256,6 @@ def make_server() -> StoryServer:
         return _symbols(index, Path(path).resolve()) if index and path else []
 
     return server
-
-
-def rename_problem(index: storyindex.StoryIndex, old: str, new: str) -> str:
-    """Why scene `old` cannot be renamed to `new`, or "" if it can."""
-    from engine.core.fields import ID
-
-    if old not in index.scenes:
-        return f"there is no scene {old!r}"
-    if not ID.match(new) or new in KEYWORDS:
-        return f"{new!r} cannot be a scene id: use letters, digits and _ (starting with a letter)"
-    if new in index.scenes and new != old:
-        return f"there is already a scene {new!r} (at {index.scenes[new].definition.path}:{index.scenes[new].definition.line})"
-    return ""
 
 
 def serve(stdin: Any = None, stdout: Any = None) -> None:

@@ -19,7 +19,7 @@ from engine.core.fields import ID, PLACEHOLDER
 
 SCHEMAS = ("story", "scene")
 # the records whose field tables docs/format.md shows, in its order
-DOCUMENTED = ("story", "variable", "chapter", "card", "source", "scene", "variant", "account", "choice", "ending")
+DOCUMENTED = ("story", "variable", "chapter", "card", "source", "scene", "variant", "account", "choice", "route", "ending")
 
 _TOP = {
     "story": ("story", "hungary56 story file (story/*.yaml)",
@@ -64,6 +64,11 @@ def _value(field: spec.Field, required: bool) -> dict[str, Any]:
                 out["propertyNames"] = {"pattern": ID.pattern}
     elif kind == "id":
         out = {"type": "string", "pattern": ID.pattern, **NOT_PLACEHOLDER}
+    elif kind == "next":  # a scene id, or a list of routes
+        out = {"anyOf": [{"type": "string", "pattern": ID.pattern, **NOT_PLACEHOLDER},
+                         {"type": "array", "items": {"$ref": "#/$defs/route"}, "minItems": 1},
+                         *([] if required else [{"type": "null"}])]}
+        return out
     elif kind == "key":  # a key of `sources` or `glossary`: any text
         out = {"type": "string", "pattern": NOT_BLANK}
     elif kind == "text":
@@ -141,6 +146,8 @@ def _records_under(name: str) -> list[str]:
             kind, _, inner = field.type.partition(":")
             if kind in ("list", "record", "map"):
                 visit(inner)
+            elif kind == "next":
+                visit("route")
 
     visit(name)
     return found
@@ -169,6 +176,7 @@ _TYPE_WORDS = {
     "id": "id", "key": "key", "text": "text", "date": "date", "time": "`HH:MM`", "int": "whole number", "number": "number", "bool": "`true`/`false`",
     "strings": "list of texts", "condition": "condition", "effects": "effect or list of effects",
     "kind": "word", "ending_kind": "word", "variable_type": "word", "value": "value of the variable's type",
+    "next": "id, or list of routes",
 }
 
 

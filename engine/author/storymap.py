@@ -64,7 +64,9 @@ def edge_label(choice: Choice) -> str:
         label = "continue"
     else:
         label = f"{choice.index + 1}. {shorten(choice.label)}"
-    if choice.condition is not None:
+    if choice.auto and choice.condition is not None:  # a route of `next:` (engine/core/routes.py)
+        label += f" [if {choice.route.source.strip()}]" if choice.route is not None else " [otherwise]"
+    elif choice.condition is not None:
         label += f" [if {choice.condition.source.strip()}]"
     return label
 

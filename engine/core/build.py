@@ -26,6 +26,7 @@ from engine.core.frame import story_frame
 from engine.core.model import Account, Choice, Ending, Scene, Story, Variant
 from engine.core.nodes import YList
 from engine.core.references import check_references, texts
+from engine.core.routes import build_routes
 
 __all__ = ["build_condition", "build_effect", "texts"]  # texts: every compiled text of a scene, for the author tools
 
@@ -86,7 +87,8 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         for i, (c, loc) in enumerate(zip(choices_node, choices_node.item_locs))
     )
     _check_choice_ids(choices, what, problems)
-    nxt = f.identifier("next", False)
+    routes = f.node.get("next") if isinstance(f.node.get("next"), YList) else None
+    nxt = f.identifier("next", False) if routes is None else ""
     ending = build_ending(f.node["ending"], f.at("ending"), problems) if f.has("ending") else None
     exits = [k for k in ("choices", "next", "ending") if f.has(k)]
     if len(exits) != 1:
@@ -97,7 +99,9 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         problems.error(f.loc, message, "E110")
     elif f.has("choices") and isinstance(f.node["choices"], YList) and not choices:
         problems.error(f.at("choices"), f"{what} has an empty 'choices' list", "E110")
-    if nxt and not choices:
+    if routes is not None and not choices:
+        choices, nxt = build_routes(routes, f.at("next"), problems, what)
+    elif nxt and not choices:
         choices = (Choice.automatic(nxt, f.at("next")),)
     variants = f.items("variants")
     contested = f.items("contested")

@@ -97,6 +97,10 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         `format:` in story.yaml names the version of the story format the files are written in
         (absent means 1). Every version of hungary56 reads every older format; a newer one needs a
         newer hungary56 (`pip install --upgrade hungary56`)."""),
+    _d("E115", "a `next:` list of routes that is empty, has an `if` on its last route, or a route without `if` before the last", """
+        `next:` may be a list of routes, `{if: CONDITION, goto: SCENE}`: the first route whose
+        condition holds is taken, and the last route, without `if`, is the default taken when none
+        does. So every route but the last needs an `if`, and the last must not have one."""),
     _d("E120", "a link to a scene that does not exist (`goto`, `next`, `start`, a chapter's `first`)", """
         The id names no scene. The message suggests the nearest id when there is one. Not
         reported while a scene file cannot be read (E001): the scene may be in that file."""),
@@ -144,6 +148,13 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         None of the scene's choices can ever be taken, so a player who reaches it is stuck."""),
     _d("W302", "a choice whose guard is always false (`if: false`, `if: \"1 > 2\"`)", """
         The condition never holds, whatever the player does, so the choice is never offered."""),
+    _d("W303", "every choice of a menu has an `if`, and some state closes them all: a player there would be stuck", """
+        The message gives a state in which no guard holds (the values that decide the guards: each
+        number they compare with and its neighbours, true and false, the texts they name, 0 to 2
+        visits). Add a choice without `if`, or make the guards cover every case; a decision the
+        story makes by itself is better written as `next:` with a list of routes and a default
+        (docs/authoring.md). The state may be impossible in play: `hungary56 test --exhaustive`
+        meets only real ones."""),
     _d("E302", "a trap: scenes that lead only to one another (or a scene only to itself), never to an ending", """
         Once a player enters the group, no choice leads out of it to an ending. Reported once
         per group; the scenes that only lead into it are not reported. `hungary56 test

@@ -26,7 +26,7 @@ VARIABLE_TYPES = expr.TYPES
 # of names to records R; the rest are scalars or lists of scalars.
 SCALAR_TYPES = (
     "id", "key", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
-    "variable_type", "value", "number",
+    "variable_type", "value", "number", "next",
 )
 
 
@@ -134,6 +134,12 @@ CHOICE = Record(name="choice", what="a choice", doc="A transition: what the play
     _f("history", "text", "what really happened, shown after the choice"),
 ))
 
+ROUTE = Record(name="route", what="a route", doc="One way on from a scene that moves on by itself (`next:` as a list): "
+               "the first route whose condition holds is taken; the last has no `if` and is taken otherwise.", fields=(
+    _f("if", "condition", "when to take this route (the last route has none: it is the default)", False, "courage >= 3"),
+    _f("goto", "id", "the scene it leads to", True, "end_exile"),
+))
+
 ENDING = Record(name="ending", what="an ending", doc="What makes a scene an ending.", fields=(
     _f("title", "text", "the ending's title", True),
     _f("kind", "ending_kind", "`exile`, `arrested`, `stayed`, `fallen` or `other`", True),
@@ -157,7 +163,8 @@ SCENE = Record(name="scene", what="a scene", doc="One scene: a state of the stor
     _f("contested", "list:account", "accounts that disagree, each attributed"),
     _f("terms", "strings", "glossary terms the scene uses"),
     _f("choices", "list:choice", "the choices (exactly one of choices, next, ending)", min_items=1),
-    _f("next", "id", "the scene that follows when there is no choice"),
+    _f("next", "next", "the scene that follows when there is no choice; or a list of routes `{if: CONDITION, goto: SCENE}`, "
+       "the first that holds wins, the last (without `if`) is the default"),
     _f("ending", "record:ending", "makes this scene an ending"),
     _f("questions", "strings", "discussion questions a teacher's class meets at this scene"),
 ), one_of=("choices", "next", "ending"))
@@ -191,7 +198,7 @@ SCENE_FILE = Record(name="scene_file", what="a scene file", doc="A file of scene
     _f("scenes", "list:scene", "the scenes", True),
 ))
 
-RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
+RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, SCENE, VARIANT, ACCOUNT, CHOICE, ROUTE, ENDING, SCENE_FILE)}
 
 STORY_KEYS = STORY.keys
 VARIABLE_KEYS = VARIABLE.keys
@@ -201,6 +208,7 @@ CHAPTER_KEYS = CHAPTER.keys
 ACCOUNT_KEYS = ACCOUNT.keys
 VARIANT_KEYS = VARIANT.keys
 CHOICE_KEYS = CHOICE.keys
+ROUTE_KEYS = ROUTE.keys
 ENDING_KEYS = ENDING.keys
 SCENE_KEYS = SCENE.keys
 PLACE_KEYS = PLACE.keys

@@ -176,6 +176,9 @@ class Choice:
     label_template: Template | None = None
     history_template: Template | None = None
     id: str = ""  # optional; unique in its scene; what recordings and saves keep instead of the position
+    # for a route of `next:` (engine/core/routes.py): its own `if` as written, where `condition` is the
+    # guard compiled from it and the routes before it (first match wins)
+    route: Condition | None = None
 
     @property
     def target_location(self) -> Location:

@@ -57,8 +57,9 @@ def check_scene_references(
     for choice in scene.choices:
         what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
         _known_scene(choice.goto, choice.target_location, what, scenes, problems)
-        if choice.condition:
-            _check_condition(choice.condition, types, scenes, problems)
+        condition = choice.route if choice.auto else choice.condition  # a route's own `if`, at its place
+        if condition:
+            _check_condition(condition, types, scenes, problems)
         for effect in choice.effects:
             _check_effect(effect, types, scenes, problems)
     for variant in scene.variants:

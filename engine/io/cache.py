@@ -50,10 +50,10 @@ MAX_ENTRY_BYTES = 512 * 1024 * 1024
 _ENGINE_MODULES = (
     "io/cache.py", "io/codec.py", "core/build.py", "core/clean.py", "core/controls.py", "core/dates.py", "core/diagnostics.py", "core/errors.py",
     "core/evaluate.py", "core/expr.py", "core/fields.py", "core/format.py", "core/frame.py", "core/model.py", "core/nodes.py",
-    "core/references.py", "core/template.py", "io/loader.py", "io/yamlio.py",
+    "core/references.py", "core/routes.py", "core/template.py", "io/loader.py", "io/yamlio.py",
 )
 # ... and what decides the linter's findings, for the entries that keep them.
-_LINT_MODULES = ("author/lint.py", "author/graphs.py", "author/facts.py", "author/chronology.py", "author/relint.py")
+_LINT_MODULES = ("author/lint.py", "author/guards.py", "author/graphs.py", "author/facts.py", "author/chronology.py", "author/relint.py")
 
 
 def enabled() -> bool:
