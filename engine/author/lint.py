@@ -326,8 +326,13 @@ def without_cascades(problems: Iterable[Problem]) -> list[Problem]:
     until it is fixed, problems that may follow from it (CASCADES) are not reported."""
     problems = list(problems)
     if any(p.code == "E001" for p in problems):
-        return [p for p in problems if p.code not in CASCADES]
+        return [p for p in problems if p.code not in CASCADES and not _unknown_in_text(p)]
     return problems
+
+
+def _unknown_in_text(problem: Problem) -> bool:
+    """E211 for a scene or variable that inline text names: it may be in the file that cannot be read."""
+    return problem.code == "E211" and ("unknown scene" in problem.message or "unknown variable" in problem.message)
 
 
 def in_order(problems: Iterable[Problem]) -> list[Problem]:

@@ -133,6 +133,8 @@ def build_scene(node: Any, location: Location, problems: Problems) -> Scene:
         place=f.identifier("place", False),
         place_location=f.at("place") if f.has("place") else None,
         text_template=f.compiled("text", text),
+        chapter_location=f.at("chapter") if f.has("chapter") else None,
+        date_location=f.at("date") if f.has("date") else None,
     )
 
 

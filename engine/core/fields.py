@@ -49,6 +49,17 @@ class Problems:
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
 
 
+_YES, _NO = ("yes", "y", "on", "true"), ("no", "n", "off", "false")
+
+
+def bool_hint(value: Any) -> str:
+    """For a true/false value written as a word YAML reads as text: which word to write."""
+    if isinstance(value, str) and value.strip().lower() in _YES + _NO:
+        meant = "true" if value.strip().lower() in _YES else "false"
+        return f": {value.strip()!r} is text here; write {meant} (without quotes)"
+    return ""
+
+
 def describe(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -117,7 +128,8 @@ class Fields:
             return str(value)  # `version: 1` or `title: 1956` mean the text the author typed
         if not ok:
             self.problems.error(
-                self.at(key), f"{key!r} in {self.what} must be {_TYPE_NAMES[kind]}, not {describe(value)}", "E104"
+                self.at(key), f"{key!r} in {self.what} must be {_TYPE_NAMES[kind]}, not {describe(value)}"
+                + (bool_hint(value) if kind is bool else ""), "E104"
             )
             return default
         return value

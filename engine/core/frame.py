@@ -10,7 +10,7 @@ from typing import Any
 from engine.core import expr
 from engine.core.clean import remove_controls
 from engine.core.errors import EvaluationError, Location
-from engine.core.fields import ID, Fields, Problems, describe, effects
+from engine.core.fields import ID, Fields, Problems, bool_hint, describe, effects
 from engine.core.format import (
     CARD_KEYS,
     CHAPTER_KEYS,
@@ -37,7 +37,8 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
     elif python_type and (
         not isinstance(initial, python_type) or (python_type is int and isinstance(initial, bool))
     ):
-        problems.error(f.at("initial"), f"'initial' of {kind} variable {name!r} cannot be {describe(initial)}", "E104")
+        problems.error(f.at("initial"), f"'initial' of {kind} variable {name!r} cannot be {describe(initial)}"
+                       + (bool_hint(initial) if kind == "bool" else ""), "E104")
         initial = {"int": 0, "bool": False}.get(kind, "")
     else:
         try:

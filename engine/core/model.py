@@ -226,6 +226,9 @@ class Scene:
     place_location: Location | None = None
     text_template: Template | None = None  # `text` compiled, when it has inline markup
     questions: tuple[str, ...] = ()  # discussion questions for a class, at this scene
+    # where its `chapter` and `date` are written, for the problems that are theirs (E121, E350, E363)
+    chapter_location: Location | None = None
+    date_location: Location | None = None
 
     @property
     def when(self) -> str:

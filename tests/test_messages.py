@@ -1,0 +1,58 @@
+"""Messages from the author review (issue #25, §2 and §6): plain words, the fix, and the key at fault."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TINY, run_cli
+
+ONE, TWO, STORY = "scenes/one.yaml", "scenes/two.yaml", "story/story.yaml"
+
+
+def lint_with(tmp_path: Path, *edits: tuple[str, str, str]) -> str:
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    for name, old, new in edits:
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, (name, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    result = run_cli("lint", str(folder))
+    return result.stdout.replace(str(folder) + "/", "")
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    ((ONE, "    text: The night goes on.", "    text: {if armed}Armed.{end} The night goes on."),
+     "scenes/one.yaml:31:21: error E001 invalid YAML: a value that starts with '{' is read as a mapping, but this one "
+     "is text (inline {if ...} or {name}): put the whole text in quotes, or write it as a block on the next lines after '>'"),
+    ((ONE, "    title: In the street\n    date:", "    title: \"In the street\"\n      date:"),
+     "error E001 invalid YAML: 'date:' is indented more than 'title:' above it, whose value is already given: "
+     "line 'date:' up with 'title:'"),
+    ((TWO, 'if: "armed and courage >= 2"', 'if: "armed && courage >= 2"'),
+     "error E200 unexpected character '&': write 'and' (as in 'armed and courage >= 2')"),
+    ((ONE, 'do: ["armed = true", "courage += 2"]', 'do: "armed = true, courage += 2"'),
+     "error E200 unexpected character ',': several effects are a list, one effect per item: "
+     'do: ["courage += 1", "suspicion += 1"]'),
+    ((STORY, "armed: {type: bool, initial: false,", "armed: {type: bool, initial: no,"),
+     "error E104 'initial' of bool variable 'armed' cannot be a string: 'no' is text here; write false (without quotes)"),
+    ((ONE, "    chapter: one\n    title: In the street", "    chapter: onee\n    title: In the street"),
+     "scenes/one.yaml:26:14: error E121 scene 'street' names unknown chapter 'onee' (did you mean 'one'?)"),
+    ((ONE, "    date: 1956-10-23\n    time: \"23:00\"", "    date: 1956-10-22\n    time: \"23:00\""),
+     "scenes/one.yaml:28:11: error E363 scene 'street' (1956-10-22) is dated before its chapter 'one' begins"),
+])
+def test_the_review_s_vague_messages_now_say_what_to_do(tmp_path: Path, edit: tuple[str, str, str], expected: str) -> None:
+    out = lint_with(tmp_path, edit)
+    assert expected in out, out
+
+
+def test_no_false_e211_after_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    """#66: inline text that asks about a scene of the unreadable file is a cascade, not reported."""
+    out = lint_with(
+        tmp_path,
+        (ONE, "    text: The night goes on.", '    text: "{if visited(square)}Again.{end} The night goes on."'),
+        (TWO, "    title: The square\n", "    title: The square\n   bad: indentation\n"),
+    )
+    assert "E001" in out and "E211" not in out, out
