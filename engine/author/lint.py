@@ -189,6 +189,8 @@ def check_references(scene: Scene, story: Story) -> Iterator[Problem]:
 
 
 def check_annotations(scene: Scene, story: Story) -> Iterator[Problem]:
+    if story.fiction:  # not history: nothing to annotate
+        return
     for choice in scene.choices:
         if choice.auto:
             continue
@@ -200,6 +202,8 @@ def check_annotations(scene: Scene, story: Story) -> Iterator[Problem]:
 
 
 def check_notes(scene: Scene, story: Story) -> Iterator[Problem]:
+    if story.fiction:
+        return
     if not scene.note.strip():
         yield warning(scene.location, "W340", f"scene {scene.id!r} has no historical 'note'")
     if not scene.sources:

@@ -18,7 +18,6 @@ from engine.core.format import (
     ANNOTATION_KINDS,
     CHOICE_KEYS,
     ENDING_KEYS,
-    ENDING_KINDS,
     SCENE_KEYS,
     VARIANT_KEYS,
 )
@@ -67,7 +66,10 @@ def build_choice(node: Any, location: Location, index: int, problems: Problems, 
 def build_ending(node: Any, location: Location, problems: Problems) -> Ending:
     f = Fields(node, "an ending", problems, ENDING_KEYS, location)
     epilogue = f.text("epilogue")
-    return Ending(f.text("title"), f.choice_of("kind", ENDING_KINDS), epilogue, f.loc, f.compiled("epilogue", epilogue))
+    # any word here: a history story's kinds are checked with the story (engine/core/references.py), a
+    # fiction story's are the author's own
+    return Ending(f.text("title"), f.identifier("kind"), epilogue, f.loc, f.compiled("epilogue", epilogue),
+                  f.at("kind") if f.has("kind") else None)
 
 def _check_choice_ids(choices: tuple[Choice, ...], what: str, problems: Problems) -> None:
     seen: dict[str, Choice] = {}

@@ -47,6 +47,7 @@ class Field:
     example: str = ""
     lint_required: bool = False  # the linter, not the loader, reports it missing (the schema requires it)
     min_items: int = 0  # for a list: the fewest items it may have
+    history: bool = False  # the linter requires it only in a history story (not `fiction: true`); the schema does not
 
 
 @attrs.frozen(kw_only=True)
@@ -130,7 +131,8 @@ CHOICE = Record(name="choice", what="a choice", doc="A transition: what the play
     _f("goto", "id", "the scene it leads to", True),
     _f("if", "condition", "offered only when this holds", False, "armed and courage >= 2"),
     _f("do", "effects", "assignments made when it is taken", False, "courage += 1"),
-    _f("kind", "kind", "`historical`, `plausible` or `counterfactual` (the linter requires it: E330)", lint_required=True),
+    _f("kind", "kind", "`historical`, `plausible` or `counterfactual` (the linter requires it, E330, unless the story "
+       "is `fiction: true`)", history=True),
     _f("history", "text", "what really happened, shown after the choice"),
 ))
 
@@ -142,7 +144,8 @@ ROUTE = Record(name="route", what="a route", doc="One way on from a scene that m
 
 ENDING = Record(name="ending", what="an ending", doc="What makes a scene an ending.", fields=(
     _f("title", "text", "the ending's title", True),
-    _f("kind", "ending_kind", "`exile`, `arrested`, `stayed`, `fallen` or `other`", True),
+    _f("kind", "ending_kind", "`exile`, `arrested`, `stayed`, `fallen` or `other`; in a `fiction: true` story, any word "
+       "of your own (`home`, `lost`, ...)", True),
     _f("epilogue", "text", "what became of you", True),
 ))
 

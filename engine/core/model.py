@@ -197,6 +197,7 @@ class Ending:
     epilogue: str
     location: Location
     epilogue_template: Template | None = None
+    kind_location: Location | None = None  # where `kind` is written: a history story checks it (E108)
 
 
 @attrs.frozen
