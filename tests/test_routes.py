@@ -131,3 +131,10 @@ def test_the_scene_schema_accepts_routes_and_rejects_a_route_without_goto(tmp_pa
     document["scenes"][1]["next"] = [{"if": "armed"}]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema("scene"))
+
+
+def test_map_labels_show_inline_text_as_words_not_markup() -> None:
+    from engine.author.storymap import plain_label
+
+    assert plain_label('Sleep{if comrade != "nobody"}, and {comrade} keeps watch{else} alone{end}') == \
+        "Sleep, and ‹comrade› keeps watch alone"
