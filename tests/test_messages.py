@@ -70,3 +70,25 @@ def test_an_autosave_of_another_story_is_not_offered_back(tmp_path: Path) -> Non
     assert ("hungary56: the autosave in this saves folder cannot be used (the save belongs to another story "
             "('tiny'), not 'tiny_two'); this is a new game.") in again.stderr, again.stderr
     assert "((" not in again.stderr and "load autosave" not in again.stderr
+
+
+def test_record_counts_only_inputs_that_took_a_choice_without_an_id(tmp_path: Path) -> None:
+    """#61: a refused number and a `1` where the story moves on by itself are not "kept by position"."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    result = run_cli("record", str(folder), "--name", "walk", "--choices", "3 1 1 1")
+    assert "the game refused 1 input(s): '3'" in result.stderr
+    assert "Note: 2 input(s) take a choice by its number" in result.stderr, result.stderr
+
+
+def test_bless_does_not_advise_bless_when_it_cannot_help(tmp_path: Path) -> None:
+    """#62: a recorded choice id that is gone cannot be blessed: say to record again."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    (folder / "tests" / "playthroughs").mkdir(parents=True)
+    (folder / "tests" / "playthroughs" / "gone.yaml").write_text(
+        "name: gone\nstory: tiny\nwidth: 80\ninputs:\n- choice: nowhere\ntranscript: |\n  x\n", encoding="utf-8")
+    result = run_cli("test", str(folder), "--bless")
+    assert result.returncode == 1
+    assert "could not be blessed; record them again with 'hungary56 record'" in result.stdout
+    assert "run again with --bless" not in result.stdout

@@ -146,8 +146,12 @@ def _replay_all(story: object, folder: Path, bless: str | None) -> int:
             print(diff, end="" if diff.endswith("\n") else "\n")
             _older_format(file, shown)
     if failed:
-        print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
-              "run again with --bless")
+        if bless:  # what failed now, --bless could not fix (#25 review, #62)
+            print(f"{failed} of {len(files)} playthrough(s) could not be blessed; record them again with "
+                  "'hungary56 record'")
+        else:
+            print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
+                  "run again with --bless")
         return 1
     print(f"{len(files)} playthrough(s) passed" if not bless else f"{len(files)} playthrough(s) up to date")
     return 0
