@@ -92,3 +92,13 @@ def test_bless_does_not_advise_bless_when_it_cannot_help(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "could not be blessed; record them again with 'hungary56 record'" in result.stdout
     assert "run again with --bless" not in result.stdout
+
+
+def test_the_exhaustive_search_counts_states_not_runs() -> None:
+    """#25 review §6.8: "(60 runs)" where the search meant states."""
+    from engine.author import reports
+    from engine.author.playtest import Failure
+
+    failure = Failure("stuck", "dead_end", "scene 'dead_end' has no available choice", None, (2,), 60)
+    assert "(60 states)" in reports._failure_lines([failure], "", None, "states")[1]
+    assert "(60 runs)" in reports._failure_lines([failure], "", None)[1]
