@@ -102,3 +102,13 @@ def test_the_exhaustive_search_counts_states_not_runs() -> None:
     failure = Failure("stuck", "dead_end", "scene 'dead_end' has no available choice", None, (2,), 60)
     assert "(60 states)" in reports._failure_lines([failure], "", None, "states")[1]
     assert "(60 runs)" in reports._failure_lines([failure], "", None)[1]
+
+
+def test_a_scene_file_without_the_scenes_key_says_where_the_list_goes(tmp_path: Path) -> None:
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    two = folder / TWO
+    lines = two.read_text(encoding="utf-8").splitlines(keepends=True)
+    two.write_text("".join(line[2:] for line in lines[1:]), encoding="utf-8")  # the list alone, at column 1
+    out = run_cli("lint", str(folder)).stdout
+    assert "must be a mapping of keys, not a list: put the list of scenes under 'scenes:'" in out, out

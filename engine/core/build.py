@@ -149,6 +149,10 @@ def build_scene_file(path: str, doc: Any) -> tuple[list[Scene], list[Problem]]:
         problems.warning(Location(path, 1, 1), "the file is empty", "W101")
         return scenes, problems.items
     remove_controls(doc, problems)
+    if isinstance(doc, YList):  # the scenes written without the `scenes:` key above them
+        problems.error(doc.loc, f"{path} must be a mapping of keys, not a list: put the list of scenes under "
+                       "'scenes:' (a first line 'scenes:', the items indented below it)", "E101")
+        return scenes, problems.items
     f = Fields(doc, path, problems, ("scenes",), Location(path, 1, 1))
     nodes = f.items("scenes", required=True)
     for node, loc in zip(nodes, nodes.item_locs):

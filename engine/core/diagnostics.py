@@ -158,7 +158,10 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E302", "a trap: scenes that lead only to one another (or a scene only to itself), never to an ending", """
         Once a player enters the group, no choice leads out of it to an ending. Reported once
         per group; the scenes that only lead into it are not reported. `hungary56 test
-        --exhaustive` reports the same groups."""),
+        --exhaustive` reports the same groups. To fix it, give one scene of the group a way out:
+        a choice (or a `next:` route) to a scene that leads on to an ending; if the way out
+        has an `if`, check that some state can meet it (`hungary56 test --exhaustive` says when
+        none does)."""),
     _d("W310", "a variable declared but never used", """
         No condition reads it and no effect sets it. Delete it, or use it."""),
     _d("W311", "a variable that is set but never read (in a condition, an effect's value, a variant or inline text)", """

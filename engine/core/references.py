@@ -48,7 +48,8 @@ def check_scene_references(
     conditions, effects and inline texts. `story` gives the declarations (its scenes are not read)."""
     if scene.chapter and scene.chapter not in chapter_ids:
         problems.error(
-            scene.chapter_location or scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
+            scene.chapter_location or scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}"
+            + (expr.suggest(scene.chapter, chapter_ids) or " (declare it under 'chapters' in story.yaml)"), "E121"
         )
     if scene.place and scene.place not in story.places:
         problems.error(

@@ -334,7 +334,7 @@ def plain_words(message: str, text: str = "", line: int = -1) -> str:
                       not lines[n].lstrip().startswith("#")), "")
         key, over = _KEY_LINE.match(above), _KEY_LINE.match(here)
         if key and over and key.group(3) and key.group(3).strip() not in ("|", ">", "|-", ">-") \
-                and len(over.group(1)) > len(key.group(1)):
+                and over.start(2) > key.start(2):  # the keys' own columns
             return (f"'{over.group(2)}:' is indented more than '{key.group(2)}:' above it, whose value is already "
                     f"given: line '{over.group(2)}:' up with '{key.group(2)}:' (the keys of one part share a column)")
     return next((plain for words, plain in _PLAIN_WORDS if words in message), message)
