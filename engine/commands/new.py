@@ -40,6 +40,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "playthrough of the historical path in tests/playthroughs/. It lints clean and plays at once.",
     )
     story.add_argument("folder", metavar="DIR", help="the new folder (it must not exist, or be empty)")
+    story.add_argument("--blank", action="store_true",
+                       help="a neutral three-scene story that is not history ('fiction: true': no kind, history or "
+                       "reveal needed, endings of your own kinds) instead of the 1956 starter")
     story.set_defaults(run=run_story)
     scene = kinds.add_parser(
         "scene", help="append a skeleton scene to a scene file",
@@ -128,6 +131,7 @@ def _remove_new_story(target: Path, existed: bool) -> None:
 
 def run_story(args: argparse.Namespace) -> int:
     from engine.author import playthroughs, starter
+    from engine.author.migrate import stamp_playthrough
     from engine.commands.common import installed_package
     from engine.core.errors import Hungary56Error, UsageError
     from engine.io.atomic import write_atomically
@@ -143,13 +147,13 @@ def run_story(args: argparse.Namespace) -> int:
         raise Hungary56Error(f"{target} already exists and is not an empty folder; choose a new folder name")
     existed = target.is_dir()
     try:
-        starter.create(target, starter.starter_dir(bundled), bundled / "schema")
+        starter.create(target, starter.starter_dir(bundled), bundled / "schema", args.blank)
         story = load_story(target)
         inputs = starter.historical_inputs(story)
         recording = playthroughs.record(story, starter.PLAYTHROUGH, inputs)
         file = target / "tests" / "playthroughs" / f"{starter.PLAYTHROUGH}.yaml"
         file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(file, playthroughs.dump_playthrough(recording))
+        write_atomically(file, stamp_playthrough(playthroughs.dump_playthrough(recording)))
     except (OSError, Hungary56Error) as exc:
         # a full disk half-way: what this run wrote is taken away again, so that a retry once there
         # is room works (reliability review 2026-12-06, NL7)
@@ -163,7 +167,7 @@ def run_story(args: argparse.Namespace) -> int:
     print("Next steps:")
     for command, what in ((f"hungary56 play {shown}", "play it"),
                           (f"hungary56 lint {shown}", "check it after every edit"),
-                          (f"hungary56 new scene ID --chapter radio {shown}", "add a scene"),
+                          (f"hungary56 new scene ID --chapter {'one' if args.blank else 'radio'} {shown}", "add a scene"),
                           (f"hungary56 test {shown} --playthroughs", "replay the recorded playthrough")):
         print(f"  {command}    # {what}")
     return 0

@@ -160,9 +160,14 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
 
         from engine.play.start import continue_line
 
-        line, _saved = continue_line(story, store)
-        print(f"hungary56: you have a saved game ({line.removeprefix('Continue: ')}); this is a new game. "
-              "To go back to the saved one, type `load autosave` now or run again with --continue.", file=sys.stderr)
+        line, saved = continue_line(story, store)
+        if saved is None:  # there, but not a game of this story: nothing to go back to (#25 review, #71)
+            reason = line.strip("()").removeprefix("the autosave cannot be used: ")
+            print(f"hungary56: the autosave in this saves folder cannot be used ({reason}); this is a new game.",
+                  file=sys.stderr)
+        else:
+            print(f"hungary56: you have a saved game ({line.removeprefix('Continue: ')}); this is a new game. "
+                  "To go back to the saved one, type `load autosave` now or run again with --continue.", file=sys.stderr)
     with contextlib.ExitStack() as stack:
         transcript = None
         if args.transcript:

@@ -160,21 +160,43 @@ def _replay_all(story: object, folder: Path, bless: str | None, root: Path | Non
             failed += 1
             print(f"FAIL {shown}: the output changed")
             print(diff, end="" if diff.endswith("\n") else "\n")
+            _older_format(file, shown)
     if failed:
-        print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
-              "run again with --bless")
+        if bless:  # what failed now, --bless could not fix (#25 review, #62)
+            print(f"{failed} of {len(files)} playthrough(s) could not be blessed; record them again with "
+                  "'hungary56 record'")
+        else:
+            print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
+                  "run again with --bless")
         return 1
     print(f"{len(files)} playthrough(s) passed" if not bless else f"{len(files)} playthrough(s) up to date")
     return 0
 
 
+def _older_format(file: Path, shown: str) -> None:
+    """Say so when a failing playthrough was recorded in an older format: the engine changed, not the story."""
+    import re
+
+    from engine.core.format import FORMAT_VERSION
+    from engine.io.loader import read_text
+
+    found = re.search(r"(?m)^format:\s*(\d+)", read_text(file))
+    recorded = int(found.group(1)) if found else 1
+    if recorded < FORMAT_VERSION:
+        print(f"note {shown}: recorded in format {recorded} (menus numbered every choice, hidden ones too); "
+              f"this hungary56 writes format {FORMAT_VERSION} (menus number only the open choices): run "
+              "'hungary56 migrate' to replay it with its own numbering and convert it, not --bless")
+
+
 def _write(path: Path, text: str, within: Path | None = None) -> None:
+    from engine.author.migrate import stamp_playthrough
     from engine.core.errors import Hungary56Error
     from engine.io.atomic import write_atomically
 
     try:
-        # a symlink planted at PATH is replaced, never written through; a symlinked folder on the
-        # way from `within` (the story folder) is refused
-        write_atomically(path, text, within=within)
+        # says the format it was recorded in (engine/author/migrate.py reads it); a symlink planted at
+        # PATH is replaced, never written through; a symlinked folder on the way from `within` (the
+        # story folder) is refused
+        write_atomically(path, stamp_playthrough(text), within=within)
     except OSError as exc:
         raise Hungary56Error(f"{path}: cannot write the playthrough: {exc.strerror or exc}") from None

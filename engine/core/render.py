@@ -221,7 +221,7 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
     sources to read next. `votes` holds how a class split, by decision number."""
     votes = votes or {}
     path = "your path" if who == "You" else "the class's path"
-    blocks = [Block("heading", f"Debrief: {path} beside history")]
+    blocks = [Block("heading", f"Debrief: {path}" if story.fiction else f"Debrief: {path} beside history")]
     if not debrief.decisions:
         blocks.append(Block("note", "No decisions yet."))
     for number, decision in enumerate(debrief.decisions, 1):
@@ -236,7 +236,7 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
         elif real is not None:
             blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
                                 indent=3, tight=True))
-        else:
+        elif not story.fiction:  # a story that is not history has nothing to set beside the choice
             blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
         for label in decision.also:  # a scene with two historical choices: both happened
             blocks.append(Block("note", f"That happened too: {label} {KIND_TAGS['historical']}", indent=3, tight=True))

@@ -44,6 +44,15 @@ def story_files(root: Path) -> tuple[list[Path], list[Path]]:
     return yamls(root / "story"), yamls(root / "scenes")
 
 
+def read_text(path: Path, within: Path | None = None) -> str:
+    """A file a story ships (a scene file, a recording), as text, read the one way
+    (engine/io/atomic.py): regular, at most MAX_FILE_BYTES, never a FIFO, not through a symlink out
+    of `within`. OSError (NotRegularFile) or UnicodeDecodeError when it cannot be."""
+    from engine.io.atomic import read_regular
+
+    return read_regular(path, MAX_FILE_BYTES, within=within).decode("utf-8")
+
+
 def read_bytes(path: Path, shown: str = "", within: Path | None = None) -> tuple[bytes | None, list[Problem]]:
     """A story file's bytes, read the one way (engine/io/atomic.py): a regular file of at most
     MAX_FILE_BYTES, never blocking on a FIFO, not through a symlink out of the story folder `within`."""
