@@ -487,7 +487,7 @@ def test_n01_only_verbatim_words_stand_in_quotation_marks():
     gero = next(c for who, c in cards.items() if who.startswith("Ernő Gerő"))
     assert gero.form == "paraphrase"
     for who in ("The Council of Ministers", "Students of the Budapest", "Declaration of the Government of the USSR",
-                "János Kádár", "UN Special Committee"):
+                "János Kádár's proclamation", "UN Special Committee"):
         assert all(c.form == "paraphrase" for w, c in cards.items() if w.startswith(who)), who
 
 
@@ -795,3 +795,11 @@ def test_one_optional_scene_from_inside_the_other_side():
     assert "party card" in scene.text and "White Terror" in scene.note and "invented" in scene.note
     entry = next(c for c in _scene("ceasefire_committee").choices if c.goto == "teacher_night")
     assert entry.kind == "plausible" and entry.id == "walk_teacher_home"
+
+
+def test_kadars_glorious_uprising_is_a_card_in_his_own_words():
+    chapter = load_story(bundled_story_dir()).chapter("ch10_neutrality")
+    assert chapter is not None
+    card = next(c for c in chapter.cards if c.who.startswith("János Kádár"))
+    assert card.form == "quotation" and card.locator and "dicsőséges felkelése" in card.quote
+    assert "project's own translation" in card.provenance
