@@ -803,3 +803,11 @@ def test_kadars_glorious_uprising_is_a_card_in_his_own_words():
     card = next(c for c in chapter.cards if c.who.startswith("János Kádár"))
     assert card.form == "quotation" and card.locator and "dicsőséges felkelése" in card.quote
     assert "project's own translation" in card.provenance
+
+
+def test_the_arrest_ending_also_follows_a_name_in_the_minutes():
+    """Section 3.9: arrests also followed denunciations and the councils' own lists, not visibility alone:
+    writing the committee's minutes brings the knock at a lower exposure, and the ending's note says why."""
+    knock = next(c for c in _scene("epilogue_crossroads").choices if c.goto == "end_arrested")
+    assert knock.condition is not None and "visited(committee_minutes)" in knock.condition.source
+    assert "denunciations" in _scene("end_arrested").note
