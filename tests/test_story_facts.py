@@ -615,6 +615,8 @@ def test_n08_the_1951_deportation_figures_and_the_day_to_pack():
     (Gerő: 12-18,000 people), about half the article's 26,000, which the note gives as one account."""
     prologue = _scene("prologue_years_before")
     assert "two hours to pack" not in prologue.text and "twenty-four hours" in prologue.text
+    assert "13,000" in _scene("prologue_years_before").note + " ".join(
+        s.note for s in load_story(bundled_story_dir()).scenes.values() if s.id.startswith("prologue"))
     for where, text in _every_string():
         for sentence in _sentences(text):
             if "26,000" in sentence and re.search(r"deport|moved out", sentence):
