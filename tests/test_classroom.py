@@ -135,9 +135,10 @@ def test_the_chapter_opening_shows_the_computed_reading_time_of_the_bundled_stor
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("typed", "fails"), [(1, False), (3, True), (9, True)])
-def test_lint_fails_when_a_typed_reading_time_is_more_than_20_percent_off(tmp_path: Path, typed: int, fails: bool) -> None:
+def test_lint_warns_when_a_typed_reading_time_is_more_than_20_percent_off(tmp_path: Path, typed: int, fails: bool) -> None:
     """The tiny story's first chapter reads aloud in well under a minute: 1 typed minute is within a
-    minute of it; 3 or 9 are not, and lint fails with E364 at the chapter."""
+    minute of it; 3 or 9 are not, and lint warns with W364 at the chapter. The field is deprecated,
+    and a deprecated field is a warning, never an error: lint still passes (issue #25)."""
     import shutil
 
     story = tmp_path / "tiny"
@@ -146,8 +147,8 @@ def test_lint_fails_when_a_typed_reading_time_is_more_than_20_percent_off(tmp_pa
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    first: gate\n", f"    first: gate\n    reading_minutes: {typed}\n", 1), encoding="utf-8")
     result = cli("lint", str(story))
-    assert ("E364" in result.stdout) is fails, result.stdout
-    assert (result.returncode != 0) is fails
+    assert ("warning W364" in result.stdout) is fails, result.stdout
+    assert result.returncode == 0, result.stdout
 
 
 @pytest.mark.slow

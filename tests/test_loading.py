@@ -83,11 +83,14 @@ def test_every_problem_is_reported_at_once(story_copy):
         load_story(story_copy)
     lines = [p.format() for p in caught.value.problems]
     assert lines == [
-        "story/scenes/three.yaml:2:5: error: scene 'x' names unknown chapter 'nowhere'",
         "story/scenes/three.yaml:2:5: error: scene 'x' needs exactly one of 'choices', 'next' or 'ending' (it has next, ending)",
+        # at the key at fault, saying what to do (#25)
+        "story/scenes/three.yaml:3:14: error: scene 'x' names unknown chapter 'nowhere' (declare it under 'chapters' "
+        "in story.yaml)",
         "story/scenes/three.yaml:5:11: error: 'date' must be a date such as 1956-10-23, not '1956-13-01'",
         "story/scenes/three.yaml:9:30: error: 'kind' must be one of exile, arrested, stayed, fallen, other, not 'fled' "
-        "(did you mean 'fallen'?)",
+        "(did you mean 'fallen'?) (or, in a story that is not history, say 'fiction: true' in story.yaml and use "
+        "kinds of your own)",
     ]
 
 

@@ -106,8 +106,9 @@ def check_chronology(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
             origin = facts.scenes[carried[1]]
             after = "" if origin.id == scene.id else f", earlier than {origin.id!r} ({_shown(origin)}) before it on this path"
             yield error(scene.where(choice), "E350",
-                        f"{scene.id!r} goes back in story time to {target.id!r} ({_shown(target)}){after}; "
-                        "mark the target 'flashback: true' if that is meant")
+                        f"{scene.id!r} goes back in story time to {target.id!r} ({_shown(target)}){after}: if a date "
+                        f"is wrong, correct the date of {target.id!r} ({target.date_location}) or of {origin.id!r} "
+                        f"({origin.date_location}); if the jump back is meant, mark the target 'flashback: true'")
 
 
 def check_chapter_dates(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
@@ -126,8 +127,8 @@ def check_chapter_dates(graph: StoryGraph, facts: StoryFacts) -> Iterator[Proble
         own, begins, ends = found
         when = scene.when
         if before(when, begins):
-            yield error(scene.location, "E363",
+            yield error(scene.date_location, "E363",
                         f"scene {scene.id!r} ({scene.date}) is dated before its chapter {own.id!r} begins ({own.date})")
         elif ends is not None and before(ends, when):
-            yield error(scene.location, "E363",
+            yield error(scene.date_location, "E363",
                         f"scene {scene.id!r} ({scene.date}) is dated after its chapter {own.id!r} ends ({own.until})")

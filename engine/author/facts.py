@@ -90,11 +90,17 @@ class SceneFacts(NamedTuple):
     choices: tuple[ChoiceFacts, ...]
     reads: Sequence[str]  # every variable a condition, an effect's value or an inline text reads
     scenes_named: Sequence[str]  # the scenes its targets and visited()/seen() name: they must exist
+    date_line: int  # where its `date` is written (its own line and column when it has none)
+    date_column: int
     path: str  # its file, as shown (not in the JSON record: the entry is that file's)
 
     @property
     def location(self) -> Location:  # made only when a problem is reported there
         return Location(self.path, self.line, self.column)
+
+    @property
+    def date_location(self) -> Location:
+        return Location(self.path, self.date_line, self.date_column)
 
     def where(self, choice: ChoiceFacts) -> Location:
         return Location(self.path, choice.line, choice.column)
@@ -137,10 +143,11 @@ def scene_facts(scene: Scene) -> SceneFacts:
         where = choice.location
         choices.append(make((choice.goto, where.line, where.column, choice.index, never, sets, choice.auto, bool(choice.id))))
     where = scene.location
+    dated = scene.date_location or where
     named.discard("")
     return SceneFacts._make((scene.id, where.line, where.column, scene.chapter, scene.flashback, scene.date, scene.time,
                              point(scene.date, scene.time), scene.is_ending, tuple(choices), tuple(sorted(reads)),
-                             tuple(sorted(named)), where.path))
+                             tuple(sorted(named)), dated.line, dated.column, where.path))
 
 
 @attrs.frozen
@@ -167,7 +174,7 @@ class StoryFacts:
 # Speed: bench/run.py's "re-lint after one edit" row (target <= 0.1x a cold lint); guarded by the
 # differential tests tests/test_relint.py::test_facts_find_what_the_built_story_shows and
 # ::test_any_series_of_edits_lints_as_the_built_story (facts from the cache == facts from the build).
-_SCENE_COLUMNS = (str, int, int, str, bool, str, str, list, bool, list, list)  # SceneFacts but choices and path
+_SCENE_COLUMNS = (str, int, int, str, bool, str, str, list, bool, list, list, int, int)  # SceneFacts but choices and path
 _CHOICE_COLUMNS = (str, int, int, int, bool, list, bool, bool)  # ChoiceFacts
 
 
@@ -176,7 +183,7 @@ def facts_json(facts: Iterable[SceneFacts]) -> dict[str, Any]:
     scenes = list(facts)
     choices = [c for s in scenes for c in s.choices]
     return {
-        "scenes": [list(column) for column in zip(*(s[:9] + s[10:12] for s in scenes))] or [[] for _ in _SCENE_COLUMNS],
+        "scenes": [list(column) for column in zip(*(s[:9] + s[10:14] for s in scenes))] or [[] for _ in _SCENE_COLUMNS],
         "counts": [len(s.choices) for s in scenes],
         "choices": [list(column) for column in zip(*choices)] or [[] for _ in _CHOICE_COLUMNS],
     }
@@ -214,4 +221,4 @@ def _decode(value: dict[str, Any], shown: str) -> list[SceneFacts]:
     per_scene = [tuple(islice(made, count)) for count in counts]
     # story times are compared with one another: tuples, as chronology.point makes them
     return list(map(tuple.__new__, repeat(SceneFacts), zip(*scenes[:7], map(tuple, whens), scenes[8], per_scene,
-                                                           reads, named, repeat(shown))))
+                                                           reads, named, scenes[11], scenes[12], repeat(shown))))

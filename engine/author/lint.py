@@ -19,6 +19,7 @@ from engine.author import graphs
 from engine.author.chronology import check_chapter_dates, check_chronology
 from engine.author.facts import SceneFacts, StoryFacts, constant, never_taken, scene_facts
 from engine.author.graphs import StoryGraph
+from engine.author.guards import check_open_menu
 from engine.core import diagnostics, expr
 from engine.core.errors import EvaluationError, Location, Problem, RuleError, StoryError
 from engine.core.model import Scene, Story
@@ -174,6 +175,8 @@ def check_references(scene: Scene, story: Story) -> Iterator[Problem]:
 
 
 def check_annotations(scene: Scene, story: Story) -> Iterator[Problem]:
+    if story.fiction:  # not history: nothing to annotate
+        return
     for choice in scene.choices:
         if choice.auto:
             continue
@@ -185,6 +188,8 @@ def check_annotations(scene: Scene, story: Story) -> Iterator[Problem]:
 
 
 def check_notes(scene: Scene, story: Story) -> Iterator[Problem]:
+    if story.fiction:
+        return
     if not scene.note.strip():
         yield warning(scene.location, "W340", f"scene {scene.id!r} has no historical 'note'")
     if not scene.sources:
@@ -213,7 +218,7 @@ def check_cards(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
 
 
 def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
-    """E364: a typed `reading_minutes` more than 20% off the figure computed from the chapter's words.
+    """W364 (a warning: the field is deprecated): a typed `reading_minutes` more than 20% off the figure computed from the chapter's words.
     It reads the scenes' words: a re-lint from facts alone (engine/author/relint.py) does not run
     when a chapter types its figure."""
     story = facts.story
@@ -229,14 +234,15 @@ def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Proble
     for chapter in typed:
         f = figures[chapter.id]
         if reading.typed_figure_off(chapter.reading_minutes, f):
-            yield error(chapter.location, "E364",
+            yield warning(chapter.location, "W364",
                         f"chapter {chapter.id!r} gives reading_minutes: {chapter.reading_minutes}, but its {f.words} words "
                         f"take about {f.aloud} minute{'s' if f.aloud != 1 else ''} aloud and {f.silent} silently: "
-                        "remove the typed figure (reading times are computed)")
+                        "remove the typed figure, a deprecated field (reading times are computed; 'hungary56 migrate' removes it)")
 
 
 SCENE_CHECKS: tuple[SceneCheck, ...] = (
     check_dead_ends,
+    check_open_menu,
     check_references,
     check_annotations,
     check_notes,
@@ -321,8 +327,13 @@ def without_cascades(problems: Iterable[Problem]) -> list[Problem]:
     until it is fixed, problems that may follow from it (CASCADES) are not reported."""
     problems = list(problems)
     if any(p.code == "E001" for p in problems):
-        return [p for p in problems if p.code not in CASCADES]
+        return [p for p in problems if p.code not in CASCADES and not _unknown_in_text(p)]
     return problems
+
+
+def _unknown_in_text(problem: Problem) -> bool:
+    """E211 for a scene or variable that inline text names: it may be in the file that cannot be read."""
+    return problem.code == "E211" and ("unknown scene" in problem.message or "unknown variable" in problem.message)
 
 
 def in_order(problems: Iterable[Problem]) -> list[Problem]:

@@ -86,14 +86,15 @@ def _choice_line(scene: Scene, index: int) -> str:
     return f"{choice.location}: choice {index + 1} of {scene.id!r} ({choice.label})"
 
 
-def _failure_lines(failures: Sequence[Failure], story_arg: str, story: Story | None = None) -> list[str]:
+def _failure_lines(failures: Sequence[Failure], story_arg: str, story: Story | None = None,
+                   unit: str = "runs") -> list[str]:
     if not failures:
         return ["No errors."]
     total = sum(f.count for f in failures)
     lines = [f"Problems ({total}):"]
     for failure in failures:
         where = f"{failure.location}: " if failure.location else ""
-        times = f" ({failure.count} runs)" if failure.count > 1 else ""
+        times = f" ({failure.count} {unit})" if failure.count > 1 else ""
         label = {"loop": "possible loop", "stuck": "stuck"}.get(failure.kind, "error")
         lines.append(f"  {where}{label}: {failure.message}{times}")
         lines.append(f"    choices: {format_path(failure.path, story)}")
@@ -170,7 +171,8 @@ def format_exhaustive(story: Story, report: ExhaustiveReport, story_arg: str = "
             if trap.path:
                 lines.append(f"    replay:  {_replay_hint(trap.path, story_arg, story)}")
     if report.failures:
-        lines.extend(_failure_lines(report.failures, story_arg, story))
+        # the exhaustive search counts the states a problem was met in, not runs (#25 review §6.8)
+        lines.extend(_failure_lines(report.failures, story_arg, story, "states"))
     from engine.author.search import exhaustive_problems
 
     problems = exhaustive_problems(story, report)

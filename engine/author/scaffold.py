@@ -60,7 +60,7 @@ def _record_lines(record: spec.Record, indent: str) -> list[str]:
         if record.one_of and field.key == record.one_of[0]:
             comment = f"{field.doc}; or " + " or ".join(f"`{k}:`" for k in record.one_of[1:]) + " instead"
         kind, _, inner = field.type.partition(":")
-        written = field.required or field.lint_required or (record.name, field.key) in _SHOWN
+        written = field.required or field.lint_required or field.history or (record.name, field.key) in _SHOWN
         if kind == "list" and written and not value:
             lines.append(f"{indent}{field.key}:  # {comment}")
             nested = _record_lines(spec.RECORDS[inner], indent + "    ")

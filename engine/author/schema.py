@@ -19,7 +19,7 @@ from engine.core.fields import ID, PLACEHOLDER
 
 SCHEMAS = ("story", "scene")
 # the records whose field tables docs/format.md shows, in its order
-DOCUMENTED = ("story", "variable", "chapter", "card", "source", "fact", "scene", "variant", "account", "choice", "ending")
+DOCUMENTED = ("story", "variable", "chapter", "card", "source", "fact", "scene", "variant", "account", "choice", "route", "ending")
 
 _TOP = {
     "story": ("story", "hungary56 story file (story/*.yaml)",
@@ -41,7 +41,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
-def _value(field: spec.Field, required: bool) -> dict[str, Any]:
+def _value(field: spec.Field, required: bool, fiction: bool = False) -> dict[str, Any]:
     """The schema of one field's value."""
     kind, _, record = field.type.partition(":")
     out: dict[str, Any]
@@ -64,6 +64,11 @@ def _value(field: spec.Field, required: bool) -> dict[str, Any]:
                 out["propertyNames"] = {"pattern": ID.pattern}
     elif kind == "id":
         out = {"type": "string", "pattern": ID.pattern, **NOT_PLACEHOLDER}
+    elif kind == "next":  # a scene id, or a list of routes
+        out = {"anyOf": [{"type": "string", "pattern": ID.pattern, **NOT_PLACEHOLDER},
+                         {"type": "array", "items": {"$ref": "#/$defs/route"}, "minItems": 1},
+                         *([] if required else [{"type": "null"}])]}
+        return out
     elif kind == "key":  # a key of `sources` or `glossary`: any text
         out = {"type": "string", "pattern": NOT_BLANK}
     elif kind == "text":
@@ -86,13 +91,15 @@ def _value(field: spec.Field, required: bool) -> dict[str, Any]:
         out = {"type": ["string", "boolean"]}
     elif kind == "effects":
         out = {"type": ["string", "array"], "items": {"type": "string"}}
+    elif kind == "ending_kind" and fiction:  # a fiction story's ending kinds are the author's own words
+        out = {"type": "string", "pattern": ID.pattern}
     elif kind in ("kind", "ending_kind", "variable_type", "card_form"):
         options = {"kind": spec.ANNOTATION_KINDS, "ending_kind": spec.ENDING_KINDS, "variable_type": spec.VARIABLE_TYPES,
                    "card_form": spec.CARD_FORMS}
         out = {"enum": list(options[kind])}
     else:  # "value": a variable's initial value, of its type (checked below, by the record)
         out = {"type": ["integer", "boolean", "string"]}
-    if not (required or field.lint_required):  # the loader takes an empty value as a key that is not there
+    if not (required or field.lint_required or (field.history and not fiction)):  # the loader takes an empty value as a key that is not there
         if "enum" in out:
             out["enum"] = [*out["enum"], None]
         elif "$ref" in out:
@@ -107,13 +114,14 @@ def _with_null(types: Any) -> Any:
     return listed + ["null"]
 
 
-def _record(record: spec.Record) -> dict[str, Any]:
+def _record(record: spec.Record, fiction: bool = False) -> dict[str, Any]:
     merged = record.name == "story"  # the files of story/ are merged: no key is required in any one of them
     properties = {}
     for field in record.fields:
-        properties[field.key] = {**_value(field, field.required), "description": _sentence(field.doc)}
+        properties[field.key] = {**_value(field, field.required, fiction), "description": _sentence(field.doc)}
     out: dict[str, Any] = {"type": "object", "description": _sentence(record.doc), "properties": properties}
-    required = [f.key for f in record.fields if (f.required or f.lint_required) and not merged]
+    required = [f.key for f in record.fields
+                if (f.required or f.lint_required or (f.history and not fiction)) and not merged]
     if required:
         out["required"] = required
     out["additionalProperties"] = False
@@ -142,16 +150,20 @@ def _records_under(name: str) -> list[str]:
             kind, _, inner = field.type.partition(":")
             if kind in ("list", "record", "map"):
                 visit(inner)
+            elif kind == "next":
+                visit("route")
 
     visit(name)
     return found
 
 
-def schema(name: str) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a story file ("story") or a scene file ("scene")."""
+def schema(name: str, fiction: bool = False) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a story file ("story") or a scene file ("scene"); `fiction`:
+    of a `fiction: true` story (`new story --blank`), where a choice needs no `kind` and an ending's
+    kind is any word."""
     root_name, title, description = _TOP[name]
-    root = _record(spec.RECORDS[root_name])
-    defs = {r: _record(spec.RECORDS[r]) for r in _records_under(root_name)[1:]}
+    root = _record(spec.RECORDS[root_name], fiction)
+    defs = {r: _record(spec.RECORDS[r], fiction) for r in _records_under(root_name)[1:]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": title,
@@ -160,8 +172,8 @@ def schema(name: str) -> dict[str, Any]:
     }
 
 
-def schema_text(name: str) -> str:
-    return json.dumps(schema(name), indent=2, ensure_ascii=False) + "\n"
+def schema_text(name: str, fiction: bool = False) -> str:
+    return json.dumps(schema(name, fiction), indent=2, ensure_ascii=False) + "\n"
 
 
 # --- docs/format.md ------------------------------------------------------------------------------
@@ -170,6 +182,7 @@ _TYPE_WORDS = {
     "id": "id", "key": "key", "text": "text", "date": "date", "time": "`HH:MM`", "int": "whole number", "number": "number", "bool": "`true`/`false`",
     "strings": "list of texts", "condition": "condition", "effects": "effect or list of effects",
     "kind": "word", "ending_kind": "word", "variable_type": "word", "card_form": "word", "value": "value of the variable's type",
+    "next": "id, or list of routes",
 }
 
 
@@ -189,7 +202,8 @@ def field_table(name: str) -> str:
     record = spec.RECORDS[name]
     rows = [f"**{record.name}**: {record.doc}", "", "| key | type | required | meaning |", "| --- | --- | --- | --- |"]
     for field in record.fields:
-        required = "yes" if field.required else "yes (lint)" if field.lint_required else ""
+        required = "yes" if field.required else "yes (lint)" if field.lint_required else \
+            "yes (lint, unless fiction)" if field.history else ""
         if record.name == "story" and field.required:
             required = "yes (in one of the files)"
         rows.append(f"| `{field.key}` | {_type_words(field)} | {required} | {field.doc} |")

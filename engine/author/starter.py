@@ -51,8 +51,71 @@ def vscode_settings() -> str:
     return json.dumps(settings, indent=2) + "\n"
 
 
-def create(target: Path, starter: Path, schemas: Path) -> list[Path]:
-    """Write the new story folder (which must not exist, or be empty); returns the files written."""
+BLANK_STORY = """\
+# yaml-language-server: $schema=../schema/story.schema.json
+# A story of your own: its identity, variables and chapters. `fiction: true`: it is not history, so
+# choices need no `kind` or `history`, the player sees no "what really happened", and endings have
+# kinds of your own. Write `format:` as it is: it says which story format the files follow.
+id: {id}
+title: A story of your own
+version: "0.1"
+format: {format}
+fiction: true
+start: door
+perspective: You.
+variables:
+  brave:
+    type: bool
+    initial: false
+    description: Whether you went out into the storm.
+chapters:
+  - id: one
+    title: The storm
+    date: 2000-01-01
+    first: door
+"""
+
+BLANK_SCENES = """\
+# yaml-language-server: $schema=../schema/scene.schema.json
+# The scenes. `hungary56 new scene ID --chapter one` adds one with every field explained.
+scenes:
+  - id: door
+    chapter: one
+    title: The door
+    date: 2000-01-01
+    where: Home
+    text: The wind shakes the door.
+    choices:
+      - id: go_out
+        label: Go out into the storm
+        goto: storm
+        do: "brave = true"
+      - id: stay_in
+        label: Stay by the fire
+        goto: fire
+  - id: storm
+    chapter: one
+    title: The storm
+    date: 2000-01-01
+    where: Outside
+    text: The rain is cold, and then it stops.
+    next: fire
+  - id: fire
+    chapter: one
+    title: By the fire
+    date: 2000-01-01
+    where: Home
+    text: "{if brave}You dry your coat.{else}You listen to the rain.{end}"
+    ending:
+      title: Morning
+      kind: morning
+      epilogue: The storm passes.
+"""
+
+
+def create(target: Path, starter: Path, schemas: Path, blank: bool = False) -> list[Path]:
+    """Write the new story folder (which must not exist, or be empty); returns the files written.
+    `blank`: a neutral `fiction: true` story of three scenes, not the 1956 starter."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise Hungary56Error(f"{target} already exists and is not an empty folder; choose a new folder name")
     written: list[Path] = []
@@ -63,6 +126,16 @@ def create(target: Path, starter: Path, schemas: Path) -> list[Path]:
         written.append(path)
 
     new_id = story_id(target)
+    if blank:
+        from engine.author.schema import SCHEMAS, schema_text
+        from engine.core.format import FORMAT_VERSION
+
+        write(target / "story" / "story.yaml", BLANK_STORY.replace("{id}", new_id).replace("{format}", str(FORMAT_VERSION)))
+        write(target / "scenes" / "scenes.yaml", BLANK_SCENES)
+        for name in SCHEMAS:  # the schemas of a fiction story: no `kind` needed, ending kinds of your own
+            write(target / "schema" / f"{name}.schema.json", schema_text(name, fiction=True))
+        write(target / ".vscode" / "settings.json", vscode_settings())
+        return written
     for part in ("story", "scenes"):
         for source in sorted((starter / part).glob("*.yaml")):
             text = point_modelines(source.read_text(encoding="utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import attrs
@@ -48,6 +49,16 @@ class StoryMap:
     edges: tuple[Edge, ...]
 
 
+_TAG = re.compile(r"\{(?:if\s[^{}]*|elif\s[^{}]*|else|end)\}")
+_INSERT = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+
+
+def plain_label(text: str) -> str:
+    """A label's inline text as a map shows it: the words of every branch, `{name}` as ‹name› (the
+    review of #25: raw markup cut mid-tag)."""
+    return _INSERT.sub(lambda m: f"‹{m.group(1)}›", _TAG.sub("", text))
+
+
 def shorten(text: str, width: int = LABEL_WIDTH) -> str:
     """One line of at most `width` characters, cut at a word where possible."""
     flat = " ".join(text.split())
@@ -63,8 +74,10 @@ def edge_label(choice: Choice) -> str:
     if choice.auto:
         label = "continue"
     else:
-        label = f"{choice.index + 1}. {shorten(choice.label)}"
-    if choice.condition is not None:
+        label = f"{choice.index + 1}. {shorten(plain_label(choice.label))}"
+    if choice.auto and choice.condition is not None:  # a route of `next:` (engine/core/routes.py)
+        label += f" [if {choice.route.source.strip()}]" if choice.route is not None else " [otherwise]"
+    elif choice.condition is not None:
         label += f" [if {choice.condition.source.strip()}]"
     return label
 

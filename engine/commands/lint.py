@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.commands.common import add_story_argument, describe, quiet_stdout, story_dir
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from engine.core.errors import Problem
 
 FORMATS = ("text", "json", "github")
@@ -25,6 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default); json: a list of {path, line, column, severity, code, message}; "
                         "github: GitHub Actions annotations (::error file=...,line=...::message)")
+    parser.add_argument("--watch", action="store_true",
+                        help="keep running: lint again whenever a story file changes (only changed files are read "
+                        "again); stop with Ctrl-C")
     parser.add_argument("--explain", metavar="CODE",
                         help="explain one code (such as E302): what it means and how to fix it; checks no story")
     parser.set_defaults(run=run)
@@ -38,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     if args.explain is not None:
         return explain(args.explain)
     folder = story_dir(args)
+    if args.watch:
+        return watch(args, folder)
     # new and changed files are built again; the others' findings come from the cache (engine/io/cache.py)
     problems = lint_folder(folder, _recordings(folder))
     errors = sum(1 for p in problems if p.severity == "error")
@@ -48,6 +52,47 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `hungary56 lint | head -1`: the verdict is the exit status, whatever was read
         quiet_stdout()
     return code
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each story file's (modification time, size): what `--watch` compares."""
+    from engine.io.loader import story_files
+
+    found = {}
+    story_paths, scene_paths = story_files(folder)
+    recordings = sorted((folder / "tests" / "playthroughs").glob("*.yaml"))
+    for path in story_paths + scene_paths + recordings:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def watch(args: argparse.Namespace, folder: Path, interval: float = 0.3) -> int:
+    """Lint, then again after every change to the story's files, until Ctrl-C (exit status 0)."""
+    import time
+    from datetime import datetime
+
+    from engine.author.relint import lint_folder
+
+    before: dict[str, tuple[int, int]] | None = None
+    try:
+        while True:
+            now = _snapshot(folder)
+            if now != before:
+                if before is not None:
+                    changed = sorted(set(now) ^ set(before) | {p for p in now if p in before and now[p] != before[p]})
+                    names = ", ".join(Path(p).name for p in changed[:3]) + (" ..." if len(changed) > 3 else "")
+                    print(f"\n--- {datetime.now():%H:%M:%S}: {names} changed ---", flush=True)
+                before = now
+                problems = lint_folder(folder, _recordings(folder))
+                errors = sum(1 for p in problems if p.severity == "error")
+                print(_report(args, problems, errors), flush=True)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
 
 
 def _report(args: argparse.Namespace, problems: list[Problem], errors: int) -> str:

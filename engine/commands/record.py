@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from engine.commands.common import add_story_argument, load, writable_story
-from engine.commands.test import _write, add_playthroughs_argument, playthroughs_dir
+from engine.commands.test import _write, add_playthroughs_argument, playthroughs_dir, playthroughs_root
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -50,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
               "Check the transcript, or record again.", file=sys.stderr)
     target = playthroughs_dir(args) / f"{args.name}.yaml"
     existed = target.exists()
-    _write(target, playthroughs.dump_playthrough(playthrough))
+    _write(target, playthroughs.dump_playthrough(playthrough), playthroughs_root(args))
     lines = playthrough.transcript.count("\n")
-    by_position = playthroughs.by_position(playthrough)
+    by_position = _kept_by_position(story, playthrough.inputs)
     if by_position:
         print(f"Note: {by_position} input(s) take a choice by its number, because the choice has no 'id'; "
               "inserting or reordering choices would change what they replay. Give choices an 'id' "
@@ -61,3 +61,16 @@ def run(args: argparse.Namespace) -> int:
           f"{lines} transcript lines. Replay with: hungary56 test{' ' + args.story_dir if args.story_dir else ''} "
           "--playthroughs")
     return 0
+
+
+def _kept_by_position(story: object, inputs: tuple[object, ...]) -> int:
+    """How many inputs took a choice that has no id (and so are kept as its number): not a refused
+    number, nor a `1` typed where the story moves on by itself (the review of #25, #61)."""
+    from engine.author.migrate import convert_inputs
+    from engine.author.playthroughs import ById
+    from engine.core.format import FORMAT_VERSION
+    from engine.core.model import Story
+
+    assert isinstance(story, Story)
+    plain = [{"choice": i.id} if isinstance(i, ById) else i for i in inputs]
+    return convert_inputs(story, plain, FORMAT_VERSION).kept

@@ -43,8 +43,17 @@ def add_playthroughs_argument(parser: argparse.ArgumentParser) -> None:
                         help="where recorded playthroughs live (default: STORY_DIR/tests/playthroughs)")
 
 
+MAX_PLAYTHROUGH_BYTES = 10 * 2**20
+
+
 def playthroughs_dir(args: argparse.Namespace) -> Path:
     return Path(args.dir) if args.dir else story_dir(args) / "tests" / "playthroughs"
+
+
+def playthroughs_root(args: argparse.Namespace) -> Path:
+    """The folder recorded playthroughs are read from and written to, through no symlink out of it:
+    the story folder, or the --dir given."""
+    return Path(args.dir) if args.dir else story_dir(args)
 
 
 def _positive(value: int, flag: str) -> None:
@@ -68,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     story_arg = args.story_dir or ""
     print(f"Testing {describe(args)}")
     if args.playthroughs:
-        return _replay_all(story, playthroughs_dir(args), args.bless)
+        return _replay_all(story, playthroughs_dir(args), args.bless, playthroughs_root(args))
     if args.exhaustive:
         progress = _progress(args.max_states)
         report = search.exhaustive(story, args.max_states, progress)
@@ -97,11 +106,12 @@ def _progress(max_states: int) -> Callable[[int], None] | None:
     return show
 
 
-def _replay_all(story: object, folder: Path, bless: str | None) -> int:
+def _replay_all(story: object, folder: Path, bless: str | None, root: Path | None = None) -> int:
     from engine.author import playthroughs
     from engine.core import expr
     from engine.core.errors import Hungary56Error
     from engine.core.model import Story
+    from engine.io.atomic import read_regular, why_unreadable
     from engine.io.loader import display_path
 
     assert isinstance(story, Story)
@@ -119,9 +129,15 @@ def _replay_all(story: object, folder: Path, bless: str | None) -> int:
     for file in files:
         shown = display_path(file)
         try:
-            playthrough = playthroughs.parse_playthrough(file.read_text(encoding="utf-8"), shown)
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"FAIL {shown}: cannot read it: {exc}")
+            # a file the story ships: regular, bounded, never through a symlink out of the folder
+            data = read_regular(file, MAX_PLAYTHROUGH_BYTES, within=root or folder)
+            playthrough = playthroughs.parse_playthrough(data.decode("utf-8"), shown)
+        except OSError as exc:
+            print(f"FAIL {shown}: cannot read it: {why_unreadable(exc)}")
+            failed += 1
+            continue
+        except UnicodeDecodeError:
+            print(f"FAIL {shown}: cannot read it: it is not UTF-8 text")
             failed += 1
             continue
         except Hungary56Error as exc:
@@ -138,25 +154,49 @@ def _replay_all(story: object, folder: Path, bless: str | None) -> int:
         if not diff:
             print(f"ok   {shown}")
         elif blessed is not None:
-            _write(file, playthroughs.dump_playthrough(blessed))
+            _write(file, playthroughs.dump_playthrough(blessed), root)
             print(f"blessed {shown}")
         else:
             failed += 1
             print(f"FAIL {shown}: the output changed")
             print(diff, end="" if diff.endswith("\n") else "\n")
+            _older_format(file, shown)
     if failed:
-        print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
-              "run again with --bless")
+        if bless:  # what failed now, --bless could not fix (#25 review, #62)
+            print(f"{failed} of {len(files)} playthrough(s) could not be blessed; record them again with "
+                  "'hungary56 record'")
+        else:
+            print(f"{failed} of {len(files)} playthrough(s) failed; if the changes are intended, "
+                  "run again with --bless")
         return 1
     print(f"{len(files)} playthrough(s) passed" if not bless else f"{len(files)} playthrough(s) up to date")
     return 0
 
 
-def _write(path: Path, text: str) -> None:
+def _older_format(file: Path, shown: str) -> None:
+    """Say so when a failing playthrough was recorded in an older format: the engine changed, not the story."""
+    import re
+
+    from engine.core.format import FORMAT_VERSION
+    from engine.io.loader import read_text
+
+    found = re.search(r"(?m)^format:\s*(\d+)", read_text(file))
+    recorded = int(found.group(1)) if found else 1
+    if recorded < FORMAT_VERSION:
+        print(f"note {shown}: recorded in format {recorded} (menus numbered every choice, hidden ones too); "
+              f"this hungary56 writes format {FORMAT_VERSION} (menus number only the open choices): run "
+              "'hungary56 migrate' to replay it with its own numbering and convert it, not --bless")
+
+
+def _write(path: Path, text: str, within: Path | None = None) -> None:
+    from engine.author.migrate import stamp_playthrough
     from engine.core.errors import Hungary56Error
     from engine.io.atomic import write_atomically
 
     try:
-        write_atomically(path, text)  # a symlink planted at PATH is replaced, never written through
+        # says the format it was recorded in (engine/author/migrate.py reads it); a symlink planted at
+        # PATH is replaced, never written through; a symlinked folder on the way from `within` (the
+        # story folder) is refused
+        write_atomically(path, stamp_playthrough(text), within=within)
     except OSError as exc:
         raise Hungary56Error(f"{path}: cannot write the playthrough: {exc.strerror or exc}") from None

@@ -93,7 +93,15 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         A choice's `id` names it in recorded playthroughs and saved games, so it must be unique
         among the choices of its scene (the same id may be used again in another scene). Rename
         one of the two."""),
-    _d("W114", "a source card's deprecated `slogan:` key: write `form: slogan` (or `form: quotation`)", """
+    _d("E114", "the story says it is written in a format newer than this version of hungary56 reads", """
+        `format:` in story.yaml names the version of the story format the files are written in
+        (absent means 1). Every version of hungary56 reads every older format; a newer one needs a
+        newer hungary56 (`pip install --upgrade hungary56`)."""),
+    _d("E115", "a `next:` list of routes that is empty, has an `if` on its last route, or a route without `if` before the last", """
+        `next:` may be a list of routes, `{if: CONDITION, goto: SCENE}`: the first route whose
+        condition holds is taken, and the last route, without `if`, is the default taken when none
+        does. So every route but the last needs an `if`, and the last must not have one."""),
+    _d("W116", "a source card's deprecated `slogan:` key: write `form: slogan` (or `form: quotation`)", """
         A source card says what its text is with `form`: `quotation` (the words themselves, in
         quotation marks, with a `locator`), `paraphrase` (the project's summary, shown as "In
         summary:") or `slogan`. The old `slogan: true` still reads as `form: slogan`, and
@@ -129,6 +137,14 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         `{name}` puts in the value of an int or str expression. A true/false variable cannot be
         printed: write `{if armed}...{else}...{end}` instead. Unknown variables and scenes get a
         did-you-mean, at the line and column inside the text."""),
+    _d("E212", "`{if}` nested deeper than 50 levels in one text; the message gives the level", """
+        Inline `{if}` tags may nest as deep as an expression (50 levels). Deeper nesting is
+        almost always generated or broken text, and it would take the engine's stack with it.
+        Flatten the text with `{elif}`, or split it into a scene's `variants`."""),
+    _d("E213", "one text holds more than 1,000 insertions and tags", """
+        A text is shown whole on every visit, and each insertion can put in a text variable of up
+        to 100,000 characters. Past 1,000 insertions and tags in one text, split it into
+        `variants` or scenes. Whatever a text renders to is also cut at 1,000,000 characters."""),
     _d("W101", "a story or scene file is empty", """
         The file holds nothing. An empty file is often a file truncated by accident: its scenes
         are missing, and links to them are not reported as broken until it is fixed. Delete the
@@ -145,10 +161,20 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         None of the scene's choices can ever be taken, so a player who reaches it is stuck."""),
     _d("W302", "a choice whose guard is always false (`if: false`, `if: \"1 > 2\"`)", """
         The condition never holds, whatever the player does, so the choice is never offered."""),
+    _d("W303", "every choice of a menu has an `if`, and some state closes them all: a player there would be stuck", """
+        The message gives a state in which no guard holds (the values that decide the guards: each
+        number they compare with and its neighbours, true and false, the texts they name, 0 to 2
+        visits). Add a choice without `if`, or make the guards cover every case; a decision the
+        story makes by itself is better written as `next:` with a list of routes and a default
+        (docs/authoring.md). The state may be impossible in play: `hungary56 test --exhaustive`
+        meets only real ones."""),
     _d("E302", "a trap: scenes that lead only to one another (or a scene only to itself), never to an ending", """
         Once a player enters the group, no choice leads out of it to an ending. Reported once
         per group; the scenes that only lead into it are not reported. `hungary56 test
-        --exhaustive` reports the same groups."""),
+        --exhaustive` reports the same groups. To fix it, give one scene of the group a way out:
+        a choice (or a `next:` route) to a scene that leads on to an ending; if the way out
+        has an `if`, check that some state can meet it (`hungary56 test --exhaustive` says when
+        none does)."""),
     _d("W310", "a variable declared but never used", """
         No condition reads it and no effect sets it. Delete it, or use it."""),
     _d("W311", "a variable that is set but never read (in a condition, an effect's value, a variant or inline text)", """
@@ -185,11 +211,13 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E363", "a scene dated outside its chapter (before its `date`, or after its `until`)", """
         A scene that is not a flashback happens within its chapter's dates, compared at the
         precision both give."""),
-    _d("E364", "a chapter's typed `reading_minutes` is more than 20% off the reading time computed from its words", """
+    _d("W364", "a chapter's typed `reading_minutes` (deprecated) is more than 20% off the reading time computed from its words", """
         Reading times are computed from the words a class meets along the historical path in the
         chapter (read aloud at 150 words a minute, silently at 200) and shown by `play --chapter`,
         the chapter opening and the teacher's guide. A typed figure is no longer needed: remove
-        `reading_minutes`, or correct it to the computed figure the message gives."""),
+        `reading_minutes` (`hungary56 migrate` does it for every chapter), or correct it to the
+        computed figure the message gives. A deprecated field is a warning, never an error, for at
+        least one release; this code was E364 (an error) before 0.2.0."""),
     _d("E370", "a source card of `form: quotation` without a `locator`", """
         Quotation marks tell a student that these are the words that were said or written. A
         quotation must be verbatim, in a published translation the `provenance` names, and its
@@ -205,8 +233,12 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
 )}
 
 
+# Codes that were renamed (a severity that changed changes the letter): `lint --explain OLD` still answers.
+RENAMED = {"E364": "W364"}
+
+
 def get(code: str) -> Diagnostic | None:
-    return DIAGNOSTICS.get(code)
+    return DIAGNOSTICS.get(RENAMED.get(code, code))
 
 
 def problem(location: Location, code: str, message: str) -> Problem:

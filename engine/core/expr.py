@@ -50,6 +50,24 @@ _TOKEN = re.compile(
 )
 
 
+# what an author coming from another language most likely meant
+_HINTS = {
+    "&": ": write 'and' (as in 'armed and courage >= 2')",
+    "|": ": write 'or' (as in 'armed or courage >= 2')",
+    "!": ": write 'not' (as in 'not armed'); '!=' means 'is not equal to'",
+}
+_COMMA = {
+    "condition": ": to join conditions, write 'and' or 'or'",
+    "effect": ": several effects are a list, one effect per item: do: [\"courage += 1\", \"suspicion += 1\"]",
+}
+
+
+def _with_comma_hint(exc: ExpressionError, what: str) -> ExpressionError:
+    if exc.message == "unexpected character ','":
+        return ExpressionError(exc.message + _COMMA[what], exc.column)
+    return exc
+
+
 @attrs.frozen
 class Token:
     kind: str
@@ -66,7 +84,7 @@ def tokenize(source: str) -> list[Token]:
         match = _TOKEN.match(source, pos)
         if match is None:
             char = source[pos]
-            hint = " (strings need matching quotes)" if char in "\"'" else ""
+            hint = " (strings need matching quotes)" if char in "\"'" else _HINTS.get(char, "")
             raise ExpressionError(f"unexpected character {char!r}{hint}", pos)
         kind = match.lastgroup or ""
         if kind != "space":
@@ -272,14 +290,24 @@ def parse_condition(source: str) -> Node:
     """Parse a condition; raises ExpressionError with the column inside `source`."""
     if not source.strip():
         raise ExpressionError("empty condition", 0)
-    parser = _Parser(source)
-    node = parser.expression()
-    parser.finish()
+    try:
+        parser = _Parser(source)
+        node = parser.expression()
+        parser.finish()
+    except ExpressionError as exc:
+        raise _with_comma_hint(exc, "condition") from None
     return node
 
 
 def parse_effect(source: str) -> Assignment:
     """Parse one effect: `name = expr`, `name += expr` or `name -= expr`."""
+    try:
+        return _parse_effect(source)
+    except ExpressionError as exc:
+        raise _with_comma_hint(exc, "effect") from None
+
+
+def _parse_effect(source: str) -> Assignment:
     parser = _Parser(source)
     target = parser.current
     if target.kind != "name":

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from engine.core import diagnostics, expr, template
 from engine.core.dates import TIME, valid_date
 from engine.core.errors import ExpressionError, Location, Problem
+from engine.core.model import Condition, Effect
 from engine.core.nodes import YList, YMap
 
 ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -46,6 +47,17 @@ class Problems:
 
 
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+
+
+_YES, _NO = ("yes", "y", "on", "true"), ("no", "n", "off", "false")
+
+
+def bool_hint(value: Any) -> str:
+    """For a true/false value written as a word YAML reads as text: which word to write."""
+    if isinstance(value, str) and value.strip().lower() in _YES + _NO:
+        meant = "true" if value.strip().lower() in _YES else "false"
+        return f": {value.strip()!r} is text here; write {meant} (without quotes)"
+    return ""
 
 
 def describe(value: Any) -> str:
@@ -116,7 +128,8 @@ class Fields:
             return str(value)  # `version: 1` or `title: 1956` mean the text the author typed
         if not ok:
             self.problems.error(
-                self.at(key), f"{key!r} in {self.what} must be {_TYPE_NAMES[kind]}, not {describe(value)}", "E104"
+                self.at(key), f"{key!r} in {self.what} must be {_TYPE_NAMES[kind]}, not {describe(value)}"
+                + (bool_hint(value) if kind is bool else ""), "E104"
             )
             return default
         return value
@@ -139,7 +152,7 @@ class Fields:
         try:
             return template.parse(text, self.at(key), self.node.text_anchors.get(key, ()))
         except ExpressionError as exc:
-            self.problems.error(exc.location or self.at(key), exc.message, "E210")
+            self.problems.error(exc.location or self.at(key), exc.message, getattr(exc, "code", "E210"))
             return None
 
     def integer(self, key: str, required: bool = False, default: int = 0) -> int:
@@ -219,3 +232,50 @@ class Fields:
             )
             return ""
         return value
+
+
+# --- conditions and effects ---------------------------------------------------------------------
+
+_Parsed = TypeVar("_Parsed")
+
+
+def _parse(
+    value: Any, location: Location, problems: Problems, parse: Callable[[str], _Parsed], what: str, example: str
+) -> _Parsed | None:
+    """Parse one condition or effect, reporting a wrong type or a syntax error at its column."""
+    if not isinstance(value, str):
+        problems.error(location, f"{what} must be a string such as \"{example}\", not {describe(value)}", "E104")
+        return None
+    try:
+        return parse(value)
+    except ExpressionError as exc:
+        problems.error(location.shifted(exc.column), exc.message, "E200")
+        return None
+
+
+# The same source always parses to the same immutable tree: stories repeat their conditions and
+# effects a lot, and sharing the trees saves both the parsing and the memory.
+_parse_condition = functools.lru_cache(maxsize=1 << 15)(expr.parse_condition)
+_parse_effect = functools.lru_cache(maxsize=1 << 15)(expr.parse_effect)
+
+
+def build_condition(value: Any, location: Location, problems: Problems) -> Condition | None:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    node = _parse(value, location, problems, _parse_condition, "a condition", "courage >= 2")
+    return None if node is None else Condition(value, node, location)
+
+def build_effect(value: Any, location: Location, problems: Problems) -> Effect | None:
+    assignment = _parse(value, location, problems, _parse_effect, "an effect", "courage += 1")
+    return None if assignment is None else Effect(value, assignment, location)
+
+
+def effects(fields: Fields, key: str, problems: Problems) -> tuple[Effect, ...]:
+    if fields.has(key) and isinstance(fields.node[key], str):
+        values = YList(fields.at(key))
+        values.append(fields.node[key])
+        values.item_locs.append(fields.at(key))
+    else:
+        values = fields.items(key)
+    found = (build_effect(v, loc, problems) for v, loc in zip(values, values.item_locs))
+    return tuple(e for e in found if e is not None)

@@ -11,6 +11,13 @@ import attrs
 
 from engine.core import expr
 
+# The version of the story format this engine writes. Files say which one they were written in
+# (`format:` in story.yaml and in recorded playthroughs; absent means 1), and the engine reads
+# every older one: `hungary56 migrate` moves a story forward (docs/authoring.md, "Upgrading").
+#   1: 0.1.0: menus numbered every choice, hidden ones too; chapters could type `reading_minutes`.
+#   2: 0.2.0: menus number only the open choices; `reading_minutes` deprecated; choices have ids.
+FORMAT_VERSION = 2
+
 ANNOTATION_KINDS = ("historical", "plausible", "counterfactual")
 ENDING_KINDS = ("exile", "arrested", "stayed", "fallen", "other")
 # What a source card's text is: the words themselves (a `quotation`, shown in quotation marks, which needs
@@ -23,7 +30,7 @@ VARIABLE_TYPES = expr.TYPES
 # of names to records R; the rest are scalars or lists of scalars.
 SCALAR_TYPES = (
     "id", "key", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
-    "variable_type", "card_form", "value", "number",
+    "variable_type", "card_form", "value", "number", "next",
 )
 
 
@@ -44,6 +51,7 @@ class Field:
     example: str = ""
     lint_required: bool = False  # the linter, not the loader, reports it missing (the schema requires it)
     min_items: int = 0  # for a list: the fewest items it may have
+    history: bool = False  # the linter requires it only in a history story (not `fiction: true`); the schema does not
 
 
 @attrs.frozen(kw_only=True)
@@ -86,7 +94,7 @@ CARD = Record(name="card", what="a source card", doc="A source card: a document'
     _f("when", "date", "when (a date such as 1956-10-23)"),
     _f("source", "key", "the key of the source in `sources` it is quoted from", True),
     _f("provenance", "text", "what the document is, whose translation, and where it was published or broadcast"),
-    _f("slogan", "bool", "deprecated (W114): write `form: slogan`"),
+    _f("slogan", "bool", "deprecated (W116): write `form: slogan`"),
 ))
 
 SOURCE = Record(name="source", what="a source", doc="A work the story rests on, for the bibliography.", or_text=True, fields=(
@@ -105,7 +113,7 @@ CHAPTER = Record(name="chapter", what="a chapter", doc="A chapter of the story, 
     _f("date", "date", "when it begins", True),
     _f("until", "date", "when it ends"),
     _f("first", "id", "the id of its first scene", True),
-    _f("reading_minutes", "int", "deprecated: reading times are computed from the words; lint fails when a typed figure is more than 20% off"),
+    _f("reading_minutes", "int", "deprecated: reading times are computed from the words; lint warns (W364) when a typed figure is more than 20% off, and `hungary56 migrate` removes it"),
     _f("summary", "text", "a paragraph on what happens, for teachers"),
     _f("questions", "strings", "discussion questions"),
     _f("objectives", "strings", "two or three learning objectives, for the teacher's guide"),
@@ -131,13 +139,21 @@ CHOICE = Record(name="choice", what="a choice", doc="A transition: what the play
     _f("goto", "id", "the scene it leads to", True),
     _f("if", "condition", "offered only when this holds", False, "armed and courage >= 2"),
     _f("do", "effects", "assignments made when it is taken", False, "courage += 1"),
-    _f("kind", "kind", "`historical`, `plausible` or `counterfactual` (the linter requires it: E330)", lint_required=True),
+    _f("kind", "kind", "`historical`, `plausible` or `counterfactual` (the linter requires it, E330, unless the story "
+       "is `fiction: true`)", history=True),
     _f("history", "text", "what really happened, shown after the choice"),
+))
+
+ROUTE = Record(name="route", what="a route", doc="One way on from a scene that moves on by itself (`next:` as a list): "
+               "the first route whose condition holds is taken; the last has no `if` and is taken otherwise.", fields=(
+    _f("if", "condition", "when to take this route (the last route has none: it is the default)", False, "courage >= 3"),
+    _f("goto", "id", "the scene it leads to", True, "end_exile"),
 ))
 
 ENDING = Record(name="ending", what="an ending", doc="What makes a scene an ending.", fields=(
     _f("title", "text", "the ending's title", True),
-    _f("kind", "ending_kind", "`exile`, `arrested`, `stayed`, `fallen` or `other`", True),
+    _f("kind", "ending_kind", "`exile`, `arrested`, `stayed`, `fallen` or `other`; in a `fiction: true` story, any word "
+       "of your own (`home`, `lost`, ...)", True),
     _f("epilogue", "text", "what became of you", True),
 ))
 
@@ -158,7 +174,8 @@ SCENE = Record(name="scene", what="a scene", doc="One scene: a state of the stor
     _f("contested", "list:account", "accounts that disagree, each attributed"),
     _f("terms", "strings", "glossary terms the scene uses"),
     _f("choices", "list:choice", "the choices (exactly one of choices, next, ending)", min_items=1),
-    _f("next", "id", "the scene that follows when there is no choice"),
+    _f("next", "next", "the scene that follows when there is no choice; or a list of routes `{if: CONDITION, goto: SCENE}`, "
+       "the first that holds wins, the last (without `if`) is the default"),
     _f("ending", "record:ending", "makes this scene an ending"),
     _f("questions", "strings", "discussion questions a teacher's class meets at this scene"),
 ), one_of=("choices", "next", "ending"))
@@ -167,6 +184,10 @@ STORY = Record(name="story", what="the story", doc="The story's identity, variab
     _f("id", "id", "the story's id", True),
     _f("title", "text", "its title", True),
     _f("version", "text", "its version", True),
+    _f("format", "int", "the version of the story format its files are written in (absent means 1); "
+       "`hungary56 migrate` moves a story to the newest, 2", False, "2"),
+    _f("fiction", "bool", "true for a story that is not history: choices need no `kind` or `history`, the player "
+       "sees no reveal of what really happened, and an ending's `kind` is any word"),
     _f("start", "id", "the first scene", True),
     _f("perspective", "text", "who the player is"),
     _f("variables", "map:variable", "the state variables"),
@@ -197,7 +218,7 @@ SCENE_FILE = Record(name="scene_file", what="a scene file", doc="A file of scene
     _f("scenes", "list:scene", "the scenes", True),
 ))
 
-RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, FACT, SCENE, VARIANT, ACCOUNT, CHOICE, ENDING, SCENE_FILE)}
+RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, FACT, SCENE, VARIANT, ACCOUNT, CHOICE, ROUTE, ENDING, SCENE_FILE)}
 
 STORY_KEYS = STORY.keys
 VARIABLE_KEYS = VARIABLE.keys
@@ -207,6 +228,7 @@ CHAPTER_KEYS = CHAPTER.keys
 ACCOUNT_KEYS = ACCOUNT.keys
 VARIANT_KEYS = VARIANT.keys
 CHOICE_KEYS = CHOICE.keys
+ROUTE_KEYS = ROUTE.keys
 ENDING_KEYS = ENDING.keys
 SCENE_KEYS = SCENE.keys
 PLACE_KEYS = PLACE.keys

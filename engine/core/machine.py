@@ -100,6 +100,8 @@ def choose(story: Story, state: GameState, index: int) -> GameState:
         raise RuleError(f"scene {scene.id!r} has no choice {index + 1}")
     choice = scene.choices[index]
     if choice.condition is not None and not _holds(choice.condition, (state.variables, state.visits)):
+        if choice.auto:  # a scene that moves on by itself goes where its routes say (engine/core/routes.py)
+            return _follow_route(story, state, scene)
         raise RuleError(f"choice {index + 1} of {scene.id!r} is not available: it needs {choice.condition.source}")
     variables = dict(state.variables)
     if choice.effects:
@@ -110,6 +112,16 @@ def choose(story: Story, state: GameState, index: int) -> GameState:
     goto = choice.goto
     visits[goto] = visits.get(goto, 0) + 1
     return GameState.adopt(goto, variables, visits, state.path + (Step(scene.id, index),), state.turn + 1)
+
+
+def _follow_route(story: Story, state: GameState, scene: Scene) -> GameState:
+    """Going on from a scene whose `next:` is a list of routes: the one route that holds (their
+    guards exclude one another), whichever automatic choice was asked for."""
+    env = (state.variables, state.visits)
+    for choice in scene.choices:
+        if choice.auto and (choice.condition is None or _holds(choice.condition, env)):
+            return choose(story, state, choice.index)
+    raise RuleError(f"no route of {scene.id!r} holds")
 
 
 def is_over(story: Story, state: GameState) -> bool:

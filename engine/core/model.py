@@ -205,6 +205,9 @@ class Choice:
     label_template: Template | None = None
     history_template: Template | None = None
     id: str = ""  # optional; unique in its scene; what recordings and saves keep instead of the position
+    # for a route of `next:` (engine/core/routes.py): its own `if` as written, where `condition` is the
+    # guard compiled from it and the routes before it (first match wins)
+    route: Condition | None = None
 
     @property
     def target_location(self) -> Location:
@@ -223,6 +226,7 @@ class Ending:
     epilogue: str
     location: Location
     epilogue_template: Template | None = None
+    kind_location: Location | None = None  # where `kind` is written: a history story checks it (E108)
 
 
 @attrs.frozen
@@ -252,6 +256,9 @@ class Scene:
     place_location: Location | None = None
     text_template: Template | None = None  # `text` compiled, when it has inline markup
     questions: tuple[str, ...] = ()  # discussion questions for a class, at this scene
+    # where its `chapter` and `date` are written, for the problems that are theirs (E121, E350, E363)
+    chapter_location: Location | None = None
+    date_location: Location | None = None
 
     @property
     def when(self) -> str:
@@ -307,6 +314,8 @@ class Story:
     warnings: tuple[Problem, ...] = ()
     places: Mapping[str, Place] = attrs.field(factory=dict)
     facts: Mapping[str, Fact] = attrs.field(factory=dict)  # the facts ledger, by the figure as written
+    format: int = 1  # the format its files are written in (engine/core/format.py: FORMAT_VERSION)
+    fiction: bool = False  # not history: no `kind`, `history` or reveal needed; ending kinds are free
 
     def chapter(self, chapter_id: str) -> Chapter | None:
         return next((c for c in self.chapters if c.id == chapter_id), None)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from engine.core import expr, template
 from engine.core.errors import ExpressionError, Location
 from engine.core.fields import Problems
+from engine.core.format import ENDING_KINDS
 from engine.core.model import Condition, Effect, Scene, Story
 
 
@@ -51,18 +52,25 @@ def check_scene_references(
     conditions, effects and inline texts. `story` gives the declarations (its scenes are not read)."""
     if scene.chapter and scene.chapter not in chapter_ids:
         problems.error(
-            scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}{expr.suggest(scene.chapter, chapter_ids)}", "E121"
+            scene.chapter_location or scene.location, f"scene {scene.id!r} names unknown chapter {scene.chapter!r}"
+            + (expr.suggest(scene.chapter, chapter_ids) or " (declare it under 'chapters' in story.yaml)"), "E121"
         )
     if scene.place and scene.place not in story.places:
         problems.error(
             scene.place_location or scene.location,
             f"scene {scene.id!r} names unknown place {scene.place!r}{expr.suggest(scene.place, story.places)}", "E122",
         )
+    ending = scene.ending
+    if ending is not None and ending.kind and not story.fiction and ending.kind not in ENDING_KINDS:
+        problems.error(ending.kind_location or ending.location, f"'kind' must be one of {', '.join(ENDING_KINDS)}, not "
+                       f"{ending.kind!r}{expr.suggest(ending.kind, list(ENDING_KINDS))} (or, in a story that is not "
+                       "history, say 'fiction: true' in story.yaml and use kinds of your own)", "E108")
     for choice in scene.choices:
         what = f"'next' of {scene.id!r}" if choice.auto else f"choice {choice.index + 1} of {scene.id!r}"
         _known_scene(choice.goto, choice.target_location, what, scenes, problems)
-        if choice.condition:
-            _check_condition(choice.condition, types, scenes, problems)
+        condition = choice.route if choice.auto else choice.condition  # a route's own `if`, at its place
+        if condition:
+            _check_condition(condition, types, scenes, problems)
         for effect in choice.effects:
             _check_effect(effect, types, scenes, problems)
     for variant in scene.variants:

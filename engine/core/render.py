@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from engine.core import machine
+from engine.core.controls import for_layout
 from engine.core.dates import month_days
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
 
@@ -67,8 +68,9 @@ def wrap_blocks(blocks: Iterable[Block], width: int) -> list[tuple[str, str]]:
             if not block.wrap:
                 lines.extend((block.style, pad + line) for line in paragraph.split("\n"))
                 continue
-            flowing = flow(block, paragraph)
-            wrapped = textwrap.wrap(flowing, max(width - block.indent, 20), break_on_hyphens=False,
+            room = max(width - block.indent, 20)
+            flowing = for_layout(flow(block, paragraph), room - block.hang)
+            wrapped = textwrap.wrap(flowing, room, break_on_hyphens=False,
                                     subsequent_indent=" " * block.hang) or [""]
             lines.extend((block.style, pad + line) for line in wrapped)
             lines.append(("text", ""))
@@ -219,7 +221,7 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
     sources to read next. `votes` holds how a class split, by decision number."""
     votes = votes or {}
     path = "your path" if who == "You" else "the class's path"
-    blocks = [Block("heading", f"Debrief: {path} beside history")]
+    blocks = [Block("heading", f"Debrief: {path}" if story.fiction else f"Debrief: {path} beside history")]
     if not debrief.decisions:
         blocks.append(Block("note", "No decisions yet."))
     for number, decision in enumerate(debrief.decisions, 1):
@@ -234,7 +236,7 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
         elif real is not None:
             blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
                                 indent=3, tight=True))
-        else:
+        elif not story.fiction:  # a story that is not history has nothing to set beside the choice
             blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
         for label in decision.also:  # a scene with two historical choices: both happened
             blocks.append(Block("note", f"That happened too: {label} {KIND_TAGS['historical']}", indent=3, tight=True))

@@ -18,6 +18,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 # A file whose aliases would expand past this many nodes is refused (the "billion laughs").
 MAX_EXPANDED_NODES = 2_000_000
+# ... or whose aliases would expand its text past this many characters (2,000 scenes aliasing one
+# 1 MB string are 2 GB of story text in a 1.3 MB file: reliability review 2026-12-06, NM4).
+MAX_EXPANDED_CHARS = 50 * 1024 * 1024
 MAX_DEPTH = 100
 
 _STR = "tag:yaml.org,2002:str"
@@ -80,6 +83,7 @@ class _Converter:
         self.aliases = aliases
         self.memo: dict[int, Any] = {}
         self.weights: dict[int, int] = {}
+        self.chars: dict[int, int] = {}  # the characters of its scalars, aliases expanded
         self.depths: dict[int, int] = {}
 
     def weight(self, root: yaml.Node) -> int:
@@ -97,6 +101,8 @@ class _Converter:
             if done:
                 open_nodes.discard(id(node))
                 self.weights[id(node)] = 1 + sum(self.weights[id(c)] for c in children)
+                self.chars[id(node)] = (sum(self.chars[id(c)] for c in children) if children
+                                        else len(node.value) if isinstance(node.value, str) else 0)
                 self.depths[id(node)] = 1 + max((self.depths[id(c)] for c in children), default=0)
                 if self.depths[id(node)] > MAX_DEPTH + 1:
                     raise _TooDeep(node)
@@ -316,8 +322,27 @@ _PLAIN_WORDS = (
 )
 
 
-def plain_words(message: str) -> str:
-    """The parser's message for a common mistake in plain words, with the fix."""
+# `text: {if armed}...` or `label: {name} ...`: inline text, not a flow mapping `{title: ...}`
+_BRACE_VALUE = re.compile(r"""^\s*(?:-\s+)?[A-Za-z_][\w-]*:\s+\{(?:if\s|[A-Za-z_]\w*\})""")
+_KEY_LINE = re.compile(r"""^(\s*)(?:-\s+)?([A-Za-z_][\w-]*):(?:\s+(.*))?$""")
+
+
+def plain_words(message: str, text: str = "", line: int = -1) -> str:
+    """The parser's message for a common mistake in plain words, with the fix; `text` and the
+    0-based `line` of the mark, when given, tell two mistakes apart that PyYAML words alike."""
+    if line >= 0 and ("did not find expected key" in message or "mapping values are not allowed" in message):
+        lines = text.splitlines()
+        here = lines[line] if line < len(lines) else ""
+        if _BRACE_VALUE.match(here):
+            return ("a value that starts with '{' is read as a mapping, but this one is text (inline {if ...} or "
+                    "{name}): put the whole text in quotes, or write it as a block on the next lines after '>'")
+        above = next((lines[n] for n in range(line - 1, -1, -1) if lines[n].strip() and
+                      not lines[n].lstrip().startswith("#")), "")
+        key, over = _KEY_LINE.match(above), _KEY_LINE.match(here)
+        if key and over and key.group(3) and key.group(3).strip() not in ("|", ">", "|-", ">-") \
+                and over.start(2) > key.start(2):  # the keys' own columns
+            return (f"'{over.group(2)}:' is indented more than '{key.group(2)}:' above it, whose value is already "
+                    f"given: line '{over.group(2)}:' up with '{key.group(2)}:' (the keys of one part share a column)")
     return next((plain for words, plain in _PLAIN_WORDS if words in message), message)
 
 
@@ -335,7 +360,7 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return None, [Problem(loc, f"invalid YAML: {plain_words(message)}", "E001")]
+        return None, [Problem(loc, f"invalid YAML: {plain_words(message, text, mark.line if mark else -1)}", "E001")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [Problem(Location(path, 1, 1), f"invalid YAML: {exc}", "E001")]
     if root is None:
@@ -346,7 +371,8 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     conv = _Converter(path, aliases=anchors, text=text)
     could_expand = anchors
     try:
-        too_big = could_expand and conv.weight(root) > MAX_EXPANDED_NODES
+        too_big = could_expand and (conv.weight(root) > MAX_EXPANDED_NODES
+                                    or conv.chars[id(root)] > MAX_EXPANDED_CHARS)
     except _TooDeep as exc:
         return None, [Problem(_loc(path, exc.node), f"aliases nest this deeper than {MAX_DEPTH} levels", "E001")]
     except _Recursive as exc:
