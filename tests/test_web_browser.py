@@ -156,8 +156,8 @@ def test_play_to_an_ending_reload_continue_and_take_the_save_to_the_terminal(url
     wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.ending") == ending, 30, "the ending again")
 
     saves = tmp_path / "saves"
-    saves.mkdir()
-    (saves / "fromweb.json").write_bytes(save.read_bytes())
+    (saves / story.id).mkdir(parents=True)  # --saves DIR keeps a folder per story
+    (saves / story.id / "fromweb.json").write_bytes(save.read_bytes())
     result = run_cli("play", "--saves", str(saves), "--load", "fromweb", stdin="quit\n")
     assert result.returncode == 0, result.stderr
     ending_scene = story.scenes[ending]
@@ -170,9 +170,9 @@ def ending_scene_title(story: Any, ending: str) -> str:
     return str(scene.ending.title)
 
 
-def test_a_terminal_save_opens_in_the_page(url, driver, tmp_path: Path):
-    saves = tmp_path / "saves"
-    result = run_cli("play", "--saves", str(saves), stdin="1\n\n1\n\nsave mine\nquit\n")
+def test_a_terminal_save_opens_in_the_page(url, driver, story, tmp_path: Path):
+    saves = tmp_path / "saves" / story.id  # --saves DIR keeps a folder per story
+    result = run_cli("play", "--saves", str(saves.parent), stdin="1\n\n1\n\nsave mine\nquit\n")
     assert result.returncode == 0, result.stderr
     scene = json.loads((saves / "mine.json").read_text(encoding="utf-8"))["state"]["scene"]
     driver.get(url)
