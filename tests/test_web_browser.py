@@ -185,6 +185,16 @@ def test_a_terminal_save_opens_in_the_page(url, driver, story, tmp_path: Path):
     driver.find_element("id", "save-file").send_keys(str(tmp_path / "bad.json"))
     wait_for(lambda: "newer hungary56" in driver.find_element("id", "notices").text, 20, "the save's error")
 
+    chapter = story.chapters[1]  # the start screen's Chapters: a game from a chapter's start
+    click(driver, '[data-action="start-screen"]')
+    click(driver, '[data-action="chapters"]')
+    assert [b.get_attribute("data-chapter") for b in driver.find_elements("css selector", "#chapter-list button")] == \
+        [c.id for c in story.chapters]
+    click(driver, f'#chapter-list button[data-chapter="{chapter.id}"]')
+    drain(driver)
+    wait_for(lambda: js(driver, "return document.getElementById('screen').dataset.scene") == chapter.first, 20,
+             "the chapter's first scene")
+
 
 def test_keyboard_alone_plays(url, driver):
     from selenium.webdriver.common.action_chains import ActionChains
@@ -253,6 +263,9 @@ def test_teacher_mode_projects_votes_and_reveals_as_a_step(url, driver):
     assert size >= 26, size
     violations = axe_violations(driver)
     assert violations == [], "a teacher's reveal:\n" + describe(violations)
+    click(driver, '[data-command="card"]')  # the chapter's source cards, as the terminal's `card`
+    wait_for(lambda: visible(driver, "#panel"), 20, "the cards")
+    assert js(driver, "return document.getElementById('panel').dataset.panel") == "card"
 
 
 def reference_events(story: Any, inputs: list[Any]) -> list[list[dict[str, Any]]]:
