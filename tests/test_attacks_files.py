@@ -352,6 +352,9 @@ OTHER_OPENS = {
     "engine/play/terminal.py": ["os.open(os.devnull"],
     "engine/commands/common.py": ["os.open(os.devnull"],
     "engine/io/lock.py": ["os.open(Path(folder) / name, _FLAGS"],  # a lock file, never read (O_NOFOLLOW)
+    # the transcript, appended to (O_NOFOLLOW, checked regular) and its last byte read, once the
+    # play command has checked the file with read_head
+    "engine/io/appending.py": ["fd = os.open(self.path, os.O_WRONLY", "fd = os.open(self.path, _READ"],
     "engine/io/cache.py": ["(here / name).read_bytes()"],  # the engine's own modules, for the cache key
     "engine/author/starter.py": ["source.read_text(", "schema.read_text("],  # the starter shipped with the engine
     "engine/author/generate.py": ["path.read_text(", "path.read_text("],  # the repository's docs (a developer tool)

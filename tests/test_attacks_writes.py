@@ -95,9 +95,9 @@ def test_l7_a_transcript_on_a_full_disk_ends_the_file_not_the_game(tmp_path: Pat
     # (since NL12 the transcript is appended to: the fault is in its appends)
     script = (
         "import errno, os, sys\n"
-        "from engine.io import atomic\n"
+        "from engine.io import appending\n"
         "fds, count = set(), [0]\n"
-        "real_init, real_write = atomic.AppendingTextFile.__init__, os.write\n"
+        "real_init, real_write = appending.AppendingTextFile.__init__, os.write\n"
         "def init(self, *args):\n"
         "    real_init(self, *args)\n"
         "    fds.add(self.fd)\n"
@@ -107,7 +107,7 @@ def test_l7_a_transcript_on_a_full_disk_ends_the_file_not_the_game(tmp_path: Pat
         "        if count[0] > 2:\n"
         "            raise OSError(errno.ENOSPC, 'No space left on device')\n"
         "    return real_write(fd, data)\n"
-        "atomic.AppendingTextFile.__init__ = init\n"
+        "appending.AppendingTextFile.__init__ = init\n"
         "os.write = write\n"
         "from engine.cli import main\n"
         "sys.exit(main())\n"

@@ -260,7 +260,8 @@ def _open_transcript(path: str, earlier: bool = False) -> IO[str]:
     from pathlib import Path
     from typing import cast
 
-    from engine.io.atomic import AppendingTextFile, write_atomically
+    from engine.io.appending import AppendingTextFile
+    from engine.io.atomic import write_atomically
 
     target = Path(path)
 
