@@ -39,7 +39,15 @@ class Web:
         self.transcript = Transcript(self.stream)
         self.transcript.start(f"{self.story.title}: transcript", f"Story version {self.story.version}.")
         self.why_at: int | None = None  # where a reason typed for the last decision goes in the transcript
-        self.game: Any = None
+        self.game: rules.Game | None = None
+
+    @property
+    def now(self) -> rules.Game:
+        """The game; a page that steps before it starts one gets a new game."""
+        if self.game is None:
+            self.start()
+        assert self.game is not None
+        return self.game
 
     # -- what the page calls -------------------------------------------------------------------
 
@@ -55,7 +63,7 @@ class Web:
         mode = rules.TEACHER if self.teacher else rules.PLAYER
         step = rules.start(self.story, mode=mode, state=state, paged=True)
         if self.reveal != "choice" and not self.teacher:
-            step = self._join(step, rules.configured(step.game, reveal=self.reveal))
+            step = step.then(rules.configured(step.game, reveal=self.reveal))
         return self._answer(step, notices)
 
     def start_chapter(self, chapter_id: str) -> str:
@@ -75,11 +83,11 @@ class Web:
 
     def send(self, line: str) -> str:
         """A line as the terminal's prompt takes it: a number, a command, or "" for Enter."""
-        return self._answer(rules.step(self.game, line))
+        return self._answer(rules.step(self.now, line))
 
     def choose(self, key: str) -> str:
         """The open choice whose button carries `key` (its id, or its position without one)."""
-        for number, offer in enumerate(rules.menu(self.game), 1):
+        for number, offer in enumerate(rules.menu(self.now), 1):
             if choice_key(offer.choice) == key:
                 return self.send(str(number))
         return self._answer(None, [{"kind": "error", "text": "That choice is not open here."}])
@@ -90,16 +98,16 @@ class Web:
             state, _ = saves.decode(self.story, text.encode("utf-8"))
         except SaveError as exc:
             return self._answer(None, [{"kind": "error", "text": f"This save cannot be opened: {exc}"}])
-        return self._answer(rules.loaded(self.game, state, slot))
+        return self._answer(rules.loaded(self.now, state, slot))
 
     def configure(self, reveal: str) -> str:
         if reveal not in REVEALS:
             return self._answer(None, [{"kind": "error", "text": f"No reveal timing {reveal!r}."}])
         self.reveal = reveal
-        return self._answer(rules.configured(self.game, reveal=reveal))
+        return self._answer(rules.configured(self.now, reveal=reveal))
 
     def save_json(self) -> str:
-        return saves.encode(self.story, self.game.state, saves.now()).decode("utf-8")
+        return saves.encode(self.story, self.now.state, saves.now()).decode("utf-8")
 
     def reason(self, text: str) -> str:
         """The student's line of reasoning for the last decision (the terminal's --ask-why)."""
@@ -129,10 +137,7 @@ class Web:
 
     # -- the answer ------------------------------------------------------------------------------
 
-    def _join(self, first: Any, second: Any) -> Any:
-        return type(second)(game=second.game, events=tuple(first.events) + tuple(second.events))
-
-    def _answer(self, step: Any, notices: list[dict[str, str]] | None = None) -> str:
+    def _answer(self, step: rules.Step | None, notices: list[dict[str, str]] | None = None) -> str:
         notices = list(notices or [])
         answer: dict[str, Any] = {"screens": [], "saves": [], "requests": [], "events": []}
         if step is not None:
@@ -167,7 +172,7 @@ class Web:
         """The transcript, as `play --transcript` writes it: the screens the terminal keeps for the
         same events (`engine/core/present.py`); a reason typed later goes after the decision."""
         for event in events:
-            for screen in present.screens(self.game, event):
+            for screen in present.screens(self.now, event):
                 if screen.record and screen.blocks:
                     self.transcript.blocks(list(screen.blocks))
                 if screen.ask_why:
