@@ -146,7 +146,7 @@ function nextButton(label) {
   const next = $('[data-action="next"]');
   next.textContent = label;
   next.hidden = false;
-  next.focus();
+  next.focus({ preventScroll: true });
 }
 
 function drawControls() {
