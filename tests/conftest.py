@@ -103,3 +103,39 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
     shutil.rmtree(os.environ.pop("HUNGARY56_CACHE_DIR", ""), ignore_errors=True)
     shutil.rmtree(os.environ.pop("HUNGARY56_TEST_HOME", ""), ignore_errors=True)
+
+
+# --- the fast tier ------------------------------------------------------------------------------
+# `python -m pytest -m "not slow"` runs the rules in process. A test that starts a real program (a
+# subprocess, a pseudo-terminal, tmux, Chromium) is marked slow; one that is not marked and starts
+# one fails, so the fast tier stays fast. HUNGARY56_SPAWN_REPORT=FILE lists such tests instead.
+SPAWN_REPORT = os.environ.get("HUNGARY56_SPAWN_REPORT", "")
+
+
+@pytest.fixture(autouse=True)
+def _real_programs_are_marked_slow(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    if request.node.get_closest_marker("slow") is not None:
+        yield
+        return
+    import pty
+
+    started: list[str] = []
+    popen_init = subprocess.Popen.__init__
+    fork = pty.fork
+
+    def watched_popen(self, args, *rest, **kwargs):
+        started.append(str(args)[:120])
+        popen_init(self, args, *rest, **kwargs)
+
+    def watched_fork():
+        started.append("a pseudo-terminal")
+        return fork()
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", watched_popen)
+    monkeypatch.setattr(pty, "fork", watched_fork)
+    yield
+    if started and SPAWN_REPORT:
+        with open(SPAWN_REPORT, "a", encoding="utf-8") as report:
+            report.write(request.node.nodeid + "\n")
+    elif started:
+        pytest.fail(f"{request.node.nodeid} starts a real program ({started[0]}): mark it @pytest.mark.slow")

@@ -30,6 +30,7 @@ def play_under_strace(saves: Path, stdin: str, inject: list[str], *extra: str) -
     return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not HAS_STRACE, reason="needs strace")
 @pytest.mark.parametrize("inject", [
     ["-e", "trace=fsync", "-e", "inject=fsync:signal=SIGKILL:when=1"],
@@ -56,6 +57,7 @@ def test_m1_the_first_autosave_of_a_session_never_empties_the_autosave_slot(tmp_
     assert "Progress saved" in resumed.stdout
 
 
+@pytest.mark.slow
 def test_m2_a_failed_autosave_never_says_progress_saved(tmp_path: Path) -> None:
     saves = tmp_path / "saves-is-a-file"
     saves.write_text("not a folder\n", encoding="utf-8")
@@ -66,6 +68,7 @@ def test_m2_a_failed_autosave_never_says_progress_saved(tmp_path: Path) -> None:
     assert "NOT saved" in shown
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("digits", [4_300, 4_000, 17], ids=["4300-digits", "4000-digits", "past-2^53"])
 def test_m3_a_save_with_a_huge_integer_is_refused_at_load_not_crashing_the_next_autosave(
         tmp_path: Path, digits: int) -> None:
@@ -115,6 +118,7 @@ def limited_run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]
                           cwd=REPO, env=cli_env(), timeout=60, preexec_fn=cap)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_m8_the_saves_listing_and_load_refuse_devices_fifos_and_huge_files(tmp_path: Path) -> None:
     saves = tmp_path / "D"
@@ -135,6 +139,7 @@ def test_m8_the_saves_listing_and_load_refuse_devices_fifos_and_huge_files(tmp_p
         assert "not a regular file" in refused.stderr or "far too large" in refused.stderr
 
 
+@pytest.mark.slow
 def test_l8_the_game_never_writes_a_save_it_would_refuse_to_read(tmp_path: Path) -> None:
     from engine.core import machine
     from engine.core.errors import SaveError
@@ -158,6 +163,7 @@ def test_l8_the_game_never_writes_a_save_it_would_refuse_to_read(tmp_path: Path)
     assert store.load(story, "autosave") == long_game  # the last save that fits is kept
 
 
+@pytest.mark.slow
 def test_l2_the_saves_listing_never_prints_a_saved_at_with_escape_sequences(tmp_path: Path) -> None:
     saves = tmp_path / "D"
     assert play(saves, "1\n").returncode == 0
@@ -171,6 +177,7 @@ def test_l2_the_saves_listing_never_prints_a_saved_at_with_escape_sequences(tmp_
     assert "autosave" in listed.stdout
 
 
+@pytest.mark.slow
 def test_l13_a_save_with_a_bom_loads_and_impossible_versions_are_refused(tmp_path: Path) -> None:
     saves = tmp_path / "D"
     assert play(saves, "1\n").returncode == 0
@@ -191,6 +198,7 @@ def test_l13_a_save_with_a_bom_loads_and_impossible_versions_are_refused(tmp_pat
     assert "must be a whole number" in refused.stderr and "a int" not in refused.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("redirect, code, message", [
     ("<&-", 0, ""),
     (">&-", 1, "standard output is closed"),
@@ -205,6 +213,7 @@ def test_l6_closed_or_full_standard_streams_end_cleanly(tmp_path: Path, redirect
     assert message in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not HAS_STRACE, reason="needs strace")
 def test_l9_temporary_files_left_by_killed_writers_are_swept(tmp_path: Path) -> None:
     saves = tmp_path / "D"
@@ -223,6 +232,7 @@ def test_l9_temporary_files_left_by_killed_writers_are_swept(tmp_path: Path) -> 
     assert fresh.exists()
 
 
+@pytest.mark.slow
 def test_l5_a_long_input_line_gets_its_hint_promptly(tmp_path: Path) -> None:
     line = "x" * 20_000_000  # 20 MB: about a minute of quadratic wrapping before the fix
     result = run_cli("play", "--saves", str(tmp_path / "D"), stdin=line + "\nquit\n", timeout=30)
@@ -230,6 +240,7 @@ def test_l5_a_long_input_line_gets_its_hint_promptly(tmp_path: Path) -> None:
     assert "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not a choice or a command." in result.stdout
 
 
+@pytest.mark.slow
 def test_l11_a_new_game_says_that_a_saved_game_exists_and_how_to_go_back_to_it(tmp_path: Path) -> None:
     """L11: a 12-turn game, then new sessions of one choice each, used to rotate the long game out of
     both autosave slots without a word. A new game now says at start that a saved game exists, and

@@ -36,6 +36,7 @@ def story(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["a: &x [*x]\n", "a: &x {b: *x}\n"], ids=["sequence", "mapping"])
 def test_h1_a_recursive_alias_is_a_located_error_not_endless_memory(story: Path, text: str) -> None:
     (story / "scenes" / "x.yaml").write_text(text, encoding="utf-8")
@@ -91,6 +92,7 @@ def looping_story(tmp_path: Path, effect: str) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("effect, message", [
     ("s += s", "the text grows past 100,000 characters"),
     ("courage += courage + 1", "the number grows past ±9,007,199,254,740,991"),
@@ -114,6 +116,7 @@ def test_m5_m3_a_value_doubling_on_a_loop_is_stopped_with_a_located_message(
     assert (saves / "autosave.json").stat().st_size < 1_000_000
 
 
+@pytest.mark.slow
 def test_m4_a_48_mib_file_of_tiny_nodes_is_refused_quickly_in_bounded_memory(story: Path) -> None:
     nodes = 24 * 2**20  # the review's `x: [1,1,1,…]`: 48 MiB, no anchors
     (story / "scenes" / "x.yaml").write_bytes(b"x: [" + b"1," * (nodes - 1) + b"1]\n")
@@ -135,6 +138,7 @@ ESCAPES = {
 C0_C1 = "".join(chr(c) for c in range(32) if chr(c) not in "\n") + "\x7f" + "".join(map(chr, range(0x80, 0xA0)))
 
 
+@pytest.mark.slow
 def test_m6_story_text_cannot_send_escape_sequences_to_the_player(story: Path) -> None:
     scene = story / "scenes" / "one.yaml"
     text = scene.read_text(encoding="utf-8")
@@ -167,6 +171,7 @@ def test_m6_the_terminal_drops_control_characters_from_any_text(capsys: pytest.C
     assert stream.getvalue().strip() == "a]0;xb2Jcd"
 
 
+@pytest.mark.slow
 def test_l1_lint_prints_a_hostile_file_name_escaped(story: Path) -> None:
     name = "x\x1b]0;PWNED\x07\x1b[2J\nfake.yaml:1:1: error E999 forged\n.yaml"
     (story / "scenes" / name).write_text("scenes: [\n", encoding="utf-8")
@@ -183,6 +188,7 @@ def lint_lines(story: Path) -> list[str]:
     return [line for line in result.stdout.splitlines() if " error " in line or " warning " in line]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [
     ("title: \"A first story: the radio building\"", "title: !!python/name:os.system"),  # the review's
     ("title: \"A first story: the radio building\"", "title: \"unclosed"),
@@ -198,6 +204,7 @@ def test_l12_an_unreadable_story_file_is_one_error_not_a_cascade_of_missing_keys
     assert len(lines) == 1 and "story/story.yaml:" in lines[0] and "E001" in lines[0], lines
 
 
+@pytest.mark.slow
 def test_l12_an_unknown_top_level_key_is_reported_once(story: Path) -> None:
     with (story / "story" / "story.yaml").open("a", encoding="utf-8") as handle:
         handle.write("variables2: 1\n")  # the review's
@@ -205,6 +212,7 @@ def test_l12_an_unknown_top_level_key_is_reported_once(story: Path) -> None:
     assert len(lines) == 1 and "unknown key 'variables2'" in lines[0] and "story/story.yaml:" in lines[0], lines
 
 
+@pytest.mark.slow
 def test_l12_a_key_missing_from_every_story_file_is_located_in_story_yaml(story: Path) -> None:
     path = story / "story" / "story.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("id: starter\n", ""), encoding="utf-8")

@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import REPO, cli_env, run_cli
 
+pytestmark = pytest.mark.slow  # every test here drives a real program (or searches at length)
+
 STARTER = REPO / "examples" / "starter"
 PAYLOAD = "# the victim's own file\necho hello\n"
 

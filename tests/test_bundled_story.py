@@ -60,6 +60,7 @@ def test_at_least_four_distinct_endings():
     assert {"exile", "arrested", "stayed", "fallen"} <= kinds
 
 
+@pytest.mark.slow
 def test_historical_path_plays_from_start_to_an_ending_in_piped_mode(tmp_path):
     inputs = historical_path(STORY)
     stdin = "".join(f"{n}\n" for n in inputs)
@@ -72,6 +73,7 @@ def test_historical_path_plays_from_start_to_an_ending_in_piped_mode(tmp_path):
     assert "is not a choice" not in out and "no such choice" not in out
 
 
+@pytest.mark.slow
 def test_piped_playthrough_reaches_the_radio(tmp_path):
     inputs = historical_path(STORY)
     state = machine.new_game(STORY)

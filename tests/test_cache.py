@@ -200,6 +200,7 @@ def cli(story: Path, cache_dir: Path, *args: str, code: str | None = None) -> su
     return subprocess.run(command, cwd=ROOT, env=env, input="quit\n", capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 def test_the_cli_fills_and_uses_the_cache(story: Path, cache_dir: Path) -> None:
     outputs = []
     for _ in range(2):
@@ -212,6 +213,7 @@ def test_the_cli_fills_and_uses_the_cache(story: Path, cache_dir: Path) -> None:
     assert names == ["f-", "f-", "f-", "l-", "l-", "l-"]
 
 
+@pytest.mark.slow
 def test_lint_findings_are_reused_only_for_the_same_files(story: Path, cache_dir: Path) -> None:
     first = cli(story, cache_dir, "lint")
     scenes = story / "scenes" / "two.yaml"
@@ -230,6 +232,7 @@ print(sorted(m for m in ("yaml", "pickle", "hashlib") if m in sys.modules))
 """
 
 
+@pytest.mark.slow
 def test_a_cached_load_needs_neither_pyyaml_nor_pickle(story: Path, cache_dir: Path) -> None:
     assert "'yaml'" in cli(story, cache_dir, code=PROBE).stdout  # the first load parses (and writes)
     assert cli(story, cache_dir, code=PROBE).stdout.strip() == "[]"
@@ -291,3 +294,21 @@ def test_a_story_entry_with_a_damaged_list_of_paths_is_rebuilt(story: Path, cach
     assert repr(loader.load_story(story)) == expected
     rewritten = json.loads(target.read_bytes())["paths"]
     assert isinstance(rewritten, list) and rewritten and all(isinstance(path, str) for path in rewritten)
+
+
+def test_the_fingerprint_covers_every_engine_module(tmp_path: Path) -> None:
+    """Code review 2026-12-06 §1.5: editing the reading-time module left `lint` printing a stale E364
+    message, because the cache's fingerprint named its modules by hand. Now it hashes them all."""
+    import shutil
+
+    from engine.io import cache
+
+    engine = Path(cache.__file__).resolve().parent.parent
+    assert cache.engine_sources() == sorted(str(p.relative_to(engine)) for p in engine.rglob("*.py")
+                                           if "__pycache__" not in p.parts)
+    copy = tmp_path / "engine"
+    shutil.copytree(engine, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.fingerprint_of(copy)
+    reading = copy / "core" / "reading.py"
+    reading.write_text(reading.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert cache.fingerprint_of(copy) != before

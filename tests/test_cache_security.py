@@ -71,6 +71,7 @@ def plant_everywhere(story: Path, folder: Path, marker: Path) -> None:
     (folder / f"s-{cache.story_key(keys)}.json").write_bytes(payload)  # and the whole story's
 
 
+@pytest.mark.slow
 def test_a_planted_pickle_in_a_shared_folder_never_runs(story: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -151,6 +152,7 @@ def test_a_symlinked_or_special_entry_is_ignored(story: Path, cache_dir: Path, t
     assert loader.load_story(story).scenes["square"].title == "The square"
 
 
+@pytest.mark.slow
 def test_no_pickle_is_ever_imported(story: Path, cache_dir: Path) -> None:
     code = ("import sys; from engine.io.loader import load_story; load_story(sys.argv[1]); load_story(sys.argv[1]);"
             "print('pickle' in sys.modules)")
@@ -180,6 +182,7 @@ def cli(story: Path, cache_dir: Path, *command: str, strace: tuple[str, ...] = (
                           preexec_fn=None if strace else limited)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["dev-zero-symlink", "fifo"])
 def test_l10_an_entry_that_is_dev_zero_or_a_fifo_neither_crashes_nor_hangs_the_load(
         story: Path, tmp_path: Path, kind: str) -> None:
@@ -201,6 +204,7 @@ def test_l10_an_entry_that_is_dev_zero_or_a_fifo_neither_crashes_nor_hangs_the_l
     assert "Goodbye" in cli(story, folder, "play").stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
 def test_l9_a_cache_entry_a_killed_writer_left_half_written_is_swept(story: Path, tmp_path: Path) -> None:
     folder = tmp_path / "cache"

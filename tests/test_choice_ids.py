@@ -53,6 +53,7 @@ def recorded_inputs(folder: Path, name: str) -> list[object]:
     return list(document["inputs"])
 
 
+@pytest.mark.slow
 def test_a_recording_keeps_choice_ids_and_follows_them_after_an_insertion(tiny: Path) -> None:
     with_ids(tiny)
     assert h56("record", "--name", "fallen", "--choices", "1 . 1", cwd=tiny).returncode == 0
@@ -70,6 +71,7 @@ def test_a_recording_keeps_choice_ids_and_follows_them_after_an_insertion(tiny: 
     assert "THE END: Fallen" in text
 
 
+@pytest.mark.slow
 def test_without_ids_the_same_insertion_takes_another_branch(tiny: Path) -> None:
     """What the review saw: a recording by position replays the inserted choice instead."""
     assert h56("record", "--name", "fallen", "--choices", "1 . 1", cwd=tiny).returncode == 0
@@ -79,6 +81,7 @@ def test_without_ids_the_same_insertion_takes_another_branch(tiny: Path) -> None
     assert replay.returncode == 1 and "FAIL tests/playthroughs/fallen.yaml: the output changed" in replay.stdout
 
 
+@pytest.mark.slow
 def test_a_choice_id_that_is_gone_fails_the_replay_clearly(tiny: Path) -> None:
     with_ids(tiny)
     assert h56("record", "--name", "fallen", "--choices", "1 . 1", cwd=tiny).returncode == 0
@@ -92,6 +95,7 @@ def test_a_choice_id_that_is_gone_fails_the_replay_clearly(tiny: Path) -> None:
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_bless_name_blesses_one_playthrough_only(tiny: Path) -> None:
     assert h56("record", "--name", "a", "--choices", "2 . 2", cwd=tiny).returncode == 0
     assert h56("record", "--name", "b", "--choices", "2 . 2", cwd=tiny).returncode == 0
@@ -107,6 +111,7 @@ def test_bless_name_blesses_one_playthrough_only(tiny: Path) -> None:
     assert folder_first.returncode == 0 and "blessed" in folder_first.stdout
 
 
+@pytest.mark.slow
 def test_record_says_which_inputs_are_kept_by_position(tiny: Path) -> None:
     done = h56("record", "--name", "x", "--choices", "2 . 2", cwd=tiny)
     assert "2 input(s) take a choice by its number" in done.stderr
@@ -115,6 +120,7 @@ def test_record_says_which_inputs_are_kept_by_position(tiny: Path) -> None:
     assert "by its number" not in done.stderr
 
 
+@pytest.mark.slow
 def test_lint_notes_missing_ids_only_when_recordings_depend_on_them(tiny: Path) -> None:
     clean = h56("lint", cwd=tiny)
     assert clean.stdout.endswith("0 errors, 0 warnings\n")
@@ -127,6 +133,7 @@ def test_lint_notes_missing_ids_only_when_recordings_depend_on_them(tiny: Path) 
     assert h56("lint", cwd=tiny).stdout.endswith("0 errors, 0 warnings\n")
 
 
+@pytest.mark.slow
 def test_two_choices_with_one_id_are_an_error(tiny: Path) -> None:
     with_ids(tiny)
     path = tiny / "scenes" / "two.yaml"
@@ -175,6 +182,7 @@ def test_the_schema_knows_choice_ids(tiny: Path) -> None:
         jsonschema.validate(document, schema)
 
 
+@pytest.mark.slow
 def test_record_warns_about_inputs_the_game_refused(tiny: Path) -> None:
     done = h56("record", "--name", "typos", "--choices", "9 9 abc 2 . notes", cwd=tiny)
     assert done.returncode == 0

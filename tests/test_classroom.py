@@ -21,6 +21,7 @@ ENDINGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ENDINGS))
 def test_debrief_at_the_ending_matches_golden(name: str, tmp_path: Path) -> None:
     result = cli("play", str(STORIES / name), "--saves", str(tmp_path), "--width", "80", stdin=ENDINGS[name])
@@ -33,6 +34,7 @@ def test_debrief_at_the_ending_matches_golden(name: str, tmp_path: Path) -> None
     assert hint == f"Resume with: hungary56 play {STORIES / name} --saves {tmp_path.resolve()} --continue"
 
 
+@pytest.mark.slow
 def test_debrief_sets_the_players_path_beside_history(tmp_path: Path) -> None:
     out = cli("play", CLASSROOM, "--saves", str(tmp_path), "--width", "200", stdin=ENDINGS["classroom"]).stdout
     debrief = out[out.index("Debrief: your path beside history"):]
@@ -48,6 +50,7 @@ def test_debrief_sets_the_players_path_beside_history(tmp_path: Path) -> None:
     assert debrief.index("[points]") < debrief.index("[article]") < debrief.index("[nagy-broadcast]")
 
 
+@pytest.mark.slow
 def test_debrief_command_mid_game_and_the_plain_player_keeps_hidden_choices_hidden(tmp_path: Path) -> None:
     out = cli("play", CLASSROOM, "--saves", str(tmp_path), stdin="2\ndebrief\n\n").stdout
     assert "You chose: Go home early [PLAUSIBLE]" in out
@@ -56,6 +59,7 @@ def test_debrief_command_mid_game_and_the_plain_player_keeps_hidden_choices_hidd
     assert "1. Help carry the wounded" in gate  # numbered without a gap for the hidden one
 
 
+@pytest.mark.slow
 def test_transcript_is_markdown_with_scenes_choices_annotations_and_debrief(tmp_path: Path) -> None:
     transcript = tmp_path / "student.md"
     result = cli("play", CLASSROOM, "--saves", str(tmp_path), "--transcript", str(transcript),
@@ -64,6 +68,7 @@ def test_transcript_is_markdown_with_scenes_choices_annotations_and_debrief(tmp_
     check_golden("classroom-transcript.md", transcript.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_transcript_survives_a_killed_session(tmp_path: Path) -> None:
     transcript = tmp_path / "student.md"
     proc = subprocess.Popen(
@@ -87,6 +92,7 @@ def test_transcript_survives_a_killed_session(tmp_path: Path) -> None:
     assert "Thousands stayed" in text and "### Before the march" in text
 
 
+@pytest.mark.slow
 def test_transcript_of_a_game_left_early_ends_with_the_debrief_so_far(tmp_path: Path) -> None:
     transcript = tmp_path / "t.md"
     cli("play", CLASSROOM, "--saves", str(tmp_path), "--transcript", str(transcript), stdin="2\nquit\n")
@@ -94,6 +100,7 @@ def test_transcript_of_a_game_left_early_ends_with_the_debrief_so_far(tmp_path: 
     assert text.index("## Debrief so far") < text.index("You chose: Go home early")
 
 
+@pytest.mark.slow
 def test_unwritable_transcript_is_a_clear_error(tmp_path: Path) -> None:
     result = cli("play", CLASSROOM, "--saves", str(tmp_path), "--transcript", str(tmp_path / "no" / "t.md"))
     assert result.returncode == 2
@@ -103,6 +110,7 @@ def test_unwritable_transcript_is_a_clear_error(tmp_path: Path) -> None:
 # --- chapter jumps -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_unknown_chapter_lists_the_chapter_ids_with_computed_reading_times(tmp_path: Path) -> None:
     result = cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radoi")
     assert result.returncode == 2
@@ -113,6 +121,7 @@ def test_unknown_chapter_lists_the_chapter_ids_with_computed_reading_times(tmp_p
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_chapter_opening_shows_the_computed_reading_time_of_the_bundled_story(tmp_path: Path) -> None:
     from engine.core import reading
     from engine.io.loader import load_story
@@ -124,6 +133,7 @@ def test_the_chapter_opening_shows_the_computed_reading_time_of_the_bundled_stor
     assert f"Reading time: about {radio.aloud} min aloud, {radio.silent} silent ({radio.words} words" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("typed", "fails"), [(1, False), (3, True), (9, True)])
 def test_lint_warns_when_a_typed_reading_time_is_more_than_20_percent_off(tmp_path: Path, typed: int, fails: bool) -> None:
     """The tiny story's first chapter reads aloud in well under a minute: 1 typed minute is within a
@@ -141,6 +151,7 @@ def test_lint_warns_when_a_typed_reading_time_is_more_than_20_percent_off(tmp_pa
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow
 def test_chapter_jump_applies_the_chapters_setup_without_teacher_mode(tmp_path: Path) -> None:
     out = cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radio", stdin="1\n").stdout
     assert "The meeting in the hall" not in out
@@ -149,6 +160,7 @@ def test_chapter_jump_applies_the_chapters_setup_without_teacher_mode(tmp_path: 
     assert "THE END: Home" in out
 
 
+@pytest.mark.slow
 def test_chapter_and_continue_cannot_be_combined(tmp_path: Path) -> None:
     result = cli("play", CLASSROOM, "--chapter", "radio", "--continue")
     assert result.returncode == 2 and "not allowed with argument" in result.stderr
@@ -165,6 +177,7 @@ def _after(out: str, answer: str, start: int = 0) -> tuple[str, int]:
     return out[begin:end if end != -1 else len(out)], begin
 
 
+@pytest.mark.slow
 def test_teacher_mode_end_to_end_from_a_pipe(tmp_path: Path) -> None:
     lines = ["1", "", "", "2", "1", "reveal", "card", "quit"]
     result = cli("play", CLASSROOM, "--teacher", "--saves", str(tmp_path), stdin="\n".join(lines) + "\n")
@@ -214,6 +227,7 @@ def test_teacher_mode_end_to_end_from_a_pipe(tmp_path: Path) -> None:
     assert "Nobody is to be arrested" in card and "Imre Nagy, 28 October 1956" in card
 
 
+@pytest.mark.slow
 def test_teacher_mode_projects_without_colour_and_with_margins(tmp_path: Path) -> None:
     out = cli("play", CLASSROOM, "--teacher", "--saves", str(tmp_path), stdin="").stdout
     assert "\x1b[" not in out
@@ -249,7 +263,9 @@ def test_teacher_reveal_in_the_real_prompt_toolkit_session(tmp_path: Path) -> No
         console = MarkedConsole(TextOutput(shown, colour=False, width=80),
                                 PromptSession(input=pipe, output=DummyOutput()))
         origin = machine.start_chapter(story, story.chapters[1])
-        assert TeacherSession(story, console, SaveStore(tmp_path), origin=origin).run() == 0
+        left = TeacherSession(story, console, SaveStore(tmp_path), origin=origin).run()
+    # the class's choice was taken at the reveal: one decision in the path, nothing pending
+    assert len(left.state.path) == 1 and left.pending is None
 
     text = shown.getvalue()
     before, after_choice = text.split("<<answered '1'>>")
@@ -262,6 +278,7 @@ def test_teacher_reveal_in_the_real_prompt_toolkit_session(tmp_path: Path) -> No
     assert "Most of the crowd helped the wounded" in after_reveal
 
 
+@pytest.mark.slow
 def test_teacher_undo_withdraws_the_class_choice_before_the_reveal(tmp_path: Path) -> None:
     out = cli("play", CLASSROOM, "--teacher", "--saves", str(tmp_path), stdin="2\nundo\n1\n\n").stdout
     withdrawn, at = _after(out, "undo")
@@ -279,6 +296,7 @@ def test_readme_documents_the_classroom_commands() -> None:
         assert text in guide
 
 
+@pytest.mark.slow
 def test_continue_after_a_chapter_jump_keeps_undo_and_restart_in_that_chapter(tmp_path: Path) -> None:
     cli("play", CLASSROOM, "--saves", str(tmp_path), "--chapter", "radio", stdin="2\n")
     out = cli("play", CLASSROOM, "--saves", str(tmp_path), "--continue", stdin="undo\nrestart\n").stdout
@@ -291,6 +309,7 @@ def test_continue_after_a_chapter_jump_keeps_undo_and_restart_in_that_chapter(tm
 # --- transcripts a teacher can grade (issue 13, item 5) ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_second_session_is_added_to_the_transcript_never_replacing_it(tmp_path: Path) -> None:
     """The review's case: play, quit, then `--continue` with the same file; the first session stays."""
     out = tmp_path / "a.md"
@@ -318,6 +337,7 @@ def test_two_lists_in_a_row_stay_two_lists_in_markdown() -> None:
 # --- transcripts a teacher can grade (issue 13.5) ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ask_why_keeps_one_line_of_reasoning_after_each_decision_before_the_reveal(tmp_path: Path) -> None:
     out = tmp_path / "anna.md"
     result = cli("play", CLASSROOM, "--saves", str(tmp_path / "s"), "--transcript", str(out), "--ask-why",
@@ -331,12 +351,14 @@ def test_ask_why_keeps_one_line_of_reasoning_after_each_decision_before_the_reve
     assert "> Why: (no reason given)" in text  # Enter alone at the second decision
 
 
+@pytest.mark.slow
 def test_ask_why_needs_a_transcript() -> None:
     result = cli("play", CLASSROOM, "--ask-why", stdin="quit\n")
     assert result.returncode == 2 and "--ask-why keeps each reason in the transcript" in result.stderr
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_undone_and_redone_choices_are_marked_in_the_transcript(tmp_path: Path) -> None:
     out = tmp_path / "t.md"
     result = cli("play", CLASSROOM, "--saves", str(tmp_path / "s"), "--transcript", str(out),
@@ -349,6 +371,7 @@ def test_undone_and_redone_choices_are_marked_in_the_transcript(tmp_path: Path) 
     assert text.rindex("*Undone: Stay and vote") < text.index("**Chosen: 2. Go home early**")
 
 
+@pytest.mark.slow
 def test_a_class_vote_a_withdrawn_choice_and_the_reasons_are_in_the_teachers_transcript(tmp_path: Path) -> None:
     out = tmp_path / "lesson.md"
     lines = ["2", "", "undo", "vote 10 5", "The demands needed numbers behind them", "", "quit"]

@@ -27,6 +27,7 @@ def tiny(tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.slow
 def test_graph_prints_dot_that_graphviz_renders() -> None:
     done = h56("graph", TINY)
     assert done.returncode == 0, done.stderr
@@ -35,6 +36,7 @@ def test_graph_prints_dot_that_graphviz_renders() -> None:
     assert svg.returncode == 0 and "<svg" in svg.stdout
 
 
+@pytest.mark.slow
 def test_graph_writes_mermaid_for_one_chapter(tmp_path: Path) -> None:
     out = tmp_path / "map.mmd"
     done = h56("graph", TINY, "--format", "mermaid", "--chapter", "one", "-o", out)
@@ -42,12 +44,14 @@ def test_graph_writes_mermaid_for_one_chapter(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == (ROOT / "tests" / "golden" / "tiny-one.mmd").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_graph_unknown_chapter_is_a_usage_error() -> None:
     done = h56("graph", TINY, "--chapter", "nine")
     assert done.returncode == 2
     assert "no chapter 'nine'" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_test_passes_on_the_tiny_story() -> None:
     done = h56("test", TINY, "--runs", "300", "--seed", "5")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -56,6 +60,7 @@ def test_test_passes_on_the_tiny_story() -> None:
     assert h56("test", TINY, "--runs", "300", "--seed", "5").stdout == done.stdout  # reproducible
 
 
+@pytest.mark.slow
 def test_a_stuck_path_printed_by_test_replays_in_play(tmp_path: Path) -> None:
     stuck = STORIES / "stuck"
     done = h56("test", stuck, "--runs", "20")
@@ -67,6 +72,7 @@ def test_a_stuck_path_printed_by_test_replays_in_play(tmp_path: Path) -> None:
     assert "Scene dead_end" in played.stdout
 
 
+@pytest.mark.slow
 def test_loop_and_exhaustive_exit_codes() -> None:
     loop = h56("test", STORIES / "loop", "--runs", "2", "--max-steps", "30")
     assert loop.returncode == 1 and "possible loop" in loop.stdout
@@ -77,11 +83,13 @@ def test_loop_and_exhaustive_exit_codes() -> None:
     assert tiny.returncode == 0 and "end_home (Home, stayed): 1 1 2" in tiny.stdout
 
 
+@pytest.mark.slow
 def test_bad_numbers_are_usage_errors() -> None:
     done = h56("test", TINY, "--runs", "0")
     assert done.returncode == 2 and "--runs must be at least 1" in done.stderr
 
 
+@pytest.mark.slow
 def test_record_replay_diff_and_bless(tiny: Path) -> None:
     recorded = h56("record", tiny, "--name", "home", "--choices", "2 . 2")
     assert recorded.returncode == 0, recorded.stderr
@@ -106,6 +114,7 @@ def test_record_replay_diff_and_bless(tiny: Path) -> None:
     assert h56("test", tiny, "--playthroughs").returncode == 0
 
 
+@pytest.mark.slow
 def test_record_reads_inputs_from_stdin_lines(tiny: Path, tmp_path: Path) -> None:
     folder = tmp_path / "elsewhere"
     done = h56("record", tiny, "--name", "notes-walk", "--dir", folder, stdin="1\n\nglossary ÁVH\nnotes\n")
@@ -115,12 +124,14 @@ def test_record_reads_inputs_from_stdin_lines(tiny: Path, tmp_path: Path) -> Non
     assert h56("test", tiny, "--playthroughs", "--dir", folder).returncode == 0
 
 
+@pytest.mark.slow
 def test_record_refuses_a_bad_name(tiny: Path) -> None:
     done = h56("record", tiny, "--name", "../evil", "--choices", "1")
     assert done.returncode == 2 and "cannot be a playthrough name" in done.stderr
     assert not (tiny.parent / "evil.yaml").exists()
 
 
+@pytest.mark.slow
 def test_no_playthroughs_is_said_plainly(tiny: Path) -> None:
     done = h56("test", tiny, "--playthroughs")
     assert done.returncode == 0 and "No recorded playthroughs" in done.stdout
@@ -155,6 +166,7 @@ def _site_packages_copy(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_commands_without_a_folder_use_the_current_story_folder(tiny: Path) -> None:
     graph = h56("graph", cwd=tiny)
     assert graph.returncode == 0 and "Thirteen Days" not in graph.stdout
@@ -165,6 +177,7 @@ def test_commands_without_a_folder_use_the_current_story_folder(tiny: Path) -> N
     assert inside.stdout.splitlines()[0].endswith("tiny (the story folder around the current one)")
 
 
+@pytest.mark.slow
 def test_reading_commands_elsewhere_name_the_bundled_story(tmp_path: Path) -> None:
     done = h56("lint", cwd=tmp_path)
     assert done.returncode == 0
@@ -172,6 +185,7 @@ def test_reading_commands_elsewhere_name_the_bundled_story(tmp_path: Path) -> No
     assert "the current folder has no story/ and scenes/" in done.stdout.splitlines()[0]
 
 
+@pytest.mark.slow
 def test_new_scene_without_a_story_folder_writes_nothing(tmp_path: Path) -> None:
     from engine.io.loader import bundled_story_dir
 
@@ -183,6 +197,7 @@ def test_new_scene_without_a_story_folder_writes_nothing(tmp_path: Path) -> None
     assert [p.read_bytes() for p in scenes] == before
 
 
+@pytest.mark.slow
 def test_record_and_bless_without_a_story_folder_write_nothing(tmp_path: Path) -> None:
     from engine.io.loader import bundled_story_dir
 
@@ -193,6 +208,7 @@ def test_record_and_bless_without_a_story_folder_write_nothing(tmp_path: Path) -
     assert blessed.returncode == 2 and "is not a story folder" in blessed.stderr
 
 
+@pytest.mark.slow
 def test_nothing_writes_into_an_installed_package(tmp_path: Path) -> None:
     installed = _site_packages_copy(tmp_path)
     before = {p: p.read_bytes() for p in installed.rglob("*") if p.is_file()}
@@ -208,6 +224,7 @@ def test_nothing_writes_into_an_installed_package(tmp_path: Path) -> None:
     assert h56("lint", installed).returncode == 0  # reading it is fine
 
 
+@pytest.mark.slow
 def test_record_into_another_folder_may_use_the_bundled_story(tmp_path: Path) -> None:
     done = h56("record", "--name", "look", "--choices", "quit", "--dir", tmp_path / "mine", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -216,6 +233,7 @@ def test_record_into_another_folder_may_use_the_bundled_story(tmp_path: Path) ->
 
 # --- CI and editor integration (item 7) --------------------------------------------------------------
 
+@pytest.mark.slow
 def test_lint_keeps_its_exit_status_when_the_pipe_closes(tmp_path: Path) -> None:
     broken = ROOT / "tests" / "fixtures" / "broken" / "several_problems"
     for reader in ("head -1", "head -c1", "true"):
@@ -226,6 +244,7 @@ def test_lint_keeps_its_exit_status_when_the_pipe_closes(tmp_path: Path) -> None
         assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 
+@pytest.mark.slow
 def test_lint_github_format_annotates_each_problem() -> None:
     broken = ROOT / "tests" / "fixtures" / "broken" / "broken_goto"
     done = h56("lint", "--format", "github", cwd=broken)

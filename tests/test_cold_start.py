@@ -77,6 +77,7 @@ def warm_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["play", str(TINY)], [str(TINY)], ["play"], []],
                          ids=["play-tiny", "default-command-tiny", "play-bundled", "no-arguments-bundled"])
 def test_a_warm_piped_start_imports_only_what_the_first_scene_needs(args: list[str], tmp_path: Path,
@@ -90,13 +91,15 @@ def test_a_warm_piped_start_imports_only_what_the_first_scene_needs(args: list[s
         assert not modules & {"argparse", "gettext", "locale"}, sorted(modules & {"argparse", "gettext", "locale"})
 
 
+@pytest.mark.slow
 def test_the_check_sees_a_module_that_creeps_back(tmp_path: Path, warm_env: dict[str, str]) -> None:
-    """The same run with --debug loads the author's debugger: the probe must see it."""
+    """The same run with --transcript loads the transcript writer: the probe must see it."""
     loaded_modules(["play", str(TINY)], tmp_path, warm_env)
-    modules = loaded_modules(["play", str(TINY), "--debug"], tmp_path, warm_env)
-    assert "engine.play.debug" in forbidden(modules)
+    modules = loaded_modules(["play", str(TINY), "--transcript", str(tmp_path / "t.md")], tmp_path, warm_env)
+    assert "engine.core.transcript" in forbidden(modules)
 
 
+@pytest.mark.slow
 def test_a_cold_piped_start_still_keeps_the_ui_and_the_tools_out(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HUNGARY56_NO_CACHE": "1", "HUNGARY56_SAVES": str(tmp_path / "s")}
     modules = loaded_modules(["play", str(TINY)], tmp_path, env)
@@ -122,6 +125,7 @@ print("after a story that fails:", gc.isenabled())
 """
 
 
+@pytest.mark.slow
 def test_the_collector_paused_for_the_start_runs_again_once_the_story_is_loaded(tmp_path: Path,
                                                                                  warm_env: dict[str, str]) -> None:
     result = subprocess.run([sys.executable, "-c", COLLECTOR, str(TINY)], capture_output=True, text=True,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine.core import machine, render
 from engine.core.model import Story
 from engine.io.loader import bundled_story_dir, load_story
@@ -51,6 +53,7 @@ def play(inputs: str, tmp_path: Path, *extra: str) -> str:
     return " ".join(result.stdout.split())
 
 
+@pytest.mark.slow
 def test_bug3_debrief_shows_that_both_historical_choices_happened(tmp_path: Path) -> None:
     # `1 1 1 1 2` then `debrief`: the middle of the column and Zsuzsa's banner both happened
     out = play("1 1 1 1 2 debrief", tmp_path)
@@ -83,6 +86,7 @@ def test_every_scene_with_two_historical_choices_is_covered() -> None:
         assert any(b.text.endswith(first.label) for b in render.reveal_blocks(scene, second, state, state))
 
 
+@pytest.mark.slow
 def test_bug4_what_if_returns_to_the_decision_it_interrupted(tmp_path: Path) -> None:
     # `1 1 1 1 1 1 1 1 1 3 ⏎`: after the imagined Gerő speech the player is back at the choice
     out = play("1 1 1 1 1 1 1 1 1 3 ⏎", tmp_path)
@@ -97,6 +101,7 @@ def test_bug4_what_if_returns_to_the_decision_it_interrupted(tmp_path: Path) -> 
         assert [(c.label, c.goto, c.kind) for c in again.choices] == [(c.label, c.goto, c.kind) for c in real]
 
 
+@pytest.mark.slow
 def test_slip_zsuzsa_is_not_named_in_a_choice_when_she_is_not_there(tmp_path: Path) -> None:
     # `1 1 1 1 2 1 1 1 1`: middle of the column, never with Zsuzsa; the Radio choice names the students
     out = play("1 1 1 1 2 1 1 1 1", tmp_path)
@@ -109,6 +114,7 @@ def test_slip_zsuzsa_is_not_named_in_a_choice_when_she_is_not_there(tmp_path: Pa
 ARMED_AT_RADIO = "1 1 1 1 1 1 1 1 1 2 2 1 1 ⏎"  # ... radio_soldiers 1: take a rifle from the lorry
 
 
+@pytest.mark.slow
 def test_bug2_no_second_rifle_offered_to_an_armed_player(tmp_path: Path) -> None:
     out = play(ARMED_AT_RADIO + " 1", tmp_path)
     barricade = out[out.rindex("Paving stones"):]
@@ -117,11 +123,13 @@ def test_bug2_no_second_rifle_offered_to_an_armed_player(tmp_path: Path) -> None
     assert "2. Take your place on the barricade with the rifle you already carry" in barricade  # no gap
 
 
+@pytest.mark.slow
 def test_bug2_nobody_has_a_gun_but_you(tmp_path: Path) -> None:
     out = play(ARMED_AT_RADIO + " 1 2 1", tmp_path)  # barricade, then Szabad Nép
     assert "Nobody here has a gun but you, and you keep yours out of sight under your coat." in out
 
 
+@pytest.mark.slow
 def test_bug2_staying_home_is_not_treated_as_being_out(tmp_path: Path) -> None:
     out = play(ARMED_AT_RADIO + " 2 2", tmp_path)
     nagy = out[out.rindex("A new voice on the radio"):]
@@ -131,6 +139,7 @@ def test_bug2_staying_home_is_not_treated_as_being_out(tmp_path: Path) -> None:
     assert "She does not ask where you have been" not in nagy
 
 
+@pytest.mark.slow
 def test_bug2_on_guard_on_the_night_of_the_attack_you_are_at_the_post(tmp_path: Path) -> None:
     path = ARMED_AT_RADIO + " 2 2 ⏎ 1 1 1 1 1 1 1 1 1 ⏎ 1 1 2 1 1"
     out = play(path, tmp_path)
@@ -140,6 +149,7 @@ def test_bug2_on_guard_on_the_night_of_the_attack_you_are_at_the_post(tmp_path: 
     assert "he sees that you have brought your own" in after  # no "not enough rifles" for an armed guard
 
 
+@pytest.mark.slow
 def test_bug2_feri_callbacks_only_to_what_you_lived(tmp_path: Path) -> None:
     # the review's path: RFE with Feri in the prologue, then "your place is with the students"
     out = play("1 2 1 1 2 3 2 1 1 1 1 2 2 3 2 2 2 ⏎ 2 2 2 1 2 2 2 2 ⏎ 2 1 1 2 3 1 1 2 2", tmp_path)
@@ -148,6 +158,7 @@ def test_bug2_feri_callbacks_only_to_what_you_lived(tmp_path: Path) -> None:
     assert "You never promised him anything." in out
 
 
+@pytest.mark.slow
 def test_bug2_fired_at_the_rooftops_has_a_consequence(tmp_path: Path) -> None:
     out = play(ARMED_AT_RADIO + " 2 2 ⏎ 1 3 ⏎", tmp_path)
     assert "3. Unwrap your own rifle and fire at the rooftops" in out
@@ -155,6 +166,7 @@ def test_bug2_fired_at_the_rooftops_has_a_consequence(tmp_path: Path) -> None:
     assert "finds a brass cartridge case" in out
 
 
+@pytest.mark.slow
 def test_bug2_the_university_day_is_not_called_the_square(tmp_path: Path) -> None:
     out = play(ARMED_AT_RADIO + " 2 2 ⏎ 2 1", tmp_path)
     assert "she will have to ask you where you have been all day" in out

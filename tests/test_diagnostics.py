@@ -59,6 +59,7 @@ def test_severity_comes_from_the_registry() -> None:
     assert diagnostics.problem(Location("a"), "E302", "m").severity == "error"
 
 
+@pytest.mark.slow
 def test_lint_explain_prints_the_registry_entry() -> None:
     result = run_cli("lint", "--explain", "e302")
     assert result.returncode == 0, result.stderr
@@ -66,6 +67,7 @@ def test_lint_explain_prints_the_registry_entry() -> None:
     assert result.stdout.startswith("E302 (error): a trap")
 
 
+@pytest.mark.slow
 def test_lint_explain_of_an_unknown_code_lists_the_codes() -> None:
     result = run_cli("lint", "--explain", "E999")
     assert result.returncode == 2

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.core import evaluate, expr
 from engine.core.errors import EvaluationError, ExpressionError
+
+pytestmark = pytest.mark.slow  # every test here drives a real program (or searches at length)
 
 
 def _int(value: Any) -> int:

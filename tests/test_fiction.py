@@ -8,9 +8,12 @@ import shutil
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from tests.conftest import TINY, run_cli
+
+pytestmark = pytest.mark.slow  # every test here runs the real CLI
 
 
 def test_new_story_blank_lints_clean_plays_and_replays(tmp_path: Path) -> None:

@@ -3,11 +3,14 @@ checking) or EvaluationError (while evaluating a checked expression against odd 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.core import evaluate, expr
 from engine.core.errors import EvaluationError, ExpressionError
+
+pytestmark = pytest.mark.slow  # every test here drives a real program (or searches at length)
 
 VARIABLES = {"courage": "int", "armed": "bool", "name": "str"}
 SCENES = {"gate": None, "street": None}

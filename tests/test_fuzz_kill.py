@@ -75,6 +75,7 @@ class Checkpoints(types.SimpleNamespace):
 HISTORY = {"autosave.json": [1, 2, 3], "slot.json": [1, 2], "autosave-previous.json": [1]}
 
 
+@pytest.mark.slow
 @needs_fork
 def test_sigkill_during_saves_never_tears_a_save(tmp_path: Path) -> None:
     """The review's attack 34 (SIGKILL of a saving game at a random moment), made deterministic:
@@ -193,6 +194,7 @@ def check_after_stop(folder: Path) -> None:
     assert all(not info.problem for info in store.list(STORY))
 
 
+@pytest.mark.slow
 @needs_fork
 @pytest.mark.parametrize("after", [False, True], ids=["before-the-step", "after-the-step"])
 def test_sigkill_at_every_step_of_a_session_leaves_old_or_new(tmp_path: Path, after: bool) -> None:

@@ -168,6 +168,7 @@ def game_states(draw: st.DrawFn) -> GameState:
     return GameState(draw(st.sampled_from(SCENES)), variables, visits, path, draw(st.integers(0, 10**9)))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(game_states())
 def test_every_state_survives_a_round_trip(state: GameState) -> None:

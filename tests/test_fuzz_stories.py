@@ -111,6 +111,7 @@ def structurally_damaged(draw: st.DrawFn) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(structurally_damaged())
 def test_structural_damage(files: dict[str, bytes]) -> None:
@@ -170,6 +171,7 @@ def textually_damaged(draw: st.DrawFn) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(textually_damaged())
 def test_textual_damage(files: dict[str, bytes]) -> None:
@@ -212,6 +214,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [
     b"scenes: " + b"[" * 200_000 + b"]" * 200_000,
     b"scenes: " + b"{a: " * 100_000 + b"1" + b"}" * 100_000,
@@ -287,6 +290,7 @@ CONTROL_TEXT = st.lists(st.sampled_from(["\x1b[2J", "\x1b]0;t\x07", "\x9b", "\x9
                                          "\r", "\x00", "\x1b[1A", "ok", " "]), min_size=1, max_size=6).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_escape_sequences_in_any_text_field_never_reach_the_built_story(data: st.DataObject) -> None:

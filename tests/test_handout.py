@@ -39,6 +39,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return made
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", FIXTURES)
 @pytest.mark.parametrize("kind", ["guide", "worksheet"])
 @pytest.mark.parametrize("fmt", ["md", "html"])
@@ -48,6 +49,7 @@ def test_every_fixture_story_makes_a_pack(name: str, kind: str, fmt: str) -> Non
     assert "Traceback" not in result.stderr and result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_the_guide_has_every_scene_including_what_if_scenes_and_endings(bundled: dict[str, Path]) -> None:
     story = load_story(REPO)
     text = bundled["guide.html"].read_text(encoding="utf-8")
@@ -126,6 +128,7 @@ def test_the_worksheet_holds_no_answers(bundled: dict[str, Path], fmt: str) -> N
     assert plain.count("I chose") >= 30 and "Words to define" in plain and "Closing question" in plain
 
 
+@pytest.mark.slow
 def test_files_get_normal_permissions_even_over_a_private_file(tmp_path: Path) -> None:
     out = tmp_path / "guide.html"
     out.write_text("old")
@@ -146,6 +149,7 @@ def test_files_get_normal_permissions_even_over_a_private_file(tmp_path: Path) -
     assert walk.stat().st_mode & 0o777 == 0o644
 
 
+@pytest.mark.slow
 def test_a_missing_folder_or_a_folder_as_output_is_a_clear_error(tmp_path: Path) -> None:
     result = cli("handout", "guide", str(STORIES / "tiny"), "-o", str(tmp_path / "nope" / "g.html"))
     assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
@@ -154,6 +158,7 @@ def test_a_missing_folder_or_a_folder_as_output_is_a_clear_error(tmp_path: Path)
     assert result.returncode == 2 and "it is a folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_pdf_without_chromium_is_refused_with_a_hint(tmp_path: Path) -> None:
     from tests.classroom_support import env
 
@@ -167,6 +172,7 @@ def test_a_pdf_without_chromium_is_refused_with_a_hint(tmp_path: Path) -> None:
     assert not out.exists()  # never Markdown in a file called .pdf
 
 
+@pytest.mark.slow
 def test_the_markdown_guide_links_the_map_written_beside_it(tmp_path: Path) -> None:
     out = tmp_path / "guide.md"
     assert cli("handout", "guide", "-o", str(out)).returncode == 0
@@ -226,6 +232,7 @@ def test_html_has_main_hungarian_lang_and_working_links(bundled: dict[str, Path]
     assert any(link.startswith("source-") for link in page.links)  # citations link to the bibliography
 
 
+@pytest.mark.slow
 def test_the_html_guide_holds_the_city_map_and_a_map_per_chapter(bundled: dict[str, Path]) -> None:
     text = bundled["guide.html"].read_text(encoding="utf-8")
     city = text.split('<svg', 1)[1].split("</svg>", 1)[0]
@@ -253,6 +260,7 @@ def _pdf_pages(browser: str, page: Path, tmp_path: Path, name: str) -> tuple[int
     return pages, text
 
 
+@pytest.mark.slow
 def test_the_guide_prints_on_at_most_36_a4_pages_with_numbers_and_running_titles(bundled: dict[str, Path], tmp_path: Path) -> None:
     pages, text = _pdf_pages(chromium(), bundled["guide.html"], tmp_path, "guide")
     assert pages <= GUIDE_PAGES, f"the guide prints on {pages} pages"
@@ -269,12 +277,14 @@ def test_the_guide_prints_on_at_most_36_a4_pages_with_numbers_and_running_titles
             assert page[0].strip() != following[0].strip(), f"page {number} is mostly empty: {page[:3]}"
 
 
+@pytest.mark.slow
 def test_the_worksheet_prints_on_at_most_12_a4_pages(bundled: dict[str, Path], tmp_path: Path) -> None:
     pages, text = _pdf_pages(chromium(), bundled["worksheet.html"], tmp_path, "worksheet")
     assert pages <= WORKSHEET_PAGES, f"the worksheet prints on {pages} pages"
     assert "Page 1 of" in text
 
 
+@pytest.mark.slow
 def test_pdf_output_prints_through_chromium(tmp_path: Path) -> None:
     chromium()
     out = tmp_path / "lesson.pdf"
@@ -311,6 +321,7 @@ def _axe(browser: str, page: Path, tmp_path: Path, width: int) -> dict[str, obje
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["guide.html", "worksheet.html"])
 def test_axe_finds_no_violations_on_a_desktop_and_on_a_390_pixel_phone(bundled: dict[str, Path], tmp_path: Path, name: str) -> None:
     browser = chromium()

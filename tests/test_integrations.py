@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 import yaml
 
 from tests.conftest import REPO, run_cli
@@ -13,6 +14,7 @@ from tests.conftest import REPO, run_cli
 BROKEN = REPO / "tests" / "fixtures" / "broken"
 
 
+@pytest.mark.slow
 def test_pre_commit_hook_lints_the_story_folder_on_story_changes() -> None:
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "hungary56-lint" and hook["language"] == "python"
@@ -39,6 +41,7 @@ def test_action_is_a_composite_that_annotates() -> None:
     assert runs[-1]["env"] == {"STORY_DIR": "${{ inputs.story-dir }}"}
 
 
+@pytest.mark.slow
 def test_vscode_problem_matcher_matches_every_problem_line() -> None:
     text = (REPO / "docs" / "testing-stories.md").read_text(encoding="utf-8")
     block = text.split("<!-- problem-matcher -->\n```json\n", 1)[1].split("\n```", 1)[0]

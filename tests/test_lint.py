@@ -15,6 +15,7 @@ from tests.story_helpers import edited_tiny
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_broken_story_lint_output(case: str) -> None:
     folder = BROKEN / case
@@ -30,11 +31,13 @@ def test_broken_story_lint_output(case: str) -> None:
     assert result.returncode == (1 if has_error else 0)
 
 
+@pytest.mark.slow
 def test_valid_story_lints_clean() -> None:
     result = run_cli("lint", str(TINY))
     assert (result.returncode, result.stdout) == (0, f"Linting {TINY.relative_to(REPO)}\n0 errors, 0 warnings\n")
 
 
+@pytest.mark.slow
 def test_json_format_lists_every_problem() -> None:
     result = run_cli("lint", ".", "--format", "json", cwd=BROKEN / "errors_and_warnings")
     assert result.returncode == 1
@@ -44,11 +47,13 @@ def test_json_format_lists_every_problem() -> None:
     assert set(problems[0]) == {"path", "line", "column", "severity", "code", "message"}
 
 
+@pytest.mark.slow
 def test_json_format_of_a_clean_story_is_an_empty_list() -> None:
     result = run_cli("lint", str(TINY), "--format", "json")
     assert (result.returncode, json.loads(result.stdout)) == (0, [])
 
 
+@pytest.mark.slow
 def test_missing_folder_is_a_clean_error() -> None:
     result = run_cli("lint", "no-such-story")
     assert result.returncode == 1
@@ -250,6 +255,7 @@ def test_a_misspelt_story_key_is_reported_once() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_file_that_cannot_be_read_comes_first_and_hides_its_cascade() -> None:
     """Author review F3: the E202 in another file that only follows from the unreadable one is not shown."""
     result = run_cli("lint", ".", cwd=BROKEN / "yaml_cascade")
@@ -259,8 +265,77 @@ def test_a_file_that_cannot_be_read_comes_first_and_hides_its_cascade() -> None:
     assert lines[-1] == "1 error, 0 warnings"
 
 
+@pytest.mark.slow
 def test_an_empty_file_is_listed_first_among_errors() -> None:
     """Author review F3: W101 was dropped whenever there were errors."""
     lines = run_cli("lint", ".", cwd=BROKEN / "empty_file").stdout.splitlines()[1:]  # after the story's name
     assert lines[0] == "scenes/one.yaml:1:1: warning W101 the file is empty"
     assert [line.split()[2] for line in lines[1:-1]] == ["E120", "E120"]
+
+
+# --- source cards: form and locator (issue #22, N01) -------------------------------------------------
+
+def _with_card(card: str) -> dict[str, list[tuple[str, str]]]:
+    return {"story/story.yaml": [("    questions: [Would you have gone in?]\n",
+                                  "    questions: [Would you have gone in?]\n    cards:\n" + card)]}
+
+
+QUOTATION = ("      - quote: Nobody is to be arrested for taking part in the fighting.\n"
+             "        who: Imre Nagy\n        source: article\n")
+
+
+def test_a_quotation_card_without_a_locator_is_an_error() -> None:
+    problems = run_check(lint.check_cards, _with_card(QUOTATION))
+    assert [p.code for p in problems] == ["E370"]
+    assert problems[0].severity == "error" and "locator" in problems[0].message
+    assert run_check(lint.check_cards, _with_card(QUOTATION + "        locator: p. 472\n")) == []
+    assert run_check(lint.check_cards, _with_card(QUOTATION + "        form: paraphrase\n")) == []
+
+
+def test_the_old_slogan_key_still_reads_with_a_deprecation_warning() -> None:
+    story = edited_tiny(_with_card(QUOTATION + "        slogan: true\n"))
+    card = story.chapters[0].cards[0]
+    assert card.form == "slogan" and card.slogan and not card.quoted
+    assert [(w.code, w.severity) for w in story.warnings] == [("W114", "warning")]
+    assert "form: slogan" in story.warnings[0].message
+
+
+def test_a_card_form_is_one_of_three_words() -> None:
+    from engine.core.errors import StoryError
+
+    with pytest.raises(StoryError) as caught:
+        edited_tiny(_with_card(QUOTATION + "        form: quote\n"))
+    assert [p.code for p in caught.value.problems] == ["E108"]
+
+
+def test_only_a_quotation_is_shown_in_quotation_marks() -> None:
+    from engine.core.render import card_blocks
+
+    for form, shown in (("quotation", "\u201cNobody"), ("paraphrase", "In summary: Nobody"), ("slogan", "Slogan: Nobody")):
+        story = edited_tiny(_with_card(QUOTATION + f"        form: {form}\n        locator: p. 1\n"))
+        texts = [b.text for b in card_blocks(story, story.chapters[0]) if b.style == "text"]
+        assert texts[0].startswith(shown), (form, texts)
+        assert ("\u201c" in texts[0]) == (form == "quotation"), form
+
+
+def test_the_facts_ledger_is_read_and_its_sources_checked() -> None:
+    from engine.core.errors import StoryError
+
+    ledger = ('sources:\n  article: The reference article.\n',
+              'sources:\n  article: The reference article.\nfacts:\n  "88":\n    says: dead identified by name\n'
+              '    source: {source}\n    locator: p. 1\n')
+    story = edited_tiny({"story/story.yaml": [(ledger[0], ledger[1].format(source="article"))]})
+    assert story.facts["88"].says == "dead identified by name" and story.facts["88"].locator == "p. 1"
+    with pytest.raises(StoryError) as caught:
+        edited_tiny({"story/story.yaml": [(ledger[0], ledger[1].format(source="nowhere"))]})
+    assert [p.code for p in caught.value.problems] == ["E121"]
+
+
+def test_the_facts_ledger_survives_the_cache_codec() -> None:
+    from engine.io import codec
+
+    story = edited_tiny({"story/story.yaml": [('sources:\n  article: The reference article.\n',
+                                               'sources:\n  article: The reference article.\nfacts:\n  "88":\n'
+                                               '    says: dead\n    source: article\n    locator: p. 1\n')]})
+    back = codec.decoder("story/story.yaml")(codec.encode(story, "story/story.yaml"))
+    assert back.facts == story.facts

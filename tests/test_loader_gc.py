@@ -56,6 +56,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / early)
 """
 
 
+@pytest.mark.slow
 def test_the_cli_freezes_once_and_reloads_do_not_grow_memory(tmp_path: Path) -> None:
     # (With a freeze on every load, as before, peak memory grew 2.6x here: each reload's cyclic
     # garbage went where the collector never looks.)

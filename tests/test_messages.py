@@ -24,6 +24,7 @@ def lint_with(tmp_path: Path, *edits: tuple[str, str, str]) -> str:
     return result.stdout.replace(str(folder) + "/", "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("edit", "expected"), [
     ((ONE, "    text: The night goes on.", "    text: {if armed}Armed.{end} The night goes on."),
      "scenes/one.yaml:31:21: error E001 invalid YAML: a value that starts with '{' is read as a mapping, but this one "
@@ -48,6 +49,7 @@ def test_the_review_s_vague_messages_now_say_what_to_do(tmp_path: Path, edit: tu
     assert expected in out, out
 
 
+@pytest.mark.slow
 def test_no_false_e211_after_a_file_that_cannot_be_read(tmp_path: Path) -> None:
     """#66: inline text that asks about a scene of the unreadable file is a cascade, not reported."""
     out = lint_with(
@@ -58,6 +60,7 @@ def test_no_false_e211_after_a_file_that_cannot_be_read(tmp_path: Path) -> None:
     assert "E001" in out and "E211" not in out, out
 
 
+@pytest.mark.slow
 def test_an_autosave_of_another_story_is_not_offered_back(tmp_path: Path) -> None:
     """#71: no doubled parentheses, and no advice to load a save that cannot be used."""
     folder = tmp_path / "tiny"
@@ -72,6 +75,7 @@ def test_an_autosave_of_another_story_is_not_offered_back(tmp_path: Path) -> Non
     assert "((" not in again.stderr and "load autosave" not in again.stderr
 
 
+@pytest.mark.slow
 def test_record_counts_only_inputs_that_took_a_choice_without_an_id(tmp_path: Path) -> None:
     """#61: a refused number and a `1` where the story moves on by itself are not "kept by position"."""
     folder = tmp_path / "tiny"
@@ -81,6 +85,7 @@ def test_record_counts_only_inputs_that_took_a_choice_without_an_id(tmp_path: Pa
     assert "Note: 2 input(s) take a choice by its number" in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_bless_does_not_advise_bless_when_it_cannot_help(tmp_path: Path) -> None:
     """#62: a recorded choice id that is gone cannot be blessed: say to record again."""
     folder = tmp_path / "tiny"
@@ -104,6 +109,7 @@ def test_the_exhaustive_search_counts_states_not_runs() -> None:
     assert "(60 runs)" in reports._failure_lines([failure], "", None)[1]
 
 
+@pytest.mark.slow
 def test_a_scene_file_without_the_scenes_key_says_where_the_list_goes(tmp_path: Path) -> None:
     folder = tmp_path / "tiny"
     shutil.copytree(TINY, folder)
@@ -112,3 +118,18 @@ def test_a_scene_file_without_the_scenes_key_says_where_the_list_goes(tmp_path: 
     two.write_text("".join(line[2:] for line in lines[1:]), encoding="utf-8")  # the list alone, at column 1
     out = run_cli("lint", str(folder)).stdout
     assert "must be a mapping of keys, not a list: put the list of scenes under 'scenes:'" in out, out
+
+
+def test_a_player_at_a_stuck_scene_is_told_so_not_given_empty_numbers() -> None:
+    """#70: "Type a choice number ()" at a scene whose every guard is closed."""
+    from engine.core.events import Notice
+    from engine.core.game import start, step
+    from engine.io.loader import load_story
+    from tests.conftest import STORIES
+
+    now = start(load_story(STORIES / "stuck"))
+    now = step(now.game, "2")
+    assert now.game.state.scene == "dead_end"
+    said = [e.text for e in step(now.game, "1").events if isinstance(e, Notice)]
+    assert any("No choice is open here: the story cannot go on from this scene" in t for t in said), said
+    assert not any("()" in t for t in said)

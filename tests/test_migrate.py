@@ -29,6 +29,7 @@ def test_every_earlier_format_has_a_fixture() -> None:
     assert [p.name for p in EARLIER] == [f"v0{n}" for n in range(1, FORMAT_VERSION)]
 
 
+@pytest.mark.slow
 def test_a_story_from_an_earlier_format_lints_without_errors(old_story: Path) -> None:
     result = run_cli("lint", str(old_story))
     assert result.returncode == 0, result.stdout
@@ -37,12 +38,14 @@ def test_a_story_from_an_earlier_format_lints_without_errors(old_story: Path) ->
     assert "'hungary56 migrate' removes it" in result.stdout
 
 
+@pytest.mark.slow
 def test_its_position_recorded_playthroughs_fail_before_migrate_and_say_why(old_story: Path) -> None:
     result = run_cli("test", str(old_story), "--playthroughs")
     assert result.returncode == 1
     assert "recorded in format 1" in result.stdout and "run 'hungary56 migrate'" in result.stdout
 
 
+@pytest.mark.slow
 def test_migrate_check_shows_the_diff_writes_nothing_and_exits_1(old_story: Path) -> None:
     before = {p: p.read_bytes() for p in old_story.rglob("*.yaml")}
     result = run_cli("migrate", str(old_story), "--check")
@@ -52,6 +55,7 @@ def test_migrate_check_shows_the_diff_writes_nothing_and_exits_1(old_story: Path
     assert {p: p.read_bytes() for p in old_story.rglob("*.yaml")} == before
 
 
+@pytest.mark.slow
 def test_after_migrate_it_lints_clean_and_every_recording_replays(old_story: Path) -> None:
     result = run_cli("migrate", str(old_story))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -96,6 +100,7 @@ def test_a_flow_mapping_choice_gets_its_id_inside_the_braces() -> None:
     assert "      - id: stay\n        label: Stay\n" in new
 
 
+@pytest.mark.slow
 def test_a_story_in_a_newer_format_is_refused_with_a_reason(tmp_path: Path) -> None:
     story = tmp_path / "tiny"
     shutil.copytree(TINY, story)
@@ -103,14 +108,16 @@ def test_a_story_in_a_newer_format_is_refused_with_a_reason(tmp_path: Path) -> N
     path.write_text(path.read_text(encoding="utf-8").replace("start: gate\n", "start: gate\nformat: 99\n"), encoding="utf-8")
     result = run_cli("lint", str(story))
     assert result.returncode == 1
-    assert "error E114 the story is written in format 99" in result.stdout
+    assert "error E116 the story is written in format 99" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_old_code_is_still_explained() -> None:
     result = run_cli("lint", "--explain", "E364")
     assert result.returncode == 0 and result.stdout.startswith("W364 (warning)")
 
 
+@pytest.mark.slow
 def test_a_new_recording_says_its_format(tmp_path: Path) -> None:
     story = tmp_path / "tiny"
     shutil.copytree(TINY, story)

@@ -28,6 +28,7 @@ def lint_lines(folder: Path) -> list[str]:
     return [f"{p['code']} {p['message']}" for p in problems]
 
 
+@pytest.mark.slow
 def test_new_scene_is_appended_keeping_the_file(story: Path) -> None:
     before = (story / "scenes" / "one.yaml").read_text(encoding="utf-8")
     result = run_cli("new", "scene", "cellar", "--chapter", "one", str(story))
@@ -55,6 +56,7 @@ def test_every_field_is_present_and_explained() -> None:
         assert all("  # " in line for line in lines), lines
 
 
+@pytest.mark.slow
 def test_once_filled_in_the_scene_lints_clean(story: Path) -> None:
     assert run_cli("new", "scene", "cellar", "--chapter", "two", str(story)).returncode == 0
     path = story / "scenes" / "two.yaml"
@@ -66,6 +68,7 @@ def test_once_filled_in_the_scene_lints_clean(story: Path) -> None:
     assert (result.returncode, result.stdout) == (0, f"Linting {story}\n0 errors, 0 warnings\n")
 
 
+@pytest.mark.slow
 def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:
     result = run_cli("new", "scene", "attic", "--chapter", "two", str(story), "--file", "scenes/attic.yaml")
     assert result.returncode == 0, result.stderr
@@ -82,6 +85,7 @@ def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:
     assert {e.path[-1] for e in validator.iter_errors(value)} == {"title", "where", "text", "note", "label", "goto", "history"}
 
 
+@pytest.mark.slow
 def test_a_story_with_todos_can_still_grow(story: Path) -> None:
     assert run_cli("new", "scene", "cellar", "--chapter", "one", str(story)).returncode == 0
     assert run_cli("new", "scene", "attic", "--chapter", "one", str(story)).returncode == 0
@@ -89,6 +93,7 @@ def test_a_story_with_todos_can_still_grow(story: Path) -> None:
     assert len(lint_lines(story)) == 14
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "message"), [
     (["gate", "--chapter", "one"], "scene 'gate' already exists, at"),
     (["cellar", "--chapter", "tow"], "unknown chapter 'tow' (did you mean 'two'?); the chapters are: one, two"),
@@ -105,6 +110,7 @@ def test_refusals_are_clear_and_change_nothing(story: Path, args: list[str], mes
     assert {p: p.read_bytes() for p in story.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow
 def test_unreadable_story_is_refused(story: Path) -> None:
     (story / "scenes" / "two.yaml").write_text("scenes: [\n", encoding="utf-8")
     result = run_cli("new", "scene", "cellar", "--chapter", "one", str(story))
@@ -131,6 +137,7 @@ def test_append_follows_the_file_s_indentation() -> None:
 
 # --- `new story DIR`: a working starter story ----------------------------------------------------------
 
+@pytest.mark.slow
 def test_new_story_lints_plays_and_replays(tmp_path: Path) -> None:
     made = run_cli("new", "story", "my-story", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
@@ -145,6 +152,7 @@ def test_new_story_lints_plays_and_replays(tmp_path: Path) -> None:
     assert "id: my_story" in (folder / "story" / "story.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_new_story_has_editor_settings_that_resolve(tmp_path: Path) -> None:
     assert run_cli("new", "story", str(tmp_path / "s")).returncode == 0
     folder = tmp_path / "s"
@@ -161,6 +169,7 @@ def test_new_story_has_editor_settings_that_resolve(tmp_path: Path) -> None:
                 assert (path.parent / first.split("$schema=")[1]).resolve() == schema_file.resolve()
 
 
+@pytest.mark.slow
 def test_new_scene_in_a_new_story_points_at_its_own_schema(tmp_path: Path) -> None:
     assert run_cli("new", "story", "s", cwd=tmp_path).returncode == 0
     assert run_cli("new", "scene", "cellar", "--chapter", "radio", "--file", "scenes/cellar.yaml",
@@ -169,6 +178,7 @@ def test_new_scene_in_a_new_story_points_at_its_own_schema(tmp_path: Path) -> No
     assert first == "# yaml-language-server: $schema=../schema/scene.schema.json"
 
 
+@pytest.mark.slow
 def test_new_story_refuses_a_folder_in_use_or_in_a_package(tmp_path: Path) -> None:
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine", encoding="utf-8")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TINY, cli_env, run_cli
+
+pytestmark = pytest.mark.slow  # every test here drives a real program (or searches at length)
 
 UNREACHABLE = TINY.parent / "unreachable"
 

@@ -6,7 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TINY, cli_env, run_cli
+
+pytestmark = pytest.mark.slow  # every test here drives a real program (or searches at length)
 
 
 def play(stdin: str, tmp_path: Path, *extra: str, env: dict[str, str] | None = None):

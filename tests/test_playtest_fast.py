@@ -158,6 +158,7 @@ def generated_story(draw: st.DrawFn) -> Story:
     return story_from({"story/story.yaml": GENERATED_STORY, "scenes/generated.yaml": "\n".join(lines) + "\n"})
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(generated_story(), st.integers(0, 2**16), st.sampled_from([0, 1, 3, 60]))
 def test_the_same_runs_on_generated_stories(story: Story, seed: int, max_steps: int) -> None:

@@ -31,6 +31,8 @@ from engine.play.terminal import PromptConsole, TextOutput
 from tests.conftest import FIXTURES, TINY, run_cli
 from tests.terminal_support import typed_session
 
+pytestmark = pytest.mark.slow  # every test here types into the real prompt-toolkit reader, paced
+
 CLASSROOM = FIXTURES / "stories" / "classroom"
 
 
@@ -45,7 +47,8 @@ def play(keys: list[str], tmp_path: Path, story_dir: Path = TINY, rows: int = 40
     with typed_session(chunks, pause=0.25) as prompt:
         console = PromptConsole(TextOutput(out, colour=False, width=width), prompt, height=rows)
         session = Session(story, console, SaveStore(tmp_path / "saves"), **kwargs)
-        assert session.run() == 0
+        session.run()
+        assert not session.running
     return out.getvalue(), session
 
 

@@ -19,7 +19,8 @@ from engine.core import machine
 from engine.io.loader import bundled_story_dir, load_story
 from tests.conftest import REPO, TINY
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None or sys.platform == "win32", reason="needs tmux")
+pytestmark = [pytest.mark.slow,  # every test here drives tmux
+              pytest.mark.skipif(shutil.which("tmux") is None or sys.platform == "win32", reason="needs tmux")]
 
 
 class Tmux:

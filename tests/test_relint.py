@@ -101,6 +101,7 @@ EDITS: list[tuple[str, str, str]] = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(range(len(EDITS))), st.booleans()), min_size=1, max_size=6))
 def test_any_series_of_edits_lints_as_the_built_story(tmp_path: Path, cache_dir: Path,
@@ -112,6 +113,8 @@ def test_any_series_of_edits_lints_as_the_built_story(tmp_path: Path, cache_dir:
         name, old, new = EDITS[number]
         path = story / name
         text = path.read_text(encoding="utf-8")
+        if undo and not new:  # a deletion cannot be undone by a replace: "".replace inserts between every letter
+            continue
         path.write_text(text.replace(new, old) if undo else text.replace(old, new), encoding="utf-8")
         with_cache = shown(relint.lint_folder(story))
         with pytest.MonkeyPatch.context() as patch:
@@ -156,6 +159,7 @@ def test_a_damaged_facts_entry_is_built_again(tmp_path: Path, cache_dir: Path) -
     assert shown(relint.lint_folder(story)) == expected
 
 
+@pytest.mark.slow
 def test_the_cli_relints_an_edited_story_as_it_lints_a_new_one(tmp_path: Path) -> None:
     story = tmp_path / "story"
     shutil.copytree(TINY, story)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TINY, run_cli
+
+pytestmark = pytest.mark.slow  # every test here runs the real CLI
 
 
 def story_with_visits(tmp_path: Path) -> Path:

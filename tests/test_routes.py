@@ -48,6 +48,7 @@ def test_routes_compile_to_automatic_choices_with_exclusive_guards(tmp_path: Pat
     assert after.scene == "end_home" and after.path[-1] == machine.Step("street", 1)
 
 
+@pytest.mark.slow
 def test_a_routed_scene_plays_through_the_real_player(tmp_path: Path) -> None:
     folder = routed(tmp_path)
     result = run_cli("play", str(folder), "--saves", str(tmp_path / "saves"), stdin="2\n\n\n\n")
@@ -55,6 +56,7 @@ def test_a_routed_scene_plays_through_the_real_player(tmp_path: Path) -> None:
     assert "Home" in result.stdout and "You lived." in result.stdout
 
 
+@pytest.mark.slow
 def test_a_routed_story_lints_clean_and_tests_without_stuck_scenes(tmp_path: Path) -> None:
     folder = routed(tmp_path)
     lint = run_cli("lint", str(folder))
@@ -64,6 +66,7 @@ def test_a_routed_story_lints_clean_and_tests_without_stuck_scenes(tmp_path: Pat
     assert "stuck" not in test.stdout.lower()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("routes", "expected"), [
     ("    next:\n      - {if: armed, goto: square}\n      - {if: courage > 1, goto: end_home}\n",
      "error E115 the last route of scene 'street' has an 'if'"),
@@ -81,12 +84,14 @@ def test_route_mistakes_are_reported_where_they_are(tmp_path: Path, routes: str,
     assert expected in result.stdout, result.stdout
 
 
+@pytest.mark.slow
 def test_the_story_map_labels_routes_by_their_own_condition(tmp_path: Path) -> None:
     result = run_cli("graph", str(routed(tmp_path)), "--format", "mermaid")
     assert "continue [if visited(gate)]" in result.stdout
     assert "continue [otherwise]" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_menu_whose_guards_can_all_be_false_is_a_warning_with_the_state(tmp_path: Path) -> None:
     """The review's guard gap (#15): `> 3` and `< 3`, nothing for 3."""
     from engine.author import lint

@@ -55,6 +55,7 @@ def test_a_trap_reached_beyond_the_bound_is_still_reported() -> None:
     assert report.bound_hit and [t.scenes for t in report.traps] == [("cellar", "stairs")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("folder", "args", "status", "verdict"), [
     (FIXTURES / "stories" / "tiny", [], 0, "Verdict: no problems."),
     (BROKEN / "trap", [], 1, "Verdict: 1 trap, 3 unreachable scenes, 3 unreachable choices."),

@@ -17,6 +17,7 @@ from engine.io.loader import bundled_story_dir, load_story
 from tests.conftest import TINY
 
 
+@pytest.mark.slow
 def test_a_state_costs_less_than_a_kibibyte() -> None:
     story = load_story(bundled_story_dir())
     tracemalloc.start()

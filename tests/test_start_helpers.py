@@ -101,3 +101,30 @@ def test_day_text_is_datetime_s() -> None:
         with pytest.raises(ValueError):
             day_text(year, month, day, "%Y")
     assert date_words("1956-10-23") == "23 October 1956" and date_words("1956-02-30") == "1956-02-30"
+
+
+@pytest.mark.parametrize("plain, term", [(True, "xterm"), (False, "dumb")], ids=["plain", "term-dumb"])
+def test_the_plain_paths_let_colorama_fix_a_windows_console(plain: bool, term: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """colorama's job (code review 2026-12-06): colour on the paths prompt-toolkit does not drive."""
+    import sys
+    import types
+
+    from engine.play import terminal
+
+    calls: list[str] = []
+    fake = types.ModuleType("colorama")
+    fake.just_fix_windows_console = lambda: calls.append("fixed")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "colorama", fake)
+    monkeypatch.setattr(terminal, "colour_wanted", lambda stream, flag: not flag)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("TERM", term)
+    monkeypatch.setattr(sys, "platform", "linux")
+    terminal.make_console(no_color=False, plain=plain)
+    assert calls == []  # not on Linux: nothing imported
+    monkeypatch.setattr(sys, "platform", "win32")
+    terminal.make_console(no_color=False, plain=plain)
+    assert calls == ["fixed"]
+    terminal.make_console(no_color=True, plain=plain)
+    assert calls == ["fixed"]  # no colour wanted: nothing to fix

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from engine.author import stats
 from engine.core import machine
 from engine.core.model import GameState, Story
@@ -45,6 +47,7 @@ def _states(story: Story, choices: list[int]) -> list[GameState]:
     return states
 
 
+@pytest.mark.slow
 def test_cli_text_and_json() -> None:
     text = run_cli("stats", str(TINY), "--runs", "10")
     assert text.returncode == 0

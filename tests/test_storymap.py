@@ -36,6 +36,7 @@ def render_svg(dot_text: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", [None, "one", "two"])
 def test_dot_renders_with_graphviz(chapter: str | None) -> None:
     svg = render_svg(storymap.render(load_story(TINY), "dot", chapter))
@@ -123,6 +124,7 @@ def awkward_story(tmp_path: Path) -> Path:
     return story
 
 
+@pytest.mark.slow
 def test_special_characters_are_escaped(awkward_story: Path) -> None:
     story = load_story(awkward_story)
     dot = storymap.render(story, "dot")

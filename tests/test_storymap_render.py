@@ -14,6 +14,8 @@ from engine.io.loader import bundled_story_dir, load_story
 from tests.browser_support import chromium, run_chromium
 from tests.conftest import REPO, TINY
 
+pytestmark = pytest.mark.slow  # every test here drives a real program (or searches at length)
+
 MERMAID = REPO / "tests" / "browser" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 
 

@@ -13,6 +13,7 @@ from engine.io.loader import load_story
 from tests.conftest import REPO as ROOT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenes", [1, 7, 250])
 def test_synthetic_stories_load_without_problems(tmp_path: Path, scenes: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUNGARY56_NO_CACHE", "1")
@@ -29,6 +30,7 @@ def test_synthetic_stories_load_without_problems(tmp_path: Path, scenes: int, mo
     assert story.scenes[state.scene].ending is not None
 
 
+@pytest.mark.slow
 def test_synthetic_yaml_parses_with_the_pure_python_parser_too(tmp_path: Path) -> None:
     import yaml
 

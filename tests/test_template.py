@@ -118,6 +118,7 @@ def _inline_tiny(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_player_shows_inline_text_for_the_state(tmp_path: Path) -> None:
     folder = _inline_tiny(tmp_path)
     armed = run_cli("play", str(folder), "--saves", str(tmp_path / "s"), stdin="1\n\n2\nquit\n")
@@ -132,6 +133,7 @@ def test_player_shows_inline_text_for_the_state(tmp_path: Path) -> None:
     assert "{" not in armed.stdout + unarmed.stdout
 
 
+@pytest.mark.slow
 def test_teacher_mode_and_walkthrough_show_inline_text(tmp_path: Path) -> None:
     folder = _inline_tiny(tmp_path)
     teacher = run_cli("play", str(folder), "--teacher", "--saves", str(tmp_path / "s"), stdin="1\n\n\n2\n\nquit\n")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from engine.author import playtest, reports, search
 from tests.conftest import TINY, run_cli
 from tests.story_helpers import edited, edited_tiny
@@ -30,6 +32,7 @@ def test_random_and_exhaustive_runs_list_text_never_shown() -> None:
     assert "Text not shown in the states searched" in reports.format_exhaustive(story, exhaustive)
 
 
+@pytest.mark.slow
 def test_a_story_whose_texts_are_all_shown_says_so(tmp_path: Path) -> None:
     folder = tmp_path / "story"
     shutil.copytree(TINY, folder)
@@ -38,6 +41,7 @@ def test_a_story_whose_texts_are_all_shown_says_so(tmp_path: Path) -> None:
     assert "no playthrough showed" not in result.stdout
 
 
+@pytest.mark.slow
 def test_the_cli_lists_unshown_text_with_its_location(tmp_path: Path) -> None:
     folder = tmp_path / "story"
     shutil.copytree(TINY, folder)

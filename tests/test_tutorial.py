@@ -66,6 +66,7 @@ def apply_diff(text: str, diff: str) -> str:
     return text.replace(before, "".join(new))
 
 
+@pytest.mark.slow
 def test_tutorial_runs_as_written(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     (tmp_path / "schema").symlink_to(ROOT / "schema")

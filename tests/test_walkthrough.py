@@ -15,6 +15,8 @@ from tests.browser_support import chromium as _chromium
 from tests.browser_support import run_chromium as _run_chromium
 from tests.classroom_support import ARTIFACTS, STORIES, check_golden, cli
 
+pytestmark = pytest.mark.slow  # every test here drives a real program (or searches at length)
+
 FIXTURES = sorted(p.name for p in STORIES.iterdir() if (p / "story").is_dir())
 GOLDEN_STORIES = ("classroom", "tiny")  # other fixtures belong to other tests and change with them
 

@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # every test here builds and installs wheels
+
 _NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", ".ci-venv", "node_modules", "__pycache__", "*.egg-info",
                                       "build", "dist", "saves", ".mypy_cache", ".ruff_cache", ".pytest_cache")
 

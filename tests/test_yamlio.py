@@ -73,6 +73,7 @@ def test_merge_keys_are_refused_with_a_reason():
     assert "merge keys" in problems[0].message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["[" * 200_000 + "]" * 200_000, "- " * 200_000 + "x"], ids=["flow", "block"])
 def test_absurd_nesting_is_an_error_not_a_segfault(text):
     # The C composer would overflow the stack; run in a child so a crash would show as one.
@@ -124,6 +125,7 @@ _VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(_VALUES, st.sampled_from([None, True, False]), st.sampled_from([
     "", "{a, b, c}", "[a, [b, {c}]]", "- \n- \n-\n", "? a\n? b\n", "a:\nb:\nc:\n", "{? : , : }", "[[[]]]",
@@ -143,6 +145,7 @@ def test_the_separator_count_bounds_the_node_count(value, flow, extra):
         assert count <= 2 * sum(text.count(c) for c in _SEPARATORS) + 2, text
 
 
+@pytest.mark.slow
 def test_a_file_of_too_many_tiny_nodes_is_refused_before_it_is_composed():
     from engine.io.yamlio import MAX_EXPANDED_NODES
 

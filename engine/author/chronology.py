@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from engine.core import diagnostics
-from engine.core.dates import StoryDate
+from engine.core.dates import point
 from engine.core.errors import Problem
 
 if TYPE_CHECKING:
     from engine.author.facts import SceneFacts, StoryFacts
-    from engine.author.lint import StoryGraph
+    from engine.author.graphs import StoryGraph
 
 error = diagnostics.problem
-
-
-@functools.lru_cache(maxsize=4096)  # a story has few distinct dates and times, and many scenes
-def point(date: str, time: str = "") -> tuple[int, ...]:
-    """(year, month, day, minutes) as far as they are given; a missing part ends the tuple."""
-    parsed = StoryDate.parse(date, time) or StoryDate.parse(date)
-    if parsed is None:
-        return ()
-    known = [parsed.year]
-    if parsed.month:
-        known.append(parsed.month)
-        if parsed.day:
-            known.append(parsed.day)
-            if parsed.minutes >= 0:
-                known.append(parsed.minutes)
-    return tuple(known)
 
 
 _PRECISE = 4  # (year, month, day, minutes): a time given to the minute

@@ -6,8 +6,10 @@ states it builds (engine/author/search.py), so both find the same traps the same
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Hashable, Iterable, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
+
+import attrs
 
 Node = TypeVar("Node", bound=Hashable)
 
@@ -98,3 +100,16 @@ def traps(nodes: Iterable[Node], successors: Callable[[Node], Iterable[Node]], c
         if onward and all(group[other] == number for other in onward):  # a cycle, and no way out
             found.append([names[m] for m in component])
     return found
+
+
+@attrs.frozen
+class StoryGraph:
+    """The scene graph, walked once: edges skip choices that can never be taken; and what the
+    story's conditions, effects and texts read and its effects write."""
+
+    successors: Mapping[str, tuple[str, ...]]
+    predecessors: Mapping[str, tuple[str, ...]]
+    reachable: frozenset[str]
+    can_end: frozenset[str]
+    reads: frozenset[str] = frozenset()
+    writes: frozenset[str] = frozenset()

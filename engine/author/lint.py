@@ -15,11 +15,10 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-import attrs
-
 from engine.author import graphs
 from engine.author.chronology import check_chapter_dates, check_chronology
 from engine.author.facts import SceneFacts, StoryFacts, constant, never_taken, scene_facts
+from engine.author.graphs import StoryGraph
 from engine.author.guards import check_open_menu
 from engine.core import diagnostics, expr
 from engine.core.errors import EvaluationError, Location, Problem, RuleError, StoryError
@@ -36,19 +35,6 @@ warning = error  # the registry (engine/core/diagnostics.py) gives each code its
 
 
 # --- the shared walk ---------------------------------------------------------------------------
-
-
-@attrs.frozen
-class StoryGraph:
-    """The scene graph, walked once: edges skip choices that can never be taken; and what the
-    story's conditions, effects and texts read and its effects write."""
-
-    successors: Mapping[str, tuple[str, ...]]
-    predecessors: Mapping[str, tuple[str, ...]]
-    reachable: frozenset[str]
-    can_end: frozenset[str]
-    reads: frozenset[str] = frozenset()
-    writes: frozenset[str] = frozenset()
 
 
 def _closure(roots: Iterable[str], edges: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
@@ -221,6 +207,16 @@ def check_chapters(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
             yield warning(chapter.location, "W361", f"chapter {chapter.id!r} has no scenes")
 
 
+def check_cards(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
+    """E370: a card in quotation marks must say where its words stand."""
+    for chapter in facts.story.chapters:
+        for card in chapter.cards:
+            if card.form == "quotation" and not card.locator.strip():
+                yield error(card.location, "E370",
+                            f"a quotation card of chapter {chapter.id!r} ({card.who!r}) has no 'locator': say where "
+                            "the words stand (page, document, broadcast), or make it 'form: paraphrase'")
+
+
 def check_reading_times(graph: StoryGraph, facts: StoryFacts) -> Iterator[Problem]:
     """W364 (a warning: the field is deprecated): a typed `reading_minutes` more than 20% off the figure computed from the chapter's words.
     It reads the scenes' words: a re-lint from facts alone (engine/author/relint.py) does not run
@@ -259,6 +255,7 @@ STORY_CHECKS: tuple[Check, ...] = (
     check_chronology,
     check_chapters,
     check_chapter_dates,
+    check_cards,
     check_reading_times,
 )
 CHECKS: tuple[SceneCheck | Check, ...] = (*SCENE_CHECKS, *STORY_CHECKS)

@@ -257,7 +257,11 @@ def random_runs(story: Story, runs: int = 1000, seed: int = 1, max_steps: int = 
     """Random runs that prefer the least-used open choice. The same moves as `machine.choose`, made
     in place: a run needs no undo, so it keeps one variables and one visits mapping, guards are
     tested once per step, and no GameState is made. Each scene met becomes a _Node once per call,
-    which also holds its counters, so that a step is a few list and slot reads."""
+    which also holds its counters, so that a step is a few list and slot reads.
+
+    Speed: bench/run.py's "random runs" rows (target >= 0.7x the bare walk on the bundled story);
+    guarded by the differential tests in tests/test_playtest_fast.py (the same runs, coverage and
+    failures as moves made with `machine.choose`)."""
     rng = random.Random(seed)
     # rng.choice(seq) is seq[rng._randbelow(len(seq))]: the same draws without a call and a list
     randbelow = getattr(rng, "_randbelow", None) or (lambda n: rng.choice(range(n)))
@@ -407,3 +411,13 @@ class _Nodes(dict[str, _Node]):
 
     def used(self) -> dict[ChoiceKey, int]:
         return {(scene_id, index): n for scene_id, node in self.items() for index, n in enumerate(node.counts) if n}
+
+
+def unreached_scenes(story: Story, reached: Mapping[str, Any] | set[str]) -> list[Scene]:
+    return [s for s in story.scenes.values() if s.id not in reached]
+
+
+def unreached_choices(story: Story, taken: Mapping[ChoiceKey, Any] | set[ChoiceKey]) -> list[tuple[Scene, int]]:
+    """Authored choices never taken (automatic `next` links are covered by their scenes)."""
+    return [(s, c.index) for s in story.scenes.values() for c in s.choices
+            if not c.auto and (s.id, c.index) not in taken]

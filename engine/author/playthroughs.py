@@ -1,4 +1,4 @@
-"""Recorded playthroughs: the real player (engine/play/session.py) over a scripted console at a fixed width, so a transcript changes only when what a player sees changes."""
+"""Recorded playthroughs: the game's own loop (engine/core/loop.py, over `step`) fed from a script at a fixed width, as the piped player prints it, so a transcript changes only when what a player sees changes."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from pathlib import Path
 import attrs
 import yaml
 
-from engine.core import expr, machine
+from engine.core import expr, render
+from engine.core import game as rules
 from engine.core.errors import Hungary56Error, Location, SaveError
+from engine.core.events import Ended
+from engine.core.game import Game
+from engine.core.loop import Loop
 from engine.core.model import Choice, GameState, Story
 from engine.core.render import Blocks
-from engine.io.saves import SaveInfo, SaveStore, decode, encode
+from engine.io.saves import SaveInfo, SaveStore, decode, encode, saves_blocks
 from engine.io.yamlio import parse_yaml
-from engine.play.commands import resolve
-from engine.play.session import Session
-from engine.play.terminal import TextOutput
 
 TRANSCRIPT_WIDTH = 80
 
@@ -75,51 +76,95 @@ class ReplayError(Hungary56Error):
 
 
 class ScriptedConsole:
-    """A console that answers prompts from a list of inputs and writes a plain transcript, as a pipe would.
+    """A `Host` (engine/core/loop.py) that answers prompts from a list of inputs and writes a plain
+    transcript, as a pipe would, with its saves in memory.
 
-    With a session attached, it reads a `ById` input as the number the choice with that id has now,
-    and it keeps each input as it should be recorded: a number that takes a choice with an id
-    becomes that id, so inserting or reordering choices later changes no replay.
+    It reads a `ById` input as the number the choice with that id has now, and it keeps each input
+    as it should be recorded: a number that takes a choice with an id becomes that id, so
+    inserting or reordering choices later changes no replay.
     """
 
     def __init__(self, inputs: Sequence[Input], width: int = TRANSCRIPT_WIDTH) -> None:
         self.inputs = list(inputs)
         self.buffer = io.StringIO()
-        self.output = TextOutput(self.buffer, colour=False, width=width)
-        self.session: Session | None = None
+        self.width = width
+        self.store = MemoryStore()
+        self.loop: Loop | None = None
         self.recorded: list[Input] = []
         self.rejected: list[str] = []  # inputs the game refused: not an open choice nor a command
         self.asked = 0
 
-    def show(self, blocks: Blocks) -> None:
-        self.output.show(blocks)
+    @property
+    def game(self) -> Game | None:
+        return None if self.loop is None else self.loop.game
+
+    # -- the Host ---------------------------------------------------------------------------
+
+    def show(self, blocks: Blocks, record: bool = True, screen: bool = True) -> None:
+        if screen:
+            self.buffer.write(render.plain_text(blocks, self.width))
+
+    def pause(self, prompt: str) -> None:
+        """A pipe goes straight on."""
+
+    def ask_why(self) -> None:
+        """Recordings keep no reasons."""
 
     def ask(self, prompt: str, words: list[str]) -> str:
-        self.output.write(prompt)
+        self.buffer.write(prompt)
         if not self.inputs:
-            self.output.write("\n")
+            self.buffer.write("\n")
             raise EOFError
         item = self.inputs.pop(0)
         self.asked += 1
         line = self._number_of(item) if isinstance(item, ById) else item
         self.recorded.append(self._as_recorded(line))
-        if self._refused(line):
+        if self.game is not None and rules.refused(self.game, line):
             self.rejected.append(line)
-        self.output.write(line + "\n")
+        self.buffer.write(line + "\n")
         return line
 
+    def save(self, state: GameState, slot: str) -> str:
+        return str(self.store.save(self.store_story(), state, slot))
+
+    def load(self, slot: str) -> GameState:
+        return self.store.load(self.store_story(), slot)
+
+    def saves(self) -> Blocks:
+        return saves_blocks(self.store_story(), self.store)
+
+    def reload(self) -> Story | None:
+        return None
+
+    def settings(self, arg: str) -> tuple[Blocks, str] | None:
+        return None
+
+    def ended(self, ending: Ended) -> None:
+        """Endings found are the terminal's record, not a recording's."""
+
+    def leaving(self, game: Game) -> None:
+        """No transcript file to close."""
+
+    def resume_hint(self) -> str:
+        return "hungary56 play --continue"
+
+    def store_story(self) -> Story:
+        assert self.game is not None
+        return self.game.story
+
+    # -- recording --------------------------------------------------------------------------
+
     def _open_choices(self) -> list[Choice]:
-        if self.session is None:
+        game = self.game
+        if game is None or game.over:
             return []
-        story, state = self.session.story, self.session.state
-        if machine.is_over(story, state):
-            return []
-        return [o.choice for o in machine.offers(story, state) if o.available and not o.choice.auto]
+        return [o.choice for o in rules.menu(game) if not o.choice.auto]
 
     def _number_of(self, item: ById) -> str:
-        if self.session is None:
+        game = self.game
+        if game is None:
             raise ReplayError(f"input {self.asked} chooses {item.id!r}, but no game is running")
-        scene = machine.current_scene(self.session.story, self.session.state)
+        scene = game.scene
         shown = self._open_choices()  # the menu numbers only the open choices, 1, 2, 3 without gaps
         for number, choice in enumerate(shown, 1):
             if choice.id == item.id:
@@ -133,24 +178,6 @@ class ScriptedConsole:
             f"{expr.suggest(item.id, ids)} (its choice ids: {', '.join(ids) or 'none'}); if the story changed "
             "on purpose, record this playthrough again with 'hungary56 record'"
         )
-
-    def _refused(self, line: str) -> bool:
-        """Whether the game will answer this line with "no such choice" or "not a command"."""
-        if self.session is None:
-            return False
-        words = line.strip().split()
-        if not words:
-            return False
-        word = words[0].lower()
-        if word.isdecimal():
-            story, state = self.session.story, self.session.state
-            if machine.is_over(story, state):
-                return True
-            number = int(word) if len(word) <= 9 else 0
-            if machine.current_scene(story, state).choices[0].auto:
-                return number != 1
-            return not 1 <= number <= len(self._open_choices())
-        return resolve(word, self.session.mode.teacher) is None and word not in type(self.session).commands
 
     def _as_recorded(self, line: str) -> Input:
         word = line.strip()
@@ -176,9 +203,8 @@ def normalize(text: str) -> str:
 def play(story: Story, inputs: Sequence[Input], width: int = TRANSCRIPT_WIDTH) -> ScriptedConsole:
     """Play these inputs from a new game; raises ReplayError for a choice id the story no longer has."""
     console = ScriptedConsole(inputs, width)
-    session = Session(story, console, MemoryStore())
-    console.session = session
-    session.run()
+    console.loop = Loop(console, rules.start(story))
+    console.loop.run()
     return console
 
 
@@ -214,7 +240,10 @@ _LiteralDumper.add_representer(str, _text_representer)
 
 
 def dump_playthrough(playthrough: Playthrough) -> str:
+    from engine.core.format import FORMAT_VERSION
+
     document = {
+        "format": FORMAT_VERSION,  # the format it is recorded in (engine/author/migrate.py reads older ones)
         "name": playthrough.name,
         "story": playthrough.story,
         "width": playthrough.width,

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from engine.author.playtest import ChoiceKey, Failure, RandomReport, TextUnit, text_units
+from engine.author.playtest import (
+    Failure,
+    RandomReport,
+    TextUnit,
+    text_units,
+    unreached_choices,
+    unreached_scenes,
+)
 from engine.core.errors import Location
 from engine.core.model import Scene, Story
 
@@ -14,16 +21,6 @@ if TYPE_CHECKING:
 
 
 # --- coverage -----------------------------------------------------------------------------------
-
-
-def unreached_scenes(story: Story, reached: Mapping[str, Any] | set[str]) -> list[Scene]:
-    return [s for s in story.scenes.values() if s.id not in reached]
-
-
-def unreached_choices(story: Story, taken: Mapping[ChoiceKey, Any] | set[ChoiceKey]) -> list[tuple[Scene, int]]:
-    """Authored choices never taken (automatic `next` links are covered by their scenes)."""
-    return [(s, c.index) for s in story.scenes.values() for c in s.choices
-            if not c.auto and (s.id, c.index) not in taken]
 
 
 def unshown_texts(story: Story, shown: frozenset[Location] | set[Location]) -> list[TextUnit]:

@@ -19,7 +19,7 @@ from engine.core.fields import ID, PLACEHOLDER
 
 SCHEMAS = ("story", "scene")
 # the records whose field tables docs/format.md shows, in its order
-DOCUMENTED = ("story", "variable", "chapter", "card", "source", "scene", "variant", "account", "choice", "route", "ending")
+DOCUMENTED = ("story", "variable", "chapter", "card", "source", "fact", "scene", "variant", "account", "choice", "route", "ending")
 
 _TOP = {
     "story": ("story", "hungary56 story file (story/*.yaml)",
@@ -93,8 +93,9 @@ def _value(field: spec.Field, required: bool, fiction: bool = False) -> dict[str
         out = {"type": ["string", "array"], "items": {"type": "string"}}
     elif kind == "ending_kind" and fiction:  # a fiction story's ending kinds are the author's own words
         out = {"type": "string", "pattern": ID.pattern}
-    elif kind in ("kind", "ending_kind", "variable_type"):
-        options = {"kind": spec.ANNOTATION_KINDS, "ending_kind": spec.ENDING_KINDS, "variable_type": spec.VARIABLE_TYPES}
+    elif kind in ("kind", "ending_kind", "variable_type", "card_form"):
+        options = {"kind": spec.ANNOTATION_KINDS, "ending_kind": spec.ENDING_KINDS, "variable_type": spec.VARIABLE_TYPES,
+                   "card_form": spec.CARD_FORMS}
         out = {"enum": list(options[kind])}
     else:  # "value": a variable's initial value, of its type (checked below, by the record)
         out = {"type": ["integer", "boolean", "string"]}
@@ -180,7 +181,7 @@ def schema_text(name: str, fiction: bool = False) -> str:
 _TYPE_WORDS = {
     "id": "id", "key": "key", "text": "text", "date": "date", "time": "`HH:MM`", "int": "whole number", "number": "number", "bool": "`true`/`false`",
     "strings": "list of texts", "condition": "condition", "effects": "effect or list of effects",
-    "kind": "word", "ending_kind": "word", "variable_type": "word", "value": "value of the variable's type",
+    "kind": "word", "ending_kind": "word", "variable_type": "word", "card_form": "word", "value": "value of the variable's type",
     "next": "id, or list of routes",
 }
 

@@ -10,8 +10,17 @@ from typing import Any
 import attrs
 
 from engine.author import graphs, lint
-from engine.author.playtest import ChoiceKey, Failure, TextWatch, _merge, _move, _open_choices, _Stop
-from engine.author.reports import unreached_choices, unreached_scenes
+from engine.author.playtest import (
+    ChoiceKey,
+    Failure,
+    TextWatch,
+    _merge,
+    _move,
+    _open_choices,
+    _Stop,
+    unreached_choices,
+    unreached_scenes,
+)
 from engine.core import expr, machine
 from engine.core.errors import Location
 from engine.core.model import Effect, GameState, Story

@@ -123,10 +123,10 @@ def _playthrough(story: object, path: Path) -> tuple[Change | None, str]:
     converted = migrate.convert_inputs(story, document["inputs"], recorded)
     inputs = [playthroughs.ById(i["choice"]) if isinstance(i, dict) else i for i in converted.inputs]
     console = playthroughs.play(story, inputs, int(document.get("width") or playthroughs.TRANSCRIPT_WIDTH))
-    assert console.session is not None
-    if console.session.state.scene != converted.scene or console.rejected:
+    assert console.game is not None
+    if console.game.state.scene != converted.scene or console.rejected:
         why = f"the game refused {', '.join(map(repr, console.rejected))}" if console.rejected else \
-            f"it ends at {console.session.state.scene!r}, not at {converted.scene!r}"
+            f"it ends at {console.game.state.scene!r}, not at {converted.scene!r}"
         return None, f"{shown}: replayed with format {recorded}'s numbering, {why}: record it again ('hungary56 record')"
     name = str(document.get("name") or path.stem)
     again = playthroughs.Playthrough(name, tuple(console.recorded), console.transcript(),

@@ -152,16 +152,12 @@ def run(args: argparse.Namespace) -> int:
                 transcript.resume(f"{datetime.datetime.now():%d %B %Y, %H:%M}{where}")
             else:
                 transcript.start(f"{story.title}: transcript", f"Story version {story.version}{where}.")
-        kind = Session
-        if args.debug:  # the author's debugger: not imported for a player
-            from engine.play.debug import with_debug
-
-            kind = with_debug(Session)
         mode = TEACHER if args.teacher else player_mode(control.current.reveal)
-        session = kind(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
+        session = Session(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript, mode=mode, resume_hint=lambda: resume_hint(args), endings=endings,
-                       settings=control, ask_why=args.ask_why)
-        return session.run()
+                       settings=control, ask_why=args.ask_why, debug=args.debug)
+        session.run()
+        return 0
 
 
 def scene_start(story: Story, scene_id: str) -> GameState:

@@ -70,3 +70,19 @@ def date_key(date: str, time: str = "") -> str:
     if time and StoryDate.parse(date, time) is None:
         return parsed.key
     return (StoryDate.parse(date, time) or parsed).key
+
+
+@functools.lru_cache(maxsize=4096)  # a story has few distinct dates and times, and many scenes
+def point(date: str, time: str = "") -> tuple[int, ...]:
+    """(year, month, day, minutes) as far as they are given; a missing part ends the tuple."""
+    parsed = StoryDate.parse(date, time) or StoryDate.parse(date)
+    if parsed is None:
+        return ()
+    known = [parsed.year]
+    if parsed.month:
+        known.append(parsed.month)
+        if parsed.day:
+            known.append(parsed.day)
+            if parsed.minutes >= 0:
+                known.append(parsed.minutes)
+    return tuple(known)

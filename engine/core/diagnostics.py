@@ -73,7 +73,7 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E107", "a date that is not a real date like 1956-10-23, or a time that is not HH:MM", """
         Dates are `1956`, `1956-10` or `1956-10-23` and must exist in the calendar (1956-02-31 does
         not); times are `HH:MM` on a 24-hour clock, in quotes (`time: "21:30"`)."""),
-    _d("E108", "a value that is not one of the allowed words (a choice's `kind`, an ending's `kind`, a variable's `type`)", """
+    _d("E108", "a value that is not one of the allowed words (a choice's `kind`, an ending's `kind`, a variable's `type`, a card's `form`)", """
         The key takes one of a fixed set of words; the message lists them and suggests the
         nearest. A choice's `kind` is `historical`, `plausible` or `counterfactual`."""),
     _d("E109", "a placeholder left by `hungary56 new scene` (TODO) is still there", """
@@ -93,20 +93,25 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         A choice's `id` names it in recorded playthroughs and saved games, so it must be unique
         among the choices of its scene (the same id may be used again in another scene). Rename
         one of the two."""),
-    _d("E114", "the story says it is written in a format newer than this version of hungary56 reads", """
-        `format:` in story.yaml names the version of the story format the files are written in
-        (absent means 1). Every version of hungary56 reads every older format; a newer one needs a
-        newer hungary56 (`pip install --upgrade hungary56`)."""),
+    _d("W114", "a source card's deprecated `slogan:` key: write `form: slogan` (or `form: quotation`)", """
+        A source card says what its text is with `form`: `quotation` (the words themselves, in
+        quotation marks, with a `locator`), `paraphrase` (the project's summary, shown as "In
+        summary:") or `slogan`. The old `slogan: true` still reads as `form: slogan`, and
+        `slogan: false` as a quotation; replace it with `form`. When both are given, `form` wins."""),
     _d("E115", "a `next:` list of routes that is empty, has an `if` on its last route, or a route without `if` before the last", """
         `next:` may be a list of routes, `{if: CONDITION, goto: SCENE}`: the first route whose
         condition holds is taken, and the last route, without `if`, is the default taken when none
         does. So every route but the last needs an `if`, and the last must not have one."""),
+    _d("E116", "the story says it is written in a format newer than this version of hungary56 reads", """
+        `format:` in story.yaml names the version of the story format the files are written in
+        (absent means 1). Every version of hungary56 reads every older format; a newer one needs a
+        newer hungary56 (`pip install --upgrade hungary56`)."""),
     _d("E120", "a link to a scene that does not exist (`goto`, `next`, `start`, a chapter's `first`)", """
         The id names no scene. The message suggests the nearest id when there is one. Not
         reported while a scene file cannot be read (E001): the scene may be in that file."""),
-    _d("E121", "a scene names an unknown chapter, or a source card an unknown source", """
-        A scene's `chapter` must be the id of a chapter in `story/`, and a card's `source` a key
-        of `sources`. Not reported while a story file cannot be read (E001)."""),
+    _d("E121", "a scene names an unknown chapter, or a source card or a fact of the ledger an unknown source", """
+        A scene's `chapter` must be the id of a chapter in `story/`, and the `source` of a card or
+        of a fact in the ledger (`facts`) a key of `sources`. Not reported while a story file cannot be read (E001)."""),
     _d("E122", "a scene's `place` is not in the story's `places` (story/places.yaml)", """
         A scene's `place` names the id of a place in `places`, so the teacher's guide can draw it
         on the map. The message suggests the nearest id; add the place (with its coordinates) or
@@ -205,6 +210,12 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         `reading_minutes` (`hungary56 migrate` does it for every chapter), or correct it to the
         computed figure the message gives. A deprecated field is a warning, never an error, for at
         least one release; this code was E364 (an error) before 0.2.0."""),
+    _d("E370", "a source card of `form: quotation` without a `locator`", """
+        Quotation marks tell a student that these are the words that were said or written. A
+        quotation must be verbatim, in a published translation the `provenance` names, and its
+        `locator` says where the words stand: the page, the document number, the broadcast or the
+        exact address. Add the locator, or, when the wording cannot be checked, make the card a
+        `paraphrase` (shown as "In summary:", without quotation marks)."""),
     _d("N380", "a note, neither error nor warning: the story has recorded playthroughs, and choices without an `id`, which recordings and saves can only keep by position", """
         Recorded playthroughs (tests/playthroughs/) and saved games keep each choice taken by its
         `id`, or by its position in the list when it has none; inserting, removing or reordering

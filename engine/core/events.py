@@ -48,7 +48,8 @@ class Ended:
 class Chosen:
     """A decision was taken (an automatic "Continue" is not one): its number on the screen, its
     label as the player read it, and where it was taken. `by_class`: a class's choice in teacher
-    mode, announced and waiting for the reveal."""
+    mode; `pending`: announced and waiting for the teacher's reveal (the same choice is reported
+    again, not pending, when it is revealed and taken)."""
 
     scene: str
     choice: int
@@ -56,6 +57,7 @@ class Chosen:
     number: int
     label: str
     by_class: bool = False
+    pending: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -20,13 +20,17 @@ FORMAT_VERSION = 2
 
 ANNOTATION_KINDS = ("historical", "plausible", "counterfactual")
 ENDING_KINDS = ("exile", "arrested", "stayed", "fallen", "other")
+# What a source card's text is: the words themselves (a `quotation`, shown in quotation marks, which needs
+# a `locator`), the project's own summary of a document (a `paraphrase`, shown as "In summary:") or a
+# crowd's or a programme's `slogan` (shown as "Slogan:").
+CARD_FORMS = ("quotation", "paraphrase", "slogan")
 VARIABLE_TYPES = expr.TYPES
 
 # The types a field can have. `list:R` is a list of records R, `record:R` one record R, `map:R` a mapping
 # of names to records R; the rest are scalars or lists of scalars.
 SCALAR_TYPES = (
     "id", "key", "text", "date", "time", "int", "bool", "strings", "condition", "effects", "kind", "ending_kind",
-    "variable_type", "value", "number", "next",
+    "variable_type", "card_form", "value", "number", "next",
 )
 
 
@@ -80,13 +84,17 @@ VARIABLE = Record(name="variable", what="a variable", doc="A state variable the 
     _f("label", "text", "what the player's `stats` screen calls it (a variable without one stays hidden)"),
 ))
 
-CARD = Record(name="card", what="a source card", doc="A primary-source card: a short attributed quotation.", fields=(
-    _f("quote", "text", "the quotation, in translation", True),
+CARD = Record(name="card", what="a source card", doc="A source card: a document's own words, or a summary of it shown as one.", fields=(
+    _f("quote", "text", "the words of the document in a named translation (a `quotation`), or the project's summary of it (a `paraphrase`)", True),
+    _f("form", "card_form", "`quotation` (verbatim, shown in quotation marks; needs `locator`), `paraphrase` (shown as \"In summary:\", "
+       "without quotation marks) or `slogan`; `quotation` when not given", False, "quotation"),
+    _f("locator", "text", "where the words stand in the source: the page, document number, broadcast time or exact address "
+       "(a `quotation` without one is a lint error: E370)", False, "p. 472"),
     _f("who", "text", "who said or wrote it", True),
     _f("when", "date", "when (a date such as 1956-10-23)"),
     _f("source", "key", "the key of the source in `sources` it is quoted from", True),
-    _f("provenance", "text", "what the document is and where it was published or broadcast"),
-    _f("slogan", "bool", "true for a slogan or motto, which may be shorter than a quotation"),
+    _f("provenance", "text", "what the document is, whose translation, and where it was published or broadcast"),
+    _f("slogan", "bool", "deprecated (W114): write `form: slogan`"),
 ))
 
 SOURCE = Record(name="source", what="a source", doc="A work the story rests on, for the bibliography.", or_text=True, fields=(
@@ -187,6 +195,15 @@ STORY = Record(name="story", what="the story", doc="The story's identity, variab
     _f("glossary", "map:text", "glossary terms and their definitions"),
     _f("sources", "map:source", "sources, by key: a text, or a record with title, author, year and publisher"),
     _f("places", "map:place", "the places scenes happen at, with coordinates, for the map"),
+    _f("facts", "map:fact", "the facts ledger (story/facts.yaml): figures, dates and clock times the story states that are "
+       "not in the reference article, or where scholarship corrects it, by the figure as the story writes it"),
+))
+
+FACT = Record(name="fact", what="a fact of the ledger", doc="A figure, date or clock time the story states, and the work it comes from.", fields=(
+    _f("says", "text", "what the figure is: what was counted, dated or timed", True, "people deported from Budapest in 1951"),
+    _f("source", "key", "the key of the work in `sources` it comes from (scholarship or a primary document)", True, "bekes-2002"),
+    _f("locator", "text", "where in that work: page, document, table, broadcast or exact address", True, "p. 45"),
+    _f("differs", "text", "what other accounts (the reference article among them) give instead; the scene's note says that accounts differ"),
 ))
 
 PLACE = Record(name="place", what="a place", doc="A place on the map: its names and where it is.", fields=(
@@ -201,7 +218,7 @@ SCENE_FILE = Record(name="scene_file", what="a scene file", doc="A file of scene
     _f("scenes", "list:scene", "the scenes", True),
 ))
 
-RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, SCENE, VARIANT, ACCOUNT, CHOICE, ROUTE, ENDING, SCENE_FILE)}
+RECORDS: dict[str, Record] = {r.name: r for r in (STORY, VARIABLE, CHAPTER, CARD, SOURCE, PLACE, FACT, SCENE, VARIANT, ACCOUNT, CHOICE, ROUTE, ENDING, SCENE_FILE)}
 
 STORY_KEYS = STORY.keys
 VARIABLE_KEYS = VARIABLE.keys
@@ -215,3 +232,4 @@ ROUTE_KEYS = ROUTE.keys
 ENDING_KEYS = ENDING.keys
 SCENE_KEYS = SCENE.keys
 PLACE_KEYS = PLACE.keys
+FACT_KEYS = FACT.keys

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from engine.core import expr
+from engine.core.build_sources import build_card, build_fact
 from engine.core.clean import remove_controls
 from engine.core.errors import EvaluationError, Location
 from engine.core.fields import ID, Fields, Problems, bool_hint, describe, effects
 from engine.core.format import (
-    CARD_KEYS,
     CHAPTER_KEYS,
     FORMAT_VERSION,
     PLACE_KEYS,
@@ -20,7 +20,7 @@ from engine.core.format import (
     STORY_KEYS,
     VARIABLE_KEYS,
 )
-from engine.core.model import Card, Chapter, Entry, Place, Story, Variable
+from engine.core.model import Chapter, Entry, Place, Story, Variable
 from engine.core.nodes import YList, YMap
 
 
@@ -49,11 +49,6 @@ def build_variable(name: str, node: Any, location: Location, problems: Problems)
     if not ID.match(name) or name in expr.KEYWORDS:
         problems.error(location, f"variable name {name!r} must be letters, digits and _ and not a keyword", "E106")
     return Variable(name, kind or "int", initial, description, location, f.text("label", False))
-
-def build_card(node: Any, location: Location, problems: Problems) -> Card:
-    f = Fields(node, "a source card", problems, CARD_KEYS, location)
-    return Card(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc,
-                f.text("provenance", False), f.boolean("slogan"))
 
 def build_chapter(node: Any, location: Location, index: int, problems: Problems) -> Chapter:
     f = Fields(node, "a chapter", problems, CHAPTER_KEYS, location)
@@ -99,7 +94,7 @@ def _merge_named(
             loc = section.key_loc(name)
             if name in merged:
                 first = merged[name][1]
-                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place"}.get(key, key)
+                singular = {"variables": "variable", "glossary": "glossary term", "sources": "source", "places": "place", "facts": "fact"}.get(key, key)
                 problems.error(loc, f"{singular} {name!r} is already defined at {first}", "E111")
                 continue
             merged[name] = (value, loc)
@@ -160,7 +155,7 @@ def story_frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadabl
     story_format = top.integer("format", default=1)
     if not 1 <= story_format <= FORMAT_VERSION:
         problems.error(top.at("format"), f"the story is written in format {story_format}, but this version of hungary56 "
-                       f"reads formats 1 to {FORMAT_VERSION}: upgrade hungary56, or write 'format: {FORMAT_VERSION}'", "E114")
+                       f"reads formats 1 to {FORMAT_VERSION}: upgrade hungary56, or write 'format: {FORMAT_VERSION}'", "E116")
         story_format = FORMAT_VERSION
 
     variables = {
@@ -170,6 +165,7 @@ def story_frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadabl
     glossary = {k: _entry(k, v, loc, "glossary term", problems) for k, (v, loc) in _merge_named(maps, "glossary", problems).items()}
     sources = {k: _entry(k, v, loc, "source", problems) for k, (v, loc) in _merge_named(maps, "sources", problems).items()}
     places = {k: build_place(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "places", problems).items()}
+    facts = {str(k): build_fact(k, v, loc, problems) for k, (v, loc) in _merge_named(maps, "facts", problems).items()}
 
     chapters: list[Chapter] = []
     found_chapters = _single(maps, "chapters", problems)
@@ -189,7 +185,7 @@ def story_frame(story_docs: list[tuple[str, Any]], problems: Problems, unreadabl
     story = Story(
         id=story_id, title=title, version=version, start=start, perspective=perspective,
         variables=variables, chapters=tuple(chapters), glossary=glossary, sources=sources,
-        scenes={}, location=root.loc, places=places, format=story_format, fiction=top.boolean("fiction"),
+        scenes={}, location=root.loc, places=places, facts=facts, format=story_format, fiction=top.boolean("fiction"),
     )
     return story, top.at("start") if top.has("start") else root.loc
 

@@ -108,7 +108,8 @@ class Variable:
 
 @attrs.frozen
 class Card:
-    """A primary-source card: a short attributed quotation in translation."""
+    """A source card: a document's own words in translation (`form` "quotation", with a `locator`), the
+    project's summary of a document ("paraphrase") or a slogan (engine/core/format.py, CARD_FORMS)."""
 
     quote: str
     who: str
@@ -116,7 +117,35 @@ class Card:
     source: str
     location: Location
     provenance: str = ""
-    slogan: bool = False
+    form: str = "quotation"
+    locator: str = ""
+
+    @property
+    def slogan(self) -> bool:
+        """The old `slogan: true` (read as `form: slogan`)."""
+        return self.form == "slogan"
+
+    @property
+    def quoted(self) -> bool:
+        """Only a quotation is shown in quotation marks: the marks say these are the words themselves."""
+        return self.form == "quotation"
+
+    @property
+    def label(self) -> str:
+        """What stands before a card's text that is not a quotation ("In summary:", "Slogan:"), or ""."""
+        return {"paraphrase": "In summary:", "slogan": "Slogan:"}.get(self.form, "")
+
+
+@attrs.frozen
+class Fact:
+    """One entry of the facts ledger: a figure, date or clock time the story states, and where it comes from."""
+
+    figure: str
+    says: str
+    source: str
+    locator: str
+    location: Location
+    differs: str = ""
 
 
 @attrs.frozen
@@ -286,6 +315,7 @@ class Story:
     places: Mapping[str, Place] = attrs.field(factory=dict)
     format: int = 1  # the format its files are written in (engine/core/format.py: FORMAT_VERSION)
     fiction: bool = False  # not history: no `kind`, `history` or reveal needed; ending kinds are free
+    facts: Mapping[str, Fact] = attrs.field(factory=dict)  # the facts ledger, by the figure as written
 
     def chapter(self, chapter_id: str) -> Chapter | None:
         return next((c for c in self.chapters if c.id == chapter_id), None)
@@ -344,6 +374,8 @@ class GameState:
 
         The same value as GameState(...), without the defensive copies: the state machine makes a
         move's new mappings itself, and copying them twice was a tenth of a random playthrough.
+        Speed: bench/run.py's "exhaustive search" and "random runs" rows; guarded by
+        tests/test_playtest_fast.py::test_a_move_of_the_search_is_machine_choose.
         """
         state = object.__new__(cls)
         object.__setattr__(state, "scene", scene)

@@ -38,6 +38,10 @@ def check_story_references(story: Story, scenes: Mapping[str, object], problems:
         for card in chapter.cards:
             if card.source and card.source not in story.sources:
                 problems.error(card.location, f"unknown source {card.source!r}{expr.suggest(card.source, story.sources)}", "E121")
+    for fact in story.facts.values():
+        if fact.source and fact.source not in story.sources:
+            problems.error(fact.location, f"fact {fact.figure!r} cites an unknown source {fact.source!r}"
+                           f"{expr.suggest(fact.source, story.sources)}", "E121")
 
 
 def check_scene_references(

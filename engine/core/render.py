@@ -77,6 +77,19 @@ def wrap_blocks(blocks: Iterable[Block], width: int) -> list[tuple[str, str]]:
     return lines
 
 
+def plain_line(style: str, line: str, width: int) -> str:
+    """A laid-out line as plain text: a rule as dashes, no control character (nothing a story says
+    reaches a terminal as an escape sequence)."""
+    from engine.core.controls import strip_controls
+
+    return "-" * min(width, 60) if style == "rule" else strip_controls(line)
+
+
+def plain_text(blocks: Iterable[Block], width: int) -> str:
+    """Blocks as the plain text a pipe shows, with the blank line that ends every show."""
+    return "\n".join([*(plain_line(style, line, width) for style, line in wrap_blocks(blocks, width)), ""]) + "\n"
+
+
 def day_text(year: int, month: int, day: int, pattern: str) -> str:
     """date(year, month, day).strftime(pattern), without importing datetime for the first screen:
     time.strftime of the very time tuple datetime passes it, and the same ValueError for a day
@@ -259,12 +272,15 @@ def card_blocks(story: Story, chapter: Chapter) -> Blocks:
         source = story.sources.get(card.source)
         when = f", {date_words(card.when)}" if card.when else ""
         blocks.append(Block("heading", "[SOURCE CARD]"))
-        blocks.append(Block("text", f"\u201c{card.quote}\u201d", indent=3, tight=True))
+        # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
+        shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
+        blocks.append(Block("text", shown, indent=3, tight=True))
         blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
         if card.provenance:
             blocks.append(Block("note", card.provenance, indent=3, tight=True))
         if source is not None:
-            blocks.append(Block("note", f"Source: {source.text}", indent=3, tight=True))
+            at = f" ({card.locator})" if card.locator else ""
+            blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
     return blocks
 
 

@@ -47,15 +47,6 @@ FORMAT = 3  # bump when the encoding (engine/io/codec.py) changes
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
 # The modules whose code decides what an entry holds: an edit to any of them makes every entry
 # stale, so a developer never runs on values made by older code.
-_ENGINE_MODULES = (
-    "io/cache.py", "io/codec.py", "core/build.py", "core/clean.py", "core/controls.py", "core/dates.py", "core/diagnostics.py", "core/errors.py",
-    "core/evaluate.py", "core/expr.py", "core/fields.py", "core/format.py", "core/frame.py", "core/model.py", "core/nodes.py",
-    "core/references.py", "core/routes.py", "core/template.py", "io/loader.py", "io/yamlio.py",
-)
-# ... and what decides the linter's findings, for the entries that keep them.
-_LINT_MODULES = ("author/lint.py", "author/guards.py", "author/graphs.py", "author/facts.py", "author/chronology.py", "author/relint.py")
-
-
 def enabled() -> bool:
     return os.environ.get(DISABLE_ENV, "") in ("", "0")
 
@@ -72,10 +63,33 @@ def _uid() -> int:
     return os.getuid() if hasattr(os, "getuid") else -1
 
 
-def _modules_digest(names: Iterable[str], seed: bytes) -> bytes:
-    digest = _hash(seed)
-    here = Path(__file__).resolve().parent.parent  # the engine package
-    for name in names:
+def engine_sources(root: Path | None = None) -> list[str]:
+    """Every Python module of the engine package, as paths relative to it, sorted: what the cache's
+    fingerprint covers (a change to any of them, even a view's, makes every entry stale)."""
+    top = root or Path(__file__).resolve().parent.parent  # the engine package
+    found: list[str] = []
+    folders = [str(top)]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    found.append(os.path.relpath(entry.path, top))
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=1)  # the code a process runs does not change under it
+def _engine_fingerprint() -> bytes:
+    return fingerprint_of(Path(__file__).resolve().parent.parent)
+
+
+def fingerprint_of(here: Path) -> bytes:
+    """A hash of the source of every engine module, the story format's version, the engine's and
+    Python's: no hand-kept list of the modules that shape built values to forget one in."""
+    digest = _hash(f"{FORMAT} {__version__} {sys.version}".encode())
+    for name in engine_sources(here):
         try:
             digest.update(name.encode() + b"\0" + (here / name).read_bytes())
         except OSError:
@@ -83,14 +97,9 @@ def _modules_digest(names: Iterable[str], seed: bytes) -> bytes:
     return digest.digest()
 
 
-@functools.lru_cache(maxsize=1)  # the code a process runs does not change under it
-def _engine_fingerprint() -> bytes:
-    return _modules_digest(_ENGINE_MODULES, f"{FORMAT} {__version__} {sys.version}".encode())
-
-
 @functools.lru_cache(maxsize=1)
 def _lint_fingerprint() -> bytes:
-    return _modules_digest(_LINT_MODULES, _engine_fingerprint())
+    return _hash(_engine_fingerprint() + b"lint").digest()
 
 
 def file_key(shown: str, data: bytes) -> str:

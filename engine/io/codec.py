@@ -22,7 +22,7 @@ _CLASSES: tuple[type, ...] = (
     model.Scene, model.Choice, model.Condition, model.Effect, model.Variant, model.Account, model.Ending,
     Problem, expr.Literal, expr.Name, expr.Call, expr.Unary, expr.Binary, expr.Assignment,
     template.Template, template.Insert, template.Branch, template.Arm, template.Expression,
-    model.Story, model.Variable, model.Card, model.Chapter, model.Entry, model.Place,
+    model.Story, model.Variable, model.Card, model.Chapter, model.Entry, model.Place, model.Fact,
 )
 # Classes whose constructor also takes what is compiled from the others: made by a factory from these.
 _FACTORIES: dict[type, tuple[Callable[..., Any], tuple[str, ...]]] = {

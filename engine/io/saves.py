@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import attrs
 
-from engine.core import expr
+from engine.core import expr, render
 from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
+from engine.core.render import Block, Blocks
 from engine.io.atomic import NotRegularFile, keep_copy, read_regular, sweep_temporaries, write_atomically
 
 if TYPE_CHECKING:
@@ -37,11 +37,6 @@ def now() -> datetime:
     from datetime import datetime
 
     return datetime.now()
-
-
-def default_saves_dir(explicit: str | None = None) -> Path:
-    """--saves, then $HUNGARY56_SAVES, then ./saves."""
-    return Path(explicit or os.environ.get(SAVES_ENV) or "saves")
 
 
 def check_slot(name: str) -> str:
@@ -279,3 +274,20 @@ class SaveStore:
             except (SaveError, OSError) as exc:
                 infos.append(SaveInfo(slot, "", "", 0, problem=getattr(exc, "message", str(exc))))
         return infos
+
+
+def saves_blocks(story: Story, store: SaveStore) -> Blocks:
+    """The `saves` screen: every slot with its scene, date and when it was saved, or why it is unreadable."""
+    infos = store.list(story)
+    if not infos:
+        return [Block("hint", f"No saved games in {store.directory}.")]
+    blocks = [Block("heading", f"Saved games in {store.directory}")]
+    for info in infos:
+        if info.problem:
+            blocks.append(Block("error", f"{info.slot}: unreadable: {info.problem}", indent=2, tight=True, hang=2))
+            continue
+        scene = story.scenes[info.scene]
+        when = render.format_when(scene)
+        blocks.append(Block("note", f"{info.slot}: {scene.title} ({when}), saved {info.saved_at.replace('T', ' ')}",
+                            indent=2, tight=True, hang=2))
+    return blocks

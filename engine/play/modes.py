@@ -1,5 +1,5 @@
-"""How a session presents the story: the Mode policy (a player alone, or a teacher projecting for a
-class), the projector's layout, and the list of saved games as the `saves` screen shows it."""
+"""How a terminal presents the story: the console protocol, the projector's layout, and the list of
+saved games as the `saves` screen shows it (the Mode policy itself is engine/core/moves.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Protocol
 
 import attrs
 
-from engine.core import render
-from engine.core.model import Story
+from engine.core.moves import PLAYER, TEACHER, Mode
 from engine.core.render import Block, Blocks
-from engine.io.saves import SaveStore
+from engine.io.saves import saves_blocks
 
 
 class Console(Protocol):
@@ -26,26 +25,7 @@ class Console(Protocol):
         ...
 
 
-@attrs.frozen
-class Mode:
-    """How a session presents the story: the policy a Session is given."""
-
-    teacher: bool = False
-    reveal: str = "choice"  # choice | chapter | debrief: when "what really happened" is shown
-    who: str = "You"  # who chooses, in the echo, the reveal and the debrief
-
-    @property
-    def show_hidden(self) -> bool:
-        return self.teacher
-
-    @property
-    def reveal_step(self) -> bool:
-        """A class's choice waits, announced, until the teacher reveals it."""
-        return self.teacher
-
-
-PLAYER = Mode()
-TEACHER = Mode(teacher=True, reveal="choice", who="The class")
+__all__ = ["PLAYER", "TEACHER", "Console", "EndingsFound", "Mode", "ProjectorConsole", "player_mode", "saves_blocks"]
 
 
 def player_mode(reveal: str = "choice") -> Mode:
@@ -87,19 +67,3 @@ class ProjectorConsole:
 
     def ask(self, prompt: str, words: list[str]) -> str:
         return self.console.ask(" " * self.MARGIN + prompt, words)
-
-
-def saves_blocks(story: Story, store: SaveStore) -> Blocks:
-    infos = store.list(story)
-    if not infos:
-        return [Block("hint", f"No saved games in {store.directory}.")]
-    blocks = [Block("heading", f"Saved games in {store.directory}")]
-    for info in infos:
-        if info.problem:
-            blocks.append(Block("error", f"{info.slot}: unreadable: {info.problem}", indent=2, tight=True, hang=2))
-            continue
-        scene = story.scenes[info.scene]
-        when = render.format_when(scene)
-        blocks.append(Block("note", f"{info.slot}: {scene.title} ({when}), saved {info.saved_at.replace('T', ' ')}",
-                            indent=2, tight=True, hang=2))
-    return blocks

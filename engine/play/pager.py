@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from engine.core.loop import ReaderLeft
 from engine.core.render import Block, Blocks, flow, wrap_blocks
 
 MORE = "-- more -- (Enter or Space)"
@@ -94,10 +95,6 @@ def remainder(blocks: Blocks, shown: Line) -> Blocks:
     if rest:
         rest = [attrs.evolve(rest[0], tight=True), *rest[1:]]
     return rest
-
-
-class ReaderLeft(Exception):
-    """The reader pressed Ctrl-C or Ctrl-D at a `-- more --` line: the session ends (autosaved)."""
 
 
 class Pager:

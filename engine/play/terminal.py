@@ -12,8 +12,7 @@ import sys
 import unicodedata
 from typing import IO, Any
 
-from engine.core.controls import strip_controls
-from engine.core.render import Blocks, wrap_blocks
+from engine.core.render import Blocks, plain_line, wrap_blocks
 from engine.play.pager import Pager
 from engine.play.settings import RESET, escapes_allowed, style_codes
 
@@ -69,9 +68,7 @@ class TextOutput:
     paged_width = False
 
     def styled(self, style: str, line: str) -> str:
-        if style == "rule":
-            line = "-" * min(self.width, 60)
-        line = strip_controls(line)  # the last guard: no escape sequence reaches the terminal
+        line = plain_line(style, line, self.width)  # the last guard: no escape sequence reaches the terminal
         if self.ascii:
             line = ascii_fallback(line)
         code = self.codes.get(style, "")
@@ -241,8 +238,20 @@ def make_console(no_color: bool, plain: bool = False, width: int | None = None, 
     colour = colour_wanted(sys.stdout, no_color) and theme != "none"
     output = TextOutput(sys.stdout, colour, width, theme)
     if not interactive:
+        windows_colour(colour)
         return PlainConsole(output, sys.stdin)
     output.paged_width = True
     if os.environ.get("TERM") == "dumb":
+        windows_colour(colour)
         return LineConsole(output, sys.stdin)
-    return PromptConsole(output)
+    return PromptConsole(output)  # prompt-toolkit speaks to a Windows console itself
+
+
+def windows_colour(colour: bool) -> None:
+    """On a Windows console, the plain paths (pipes, `--plain`, TERM=dumb) write ANSI colours
+    through colorama, which turns on the console's own escape handling or translates them (older
+    consoles); elsewhere, and without colour, nothing is imported."""
+    if colour and sys.platform == "win32":
+        import colorama
+
+        colorama.just_fix_windows_console()

@@ -1,0 +1,134 @@
+"""The game's rules as one pure function: `step(game, line)` returns the new `Game` and what happened.
+
+    from engine.core.game import start, step
+    from engine.io.loader import load_story
+
+    story = load_story("story")            # or any story folder
+    now = start(story)                     # a Step: .game and .events (SceneShown, ...)
+    while not now.game.over:
+        now = step(now.game, "1")          # the first open choice, or Enter where there is none
+    print(now.game.state.scene, [type(e).__name__ for e in now.events])
+
+`step` does no I/O, reads no clock and draws no random number. Events that ask for work (saving,
+loading, re-reading the story, changing a setting, leaving) are done by the caller, which feeds
+a result back through `loaded`, `reloaded` or `configured`. The terminal (engine/play/session.py),
+the browser (engine/web/) and the play-tests are loops around this.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from engine.core import machine, render
+from engine.core.commands import commands_for, resolve
+from engine.core.events import Notice
+from engine.core.model import GameState, Story
+from engine.core.moves import (
+    PLAYER,
+    TEACHER,
+    Game,
+    Mode,
+    Step,
+    choose_number,
+    enter,
+    hint,
+    menu,
+    rebuild_past,
+    say,
+    show_scene,
+)
+
+__all__ = ["PLAYER", "TEACHER", "Game", "Mode", "Step", "completions", "configured", "loaded", "menu", "prompt",
+           "reloaded", "start", "step"]
+
+
+def start(story: Story, *, mode: Mode = PLAYER, state: GameState | None = None, origin: GameState | None = None,
+          paged: bool = False, debug: bool = False) -> Step:
+    """A game at `state` (a loaded save), at `origin` (a chapter's start), or at the story's start,
+    and the events that show its first scene."""
+    game = Game(story=story, state=state or origin or machine.new_game(story), mode=mode, origin=origin,
+                paged=paged, debug=debug)
+    if state is not None:
+        past, found = rebuild_past(story, state, origin)
+        game = attrs.evolve(game, past=past, origin=found)
+    return show_scene(game)
+
+
+def step(game: Game, line: str) -> Step:
+    """One line typed by the player (a choice number, a command, or nothing: Enter)."""
+    words = line.strip().split(maxsplit=1)
+    if not words:
+        return enter(game)
+    word = words[0].lower()
+    arg = words[1].strip() if len(words) > 1 else ""
+    if word.isdecimal():  # not isdigit: int() refuses "²"; and a 5,000-digit number is no choice
+        if arg:
+            return hint(game, f"'{line.strip()}' is more than one answer: type one choice number, then Enter.")
+        return choose_number(game, int(word) if len(word) <= 9 else -1)
+    command = resolve(word, game.mode.teacher, game.debug)
+    if command is None:
+        if word.rstrip(".)").isdecimal() and not arg:
+            return hint(game, f"Type the number alone ({word.rstrip('.)')}), then Enter.")
+        shown = word if len(word) <= 40 else word[:37] + "..."  # an 8 MB line is not echoed whole
+        return hint(game, f"'{shown}' is not a choice or a command.")
+    return command.handler(game, arg)
+
+
+def refused(game: Game, line: str) -> bool:
+    """Whether `step` answers this line with "no such choice" or "not a command" (recordings note it)."""
+    words = line.strip().split()
+    if not words:
+        return False
+    word = words[0].lower()
+    if word.isdecimal():
+        if game.over:
+            return True
+        number = int(word) if len(word) <= 9 else 0
+        if game.waiting:
+            return number != 1
+        return not 1 <= number <= len(menu(game))
+    return resolve(word, game.mode.teacher, game.debug) is None
+
+
+def loaded(game: Game, state: GameState, slot: str) -> Step:
+    """The game after the caller read a saved `state` from `slot` (a LoadRequested done)."""
+    past, origin = rebuild_past(game.story, state, game.origin)
+    now = attrs.evolve(game, state=state, past=past, origin=origin, future=(), pending=None)
+    return say(now, f"Loaded '{slot}'.").then(show_scene(now))
+
+
+def reloaded(game: Game, story: Story) -> Step:
+    """The game over a re-read story, keeping the place and the variables it still declares."""
+    if game.state.scene not in story.scenes:
+        return say(game, f"The reloaded story has no scene {game.state.scene!r}; kept the old one.", "error")
+    variables = story.initial_variables()
+    variables.update({k: v for k, v in game.state.variables.items() if k in variables})
+    state = GameState(game.state.scene, variables, game.state.visits, game.state.path, game.state.turn)
+    past, origin = rebuild_past(story, state, game.origin)
+    now = attrs.evolve(game, story=story, state=state, past=past, origin=origin, future=())
+    return say(now, "Story reloaded.").then(show_scene(now, look=True))
+
+
+def configured(game: Game, *, reveal: str) -> Step:
+    """The game after the player changed when "what really happened" is shown (a teacher's stays)."""
+    if game.mode.teacher or reveal == game.mode.reveal:
+        return Step(game)
+    return Step(attrs.evolve(game, mode=attrs.evolve(game.mode, reveal=reveal)))
+
+
+def prompt(game: Game) -> str:
+    if game.mode.teacher:
+        return "Press Enter to reveal > " if game.pending is not None else "Class choice > "
+    return "> "
+
+
+def completions(game: Game) -> list[str]:
+    """What Tab completes: the commands of this mode, the glossary terms, the settings."""
+    words = [c.name for c in commands_for(game.mode.teacher, game.debug)]
+    words.extend(f"glossary {term}" for term in sorted(game.story.glossary, key=render.fold))
+    words.extend(f"settings {name} " for name in ("reveal", "theme", "width"))
+    return words
+
+
+def notice(text: str, kind: str = "hint") -> Notice:
+    return Notice(text=text, kind=kind)
