@@ -44,6 +44,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--plain", action="store_true",
                         help="read one line per prompt even on a terminal (automatic for pipes)")
     parser.add_argument("--width", type=int, metavar="N", help="wrap text at N columns")
+    parser.add_argument("--watch", action="store_true",
+                        help="for authors: read the story again whenever one of its files changes, keeping your "
+                        "place (as 'reload' does; a broken edit is refused and the story kept as it was)")
     parser.set_defaults(run=run)
 
 
@@ -52,7 +55,7 @@ def bare_arguments() -> SimpleNamespace:
     checks that it is the same), for the start that does without argparse."""
     return SimpleNamespace(command="play", story_dir=None, saves=None, resume=False, load=None, chapter=None,
                            scene=None, debug=False, teacher=False, transcript=None, ask_why=False, no_color=False,
-                           plain=False, width=None, run=run)
+                           plain=False, width=None, watch=False, run=run)
 
 
 def find_chapter(story: Story, chapter_id: str) -> Chapter:
@@ -108,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
 
         width = max(40, min(terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
     console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
+    if args.watch:
+        from engine.play.watch import FileWatch, WatchingConsole
+
+        console = WatchingConsole(console, FileWatch(folder))
     control = SettingsControl(settings, console.output)
     endings = EndingsRecord(store.directory)
     if getattr(console, "paged", False) and state is None and origin is None:
