@@ -93,6 +93,9 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
     if sys.stdout is None:  # started with standard output closed (`>&-`): nothing can be shown
         _say("hungary56: standard output is closed")
         return 1
+    from engine.io.tty import safe_streams
+
+    safe_streams()  # every command: a character the output cannot encode becomes an ASCII stand-in
     if sys.stdin is None:  # standard input closed (`<&-`): the same as an empty one
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     args: Any

@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import REPO, cli_env, run_cli
 
 HAS_STRACE = shutil.which("strace") is not None
+BUNDLED = "hungary56"  # the bundled story's id: its saves under --saves D are in D/hungary56/
 
 
 def play(saves: Path, stdin: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -44,11 +45,12 @@ def play_under_strace(saves: Path, stdin: str, inject: list[str], *extra: str) -
         "kill-at-first-rename", "kill-at-second-rename"])
 def test_m1_the_first_autosave_of_a_session_never_empties_the_autosave_slot(tmp_path: Path, inject: list[str]) -> None:
     saves = tmp_path / "D"
+    slots = saves / BUNDLED  # one subfolder per story (review 2026-12-06, NM8)
     assert play(saves, "1\n2\n").returncode == 0
-    before = (saves / "autosave.json").read_bytes()
+    before = (slots / "autosave.json").read_bytes()
     stopped = play_under_strace(saves, "1\n", inject, "--continue")
     if "fsync:signal" in inject[-1] and "when=1" in inject[-1]:  # stopped before the new one was durable
-        assert (saves / "autosave.json").read_bytes() == before
+        assert (slots / "autosave.json").read_bytes() == before
     if "ENOSPC" in inject[-1]:
         assert "Autosave failed" in stopped.stdout
     resumed = play(saves, "quit\n", "--continue")
@@ -73,8 +75,9 @@ def test_m2_a_failed_autosave_never_says_progress_saved(tmp_path: Path) -> None:
 def test_m3_a_save_with_a_huge_integer_is_refused_at_load_not_crashing_the_next_autosave(
         tmp_path: Path, digits: int) -> None:
     saves = tmp_path / "D"
+    slots = saves / BUNDLED  # one subfolder per story (review 2026-12-06, NM8)
     assert play(saves, "1\n").returncode == 0
-    autosave = saves / "autosave.json"
+    autosave = slots / "autosave.json"
     text = autosave.read_text(encoding="utf-8")
     huge = re.sub(r'"courage":\s*0', '"courage": ' + "9" * digits, text)  # JSON cannot write such a number
     assert huge != text
@@ -122,8 +125,9 @@ def limited_run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_m8_the_saves_listing_and_load_refuse_devices_fifos_and_huge_files(tmp_path: Path) -> None:
     saves = tmp_path / "D"
+    slots = saves / BUNDLED  # one subfolder per story (review 2026-12-06, NM8)
     assert play(saves, "1\n").returncode == 0
-    special_saves(saves)
+    special_saves(slots)
     listed = limited_run("saves", "--saves", str(saves))
     assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr[-2000:]
     for slot in ("zero", "fifo", "big", "autosave"):
@@ -166,8 +170,9 @@ def test_l8_the_game_never_writes_a_save_it_would_refuse_to_read(tmp_path: Path)
 @pytest.mark.slow
 def test_l2_the_saves_listing_never_prints_a_saved_at_with_escape_sequences(tmp_path: Path) -> None:
     saves = tmp_path / "D"
+    slots = saves / BUNDLED  # one subfolder per story (review 2026-12-06, NM8)
     assert play(saves, "1\n").returncode == 0
-    autosave = saves / "autosave.json"
+    autosave = slots / "autosave.json"
     document = json.loads(autosave.read_text(encoding="utf-8"))
     document["saved_at"] = "2026\u001b]0;X\u0007\u001b[2J"
     autosave.write_text(json.dumps(document), encoding="utf-8")
@@ -180,8 +185,9 @@ def test_l2_the_saves_listing_never_prints_a_saved_at_with_escape_sequences(tmp_
 @pytest.mark.slow
 def test_l13_a_save_with_a_bom_loads_and_impossible_versions_are_refused(tmp_path: Path) -> None:
     saves = tmp_path / "D"
+    slots = saves / BUNDLED  # one subfolder per story (review 2026-12-06, NM8)
     assert play(saves, "1\n").returncode == 0
-    autosave = saves / "autosave.json"
+    autosave = slots / "autosave.json"
     original = autosave.read_bytes()
     autosave.write_bytes(b"\xef\xbb\xbf" + original)  # what Notepad writes
     assert play(saves, "quit\n", "--continue").returncode == 0
@@ -217,13 +223,14 @@ def test_l6_closed_or_full_standard_streams_end_cleanly(tmp_path: Path, redirect
 @pytest.mark.skipif(not HAS_STRACE, reason="needs strace")
 def test_l9_temporary_files_left_by_killed_writers_are_swept(tmp_path: Path) -> None:
     saves = tmp_path / "D"
+    slots = saves / BUNDLED  # one subfolder per story (review 2026-12-06, NM8)
     assert play(saves, "1\n").returncode == 0
     # the review's way of leaving one: SIGKILL at the rename
     play_under_strace(saves, "1\n", ["-e", "trace=rename,renameat,renameat2",
                                      "-e", "inject=rename,renameat,renameat2:signal=SIGKILL:when=1"], "--continue")
-    left = [p for p in saves.iterdir() if p.name.endswith(".tmp")]
+    left = [p for p in slots.iterdir() if p.name.endswith(".tmp")]
     assert left
-    fresh = saves / ".slot.json.0123456789ab.tmp"
+    fresh = slots / ".slot.json.0123456789ab.tmp"
     fresh.write_text("another process's save in progress", encoding="utf-8")
     for path in left:
         os.utime(path, (0, 0))  # more than an hour ago
@@ -246,14 +253,15 @@ def test_l11_a_new_game_says_that_a_saved_game_exists_and_how_to_go_back_to_it(t
     both autosave slots without a word. A new game now says at start that a saved game exists, and
     `load autosave` typed first brings the long game back."""
     saves = tmp_path / "saves"
+    slots = saves / BUNDLED
     long_game = play(saves, "\n".join(["1"] * 12) + "\nquit\n")
     assert long_game.returncode == 0, long_game.stderr
-    kept = json.loads((saves / "autosave.json").read_text(encoding="utf-8"))["state"]
+    kept = json.loads((slots / "autosave.json").read_text(encoding="utf-8"))["state"]
     assert len(kept["path"]) >= 10
     back = play(saves, "load autosave\nquit\n")
     assert "you have a saved game" in back.stderr and "--continue" in back.stderr, back.stderr
     assert "load autosave" in back.stderr
-    restored = json.loads((saves / "autosave.json").read_text(encoding="utf-8"))["state"]
+    restored = json.loads((slots / "autosave.json").read_text(encoding="utf-8"))["state"]
     assert (restored["scene"], restored["path"]) == (kept["scene"], kept["path"])  # the long game is back
     fresh = play(tmp_path / "empty", "quit\n")
     assert fresh.returncode == 0 and "saved game" not in fresh.stderr  # nothing to warn about

@@ -113,7 +113,7 @@ def test_m5_m3_a_value_doubling_on_a_loop_is_stopped_with_a_located_message(
     assert "Progress saved" in played.stdout
     resumed = limited_cli("play", str(story), "--saves", str(saves), "--continue", stdin="quit\n")
     assert resumed.returncode == 0, resumed.stderr
-    assert (saves / "autosave.json").stat().st_size < 1_000_000
+    assert (saves / "tiny" / "autosave.json").stat().st_size < 1_000_000  # D/STORY-ID/ (review 2026-12-06 NM8)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from tests.conftest import TINY, run_cli
 pytestmark = pytest.mark.slow  # every test here runs the real CLI
 
 
+@pytest.mark.slow
 def test_new_story_blank_lints_clean_plays_and_replays(tmp_path: Path) -> None:
     folder = tmp_path / "lighthouse"
     result = run_cli("new", "story", str(folder), "--blank")
@@ -33,6 +34,7 @@ def test_new_story_blank_lints_clean_plays_and_replays(tmp_path: Path) -> None:
     assert "THE END: Morning" in play.stdout
 
 
+@pytest.mark.slow
 def test_its_own_schemas_need_no_kind_and_take_any_ending_kind(tmp_path: Path) -> None:
     folder = tmp_path / "lighthouse"
     assert run_cli("new", "story", str(folder), "--blank").returncode == 0
@@ -59,6 +61,7 @@ def fiction_copy(tmp_path: Path, fiction: bool, own_ending_kind: bool = True) ->
     return folder
 
 
+@pytest.mark.slow
 def test_a_fiction_story_needs_no_kind_history_note_or_sources(tmp_path: Path) -> None:
     result = run_cli("lint", str(fiction_copy(tmp_path, fiction=True)))
     assert result.returncode == 0, result.stdout
@@ -66,6 +69,7 @@ def test_a_fiction_story_needs_no_kind_history_note_or_sources(tmp_path: Path) -
         assert code not in result.stdout, result.stdout
 
 
+@pytest.mark.slow
 def test_a_history_story_still_requires_them_and_says_how_to_opt_out(tmp_path: Path) -> None:
     result = run_cli("lint", str(fiction_copy(tmp_path / "a", fiction=False, own_ending_kind=False)))
     assert result.returncode == 1

@@ -296,7 +296,7 @@ def test_the_old_slogan_key_still_reads_with_a_deprecation_warning() -> None:
     story = edited_tiny(_with_card(QUOTATION + "        slogan: true\n"))
     card = story.chapters[0].cards[0]
     assert card.form == "slogan" and card.slogan and not card.quoted
-    assert [(w.code, w.severity) for w in story.warnings] == [("W114", "warning")]
+    assert [(w.code, w.severity) for w in story.warnings] == [("W116", "warning")]
     assert "form: slogan" in story.warnings[0].message
 
 

@@ -61,17 +61,17 @@ def test_no_false_e211_after_a_file_that_cannot_be_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_an_autosave_of_another_story_is_not_offered_back(tmp_path: Path) -> None:
+def test_an_autosave_that_cannot_be_used_is_not_offered_back(tmp_path: Path) -> None:
     """#71: no doubled parentheses, and no advice to load a save that cannot be used."""
     folder = tmp_path / "tiny"
     shutil.copytree(TINY, folder)
-    saves = str(tmp_path / "saves")
-    assert run_cli("play", str(folder), "--saves", saves, stdin="1\nquit\n").returncode == 0
-    story = folder / "story" / "story.yaml"
-    story.write_text(story.read_text(encoding="utf-8").replace("id: tiny\n", "id: tiny_two\n"), encoding="utf-8")
-    again = run_cli("play", str(folder), "--saves", saves, stdin="quit\n")
-    assert ("hungary56: the autosave in this saves folder cannot be used (the save belongs to another story "
-            "('tiny'), not 'tiny_two'); this is a new game.") in again.stderr, again.stderr
+    saves = tmp_path / "saves"
+    assert run_cli("play", str(folder), "--saves", str(saves), stdin="1\nquit\n").returncode == 0
+    [autosave] = saves.rglob("autosave.json")
+    autosave.write_text("garbage", encoding="utf-8")
+    again = run_cli("play", str(folder), "--saves", str(saves), stdin="quit\n")
+    assert ("hungary56: the autosave in this saves folder cannot be used (the save is corrupted or truncated "
+            "(not valid JSON)); this is a new game.") in again.stderr, again.stderr
     assert "((" not in again.stderr and "load autosave" not in again.stderr
 
 

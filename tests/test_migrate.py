@@ -108,7 +108,7 @@ def test_a_story_in_a_newer_format_is_refused_with_a_reason(tmp_path: Path) -> N
     path.write_text(path.read_text(encoding="utf-8").replace("start: gate\n", "start: gate\nformat: 99\n"), encoding="utf-8")
     result = run_cli("lint", str(story))
     assert result.returncode == 1
-    assert "error E116 the story is written in format 99" in result.stdout
+    assert "error E114 the story is written in format 99" in result.stdout
 
 
 @pytest.mark.slow

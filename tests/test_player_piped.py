@@ -41,7 +41,7 @@ def test_every_in_game_command_answers(tmp_path):
                      "'bogus' is not a choice or a command. Type a choice number (1, 2)",
                      "There is no such choice here.", "Goodbye."]:
         assert expected in out, expected
-    assert json.loads((tmp_path / "saves" / "mine.json").read_text())["state"]["scene"] == "street"
+    assert json.loads((tmp_path / "saves" / "tiny" / "mine.json").read_text())["state"]["scene"] == "street"
 
 
 def test_continue_resumes_from_the_autosave(tmp_path):
@@ -63,8 +63,8 @@ def test_broken_story_gives_located_errors_and_exit_1(tmp_path):
 
 
 def test_corrupted_save_is_refused_and_untouched(tmp_path):
-    saves = tmp_path / "saves"
-    saves.mkdir()
+    saves = tmp_path / "saves" / "tiny"  # DIR/STORY-ID/ (reliability review 2026-12-06, NM8)
+    saves.mkdir(parents=True)
     (saves / "autosave.json").write_bytes(b'{"format": "hungary56-save", "format_ver')
     result = play("quit\n", tmp_path, "--continue")
     assert result.returncode == 1
@@ -113,7 +113,8 @@ def test_saves_folder_from_the_environment(tmp_path):
     result = run_cli("play", str(TINY), stdin="1\nsave mine\n", cwd=tmp_path,
                      env=cli_env(HUNGARY56_SAVES=str(elsewhere)))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in elsewhere.iterdir()) == ["autosave.json", "mine.json"]
+    assert sorted(p.name for p in (elsewhere / "tiny").iterdir() if not p.name.startswith(".")) == [
+        "autosave.json", "mine.json"]
     listing = run_cli("saves", str(TINY), cwd=tmp_path, env=cli_env(HUNGARY56_SAVES=str(elsewhere)))
     assert "mine" in listing.stdout and "In the street (Tuesday 23 October 1956, 23:00)" in listing.stdout
     assert not (tmp_path / "saves").exists()

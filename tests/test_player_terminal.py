@@ -82,7 +82,7 @@ def test_real_terminal_session_in_a_pty(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    saved = json.loads((tmp_path / "autosave.json").read_text(encoding="utf-8"))
+    saved = json.loads((tmp_path / "tiny" / "autosave.json").read_text(encoding="utf-8"))
     assert saved["state"]["scene"] == "street"
 
 

@@ -302,9 +302,10 @@ def test_saves_go_to_the_story_folder_only_when_it_has_a_writable_saves_folder(t
     finally:
         (story / "saves").chmod(0o700)
     monkeypatch.setenv("HUNGARY56_SAVES", str(tmp_path / "env"))
-    assert saves_dir(story, "tiny") == tmp_path / "env"
-    assert saves_dir(story, "tiny", str(tmp_path / "flag")) == tmp_path / "flag"
-    assert saves_dir(story, "../../etc") == tmp_path / "env"
+    # one subfolder per story under an explicit folder too (reliability review 2026-12-06, NM8)
+    assert saves_dir(story, "tiny") == tmp_path / "env" / "tiny"
+    assert saves_dir(story, "tiny", str(tmp_path / "flag")) == tmp_path / "flag" / "tiny"
+    assert saves_dir(story, "../../etc").parent == tmp_path / "env"
     monkeypatch.delenv("HUNGARY56_SAVES")
     assert saves_dir(tmp_path / "nowhere", "../../etc").parent == tmp_path / "data" / "hungary56" / "saves"
 

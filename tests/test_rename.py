@@ -23,6 +23,7 @@ def story_with_visits(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_rename_changes_every_reference_and_recordings_still_replay(tmp_path: Path) -> None:
     folder = story_with_visits(tmp_path)
     assert run_cli("record", str(folder), "--name", "walk", "--choices", "1 . 1").returncode == 0
@@ -39,6 +40,7 @@ def test_rename_changes_every_reference_and_recordings_still_replay(tmp_path: Pa
     assert replay.returncode == 0, replay.stdout
 
 
+@pytest.mark.slow
 def test_rename_refuses_a_clash_and_writes_nothing(tmp_path: Path) -> None:
     folder = story_with_visits(tmp_path)
     before = {p: p.read_bytes() for p in folder.rglob("*.yaml")}
@@ -52,6 +54,7 @@ def test_rename_refuses_a_clash_and_writes_nothing(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in folder.rglob("*.yaml")} == before
 
 
+@pytest.mark.slow
 def test_rename_check_writes_nothing(tmp_path: Path) -> None:
     folder = story_with_visits(tmp_path)
     before = {p: p.read_bytes() for p in folder.rglob("*.yaml")}

@@ -487,7 +487,7 @@ def test_n01_only_verbatim_words_stand_in_quotation_marks():
     gero = next(c for who, c in cards.items() if who.startswith("Ernő Gerő"))
     assert gero.form == "paraphrase"
     for who in ("The Council of Ministers", "Students of the Budapest", "Declaration of the Government of the USSR",
-                "János Kádár", "UN Special Committee"):
+                "János Kádár's proclamation", "UN Special Committee"):
         assert all(c.form == "paraphrase" for w, c in cards.items() if w.startswith(who)), who
 
 
@@ -615,6 +615,8 @@ def test_n08_the_1951_deportation_figures_and_the_day_to_pack():
     (Gerő: 12-18,000 people), about half the article's 26,000, which the note gives as one account."""
     prologue = _scene("prologue_years_before")
     assert "two hours to pack" not in prologue.text and "twenty-four hours" in prologue.text
+    assert "13,000" in _scene("prologue_years_before").note + " ".join(
+        s.note for s in load_story(bundled_story_dir()).scenes.values() if s.id.startswith("prologue"))
     for where, text in _every_string():
         for sentence in _sentences(text):
             if "26,000" in sentence and re.search(r"deport|moved out", sentence):
@@ -795,3 +797,19 @@ def test_one_optional_scene_from_inside_the_other_side():
     assert "party card" in scene.text and "White Terror" in scene.note and "invented" in scene.note
     entry = next(c for c in _scene("ceasefire_committee").choices if c.goto == "teacher_night")
     assert entry.kind == "plausible" and entry.id == "walk_teacher_home"
+
+
+def test_kadars_glorious_uprising_is_a_card_in_his_own_words():
+    chapter = load_story(bundled_story_dir()).chapter("ch10_neutrality")
+    assert chapter is not None
+    card = next(c for c in chapter.cards if c.who.startswith("János Kádár"))
+    assert card.form == "quotation" and card.locator and "dicsőséges felkelése" in card.quote
+    assert "project's own translation" in card.provenance
+
+
+def test_the_arrest_ending_also_follows_a_name_in_the_minutes():
+    """Section 3.9: arrests also followed denunciations and the councils' own lists, not visibility alone:
+    writing the committee's minutes brings the knock at a lower exposure, and the ending's note says why."""
+    knock = next(c for c in _scene("epilogue_crossroads").choices if c.goto == "end_arrested")
+    assert knock.condition is not None and "visited(committee_minutes)" in knock.condition.source
+    assert "denunciations" in _scene("end_arrested").note

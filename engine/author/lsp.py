@@ -20,6 +20,7 @@ from engine.author import storyindex
 from engine.author.rename import rename_problem
 from engine.core.errors import Problem
 from engine.core.expr import FUNCTIONS, KEYWORDS
+from engine.io.loader import read_text
 
 _SCENE_AFTER = re.compile(r"""(?:\b(?:goto|next|first|start)\s*:\s*["']?|\bvisit(?:ed|s)\(\s*)([A-Za-z0-9_]*)$""")
 _EXPRESSION_KEY = re.compile(r"""^\s*(?:-\s+)?(?:if|do|setup)\s*:""")
@@ -96,7 +97,7 @@ def publish(server: StoryServer, uri: str) -> None:
         text = buffers.get(file)
         if text is None:
             try:
-                text = file.read_text(encoding="utf-8")
+                text = read_text(file, within=root)
             except (OSError, UnicodeDecodeError):
                 text = ""
         lines = text.splitlines()

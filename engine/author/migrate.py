@@ -96,7 +96,7 @@ def story_file_edits(text: str, document: object, notes: list[str]) -> list[Edit
 
 
 def _slogan_edits(card: YMap, lines: list[str], notes: list[str]) -> list[Edit]:
-    """A source card's deprecated `slogan:` (W114) as `form:`: `slogan: true` becomes `form: slogan`;
+    """A source card's deprecated `slogan:` (W116) as `form:`: `slogan: true` becomes `form: slogan`;
     `slogan: false` (a quotation, the default) and a `slogan` beside a `form` (which wins) go."""
     loc = card.key_loc("slogan")
     line = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""

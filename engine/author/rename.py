@@ -15,6 +15,7 @@ from engine.author.storyindex import StoryIndex, read_index
 from engine.core.errors import Hungary56Error
 from engine.core.expr import KEYWORDS, suggest
 from engine.core.fields import ID
+from engine.io.loader import read_text
 
 
 class RenameError(Hungary56Error):
@@ -56,7 +57,7 @@ def plan_rename(root: Path, old: str, new: str) -> dict[Path, tuple[str, str, in
     recordings = root / "tests" / "playthroughs"
     pattern = re.compile(rf"(?m)^(- ['\"]?goto\s+){re.escape(old)}\b")
     for path in sorted(recordings.glob("*.yaml")) if recordings.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, within=root)
         renamed, count = pattern.subn(lambda m: m.group(1) + new, text)
         if count:
             changes[path.resolve()] = (text, renamed, count)

@@ -15,7 +15,7 @@ import attrs
 
 from engine.core.errors import Location
 from engine.core.nodes import YList, YMap
-from engine.io.loader import parse_document, story_files
+from engine.io.loader import parse_document, read_text, story_files
 
 VISIT_CALL = re.compile(r"\bvisit(?:ed|s)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -97,7 +97,7 @@ def read_index(root: Path, open_buffers: Mapping[Path, str] | None = None) -> St
         text = buffers.get(path)
         if text is None:
             try:
-                text = path.read_text(encoding="utf-8")
+                text = read_text(path, within=index.root)
             except (OSError, UnicodeDecodeError):
                 index.unreadable.append(path)
                 continue

@@ -27,14 +27,15 @@ def run(args: argparse.Namespace) -> int:
 
     from engine.author.storymap import render
     from engine.core.errors import Hungary56Error
-    from engine.io.atomic import write_atomically
+    from engine.io.atomic import same_first_line, write_atomically
 
     text = render(load(args), args.format, args.chapter)
     if not args.output:
         sys.stdout.write(text)
         return 0
     try:
-        write_atomically(Path(args.output), text)
+        # never over a device or a FIFO, nor over a file that is not a map of the same kind
+        write_atomically(Path(args.output), text, owned=same_first_line(text))
     except OSError as exc:
         raise Hungary56Error(f"{args.output}: cannot write the map: {exc.strerror or exc}") from None
     return 0

@@ -47,7 +47,7 @@ def write_file(path: Path, data: bytes) -> None:
     """Write atomically, with the permissions any new file gets here (0644 under umask 022, not 0600),
     into a folder that must exist."""
     from engine.core.errors import UsageError
-    from engine.io.atomic import write_atomically
+    from engine.io.atomic import same_first_line, write_atomically
 
     if path.is_dir():
         raise UsageError(f"cannot write {path}: it is a folder; give a file name")
@@ -56,7 +56,8 @@ def write_file(path: Path, data: bytes) -> None:
     umask = os.umask(0)
     os.umask(umask)
     try:
-        write_atomically(path, data)
+        # never over a device or a FIFO, nor over a file that is not a handout of the same kind
+        write_atomically(path, data, owned=same_first_line(data))
         # a handout is for sharing: the umask's permissions (0644 under 022) even over a private file
         os.chmod(path, 0o666 & ~umask)
     except OSError as exc:
@@ -110,7 +111,8 @@ def emit(text: str, fmt: str, output: str | None, extra: dict[str, str] | None =
         print_pdf(text, path)
     else:
         write_file(path, text.encode("utf-8"))
-    print(f"Wrote {output}", file=sys.stderr)
+    beside = "".join(f" and {path.parent / name}" for name in extra or {})  # files not named: said (NL11)
+    print(f"Wrote {output}{beside}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -64,7 +64,7 @@ def plan(folder: Path) -> tuple[list[Change], list[str]]:
     from engine.author import migrate
     from engine.core.build import build_story
     from engine.core.errors import StoryError
-    from engine.io.loader import display_path, parse_document, story_files
+    from engine.io.loader import display_path, parse_document, read_text, story_files
 
     story_paths, scene_paths = story_files(folder)
     changes: list[Change] = []
@@ -72,7 +72,7 @@ def plan(folder: Path) -> tuple[list[Change], list[str]]:
     scene_docs: list[tuple[str, Any]] = []
     for path in story_paths + scene_paths:
         shown = display_path(path)
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         document, found = parse_document(text.encode("utf-8"), shown)
         if found:
             return [], [f"{found[0].format()}: fix it first ('hungary56 lint')"]
@@ -109,12 +109,12 @@ def _playthrough(story: object, path: Path) -> tuple[Change | None, str]:
     from engine.core.errors import Hungary56Error
     from engine.core.format import FORMAT_VERSION
     from engine.core.model import Story
-    from engine.io.loader import display_path
+    from engine.io.loader import display_path, read_text
     from engine.io.yamlio import parse_yaml
 
     assert isinstance(story, Story)
     shown = display_path(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     document, found = parse_yaml(text, shown)
     if found or not isinstance(document, dict) or not isinstance(document.get("inputs"), list):
         return None, f"{shown}: not a playthrough that can be read"

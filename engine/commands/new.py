@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     from engine.author.scaffold import append_scene, new_scene_file
     from engine.core import expr
     from engine.core.errors import Hungary56Error, UsageError
-    from engine.io.atomic import write_atomically
-    from engine.io.loader import display_path
+    from engine.io.atomic import read_regular, why_unreadable, write_atomically
+    from engine.io.loader import MAX_FILE_BYTES, display_path
 
     folder = writable_story(args, action="add a scene")
     story = _outline(folder)
@@ -95,21 +95,38 @@ def run(args: argparse.Namespace) -> int:
     shown = display_path(target)
     if target.exists():
         try:
-            existing = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise Hungary56Error(f"{shown}: cannot read the file: {exc}") from None
+            existing = read_regular(target, MAX_FILE_BYTES, within=folder).decode("utf-8")
+        except OSError as exc:
+            raise Hungary56Error(f"{shown}: cannot read the file: {why_unreadable(exc)}") from None
+        except UnicodeDecodeError:
+            raise Hungary56Error(f"{shown}: cannot read the file: it is not UTF-8 text") from None
         text = append_scene(existing, scene_id, chapter, date, shown)
     else:
         existing = ""
         text = new_scene_file(scene_id, chapter, date, _schema_for(folder, target))
     line = text[: text.index(f"- id: {scene_id} ")].count("\n") + 1
     try:
-        write_atomically(target, text)
+        write_atomically(target, text, within=folder)  # never into a scenes/ linked out of the story
     except OSError as exc:
         raise Hungary56Error(f"{shown}: cannot write the file: {exc.strerror or exc}") from None
     print(f"{shown}:{line}: added scene {scene_id!r} to chapter {chapter!r}.")
     print(f"Fill in every TODO, then check it: hungary56 lint {display_path(folder)}")
     return 0
+
+
+def _remove_new_story(target: Path, existed: bool) -> None:
+    """Take away a story folder `new story` was making (the folder too, unless it was there, empty,
+    before). Nothing here was the user's: create() refuses a folder that is not empty."""
+    import shutil
+
+    if not existed:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    for child in list(target.iterdir()) if target.is_dir() else []:
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def run_story(args: argparse.Namespace) -> int:
@@ -126,6 +143,9 @@ def run_story(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.folder} is inside the installed package ({display_path(package)}); "
                          "make your story in a folder of your own")
     bundled = bundled_story_dir()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise Hungary56Error(f"{target} already exists and is not an empty folder; choose a new folder name")
+    existed = target.is_dir()
     try:
         starter.create(target, starter.starter_dir(bundled), bundled / "schema", args.blank)
         story = load_story(target)
@@ -134,8 +154,13 @@ def run_story(args: argparse.Namespace) -> int:
         file = target / "tests" / "playthroughs" / f"{starter.PLAYTHROUGH}.yaml"
         file.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(file, stamp_playthrough(playthroughs.dump_playthrough(recording)))
-    except OSError as exc:
-        raise Hungary56Error(f"{args.folder}: cannot write the new story: {exc.strerror or exc}") from None
+    except (OSError, Hungary56Error) as exc:
+        # a full disk half-way: what this run wrote is taken away again, so that a retry once there
+        # is room works (reliability review 2026-12-06, NL7)
+        _remove_new_story(target, existed)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise Hungary56Error(f"{args.folder}: cannot write the new story: {reason}; nothing was left "
+                             "behind, so you can run the command again once the problem is fixed") from None
     shown = display_path(target)
     print(f"Made a new story in {shown}: story/, scenes/, schema/, .vscode/settings.json and "
           f"tests/playthroughs/{starter.PLAYTHROUGH}.yaml.")

@@ -12,8 +12,10 @@ from engine.core.errors import UsageError
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from engine.core.model import Chapter, GameState, Story
+    from engine.io.saves import SaveStore
 
 PROJECTOR_WIDTH = 84
 
@@ -85,13 +87,9 @@ def resume_hint(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from engine.core import machine
-    from engine.io.loader import load_story
+    from engine.io.lock import release
     from engine.io.paths import saves_dir
-    from engine.io.saves import AUTOSAVE, SaveStore
-    from engine.play.session import TEACHER, Session, player_mode
-    from engine.play.settings import load_settings
-    from engine.play.start import EndingsRecord, SettingsControl, start_screen
-    from engine.play.terminal import make_console
+    from engine.io.saves import SaveStore
 
     if args.ask_why and not args.transcript:
         raise UsageError("--ask-why keeps each reason in the transcript: give --transcript FILE too")
@@ -99,6 +97,42 @@ def run(args: argparse.Namespace) -> int:
     folder = story_dir(args)
     origin = machine.start_chapter(story, find_chapter(story, args.chapter)) if args.chapter else None
     store = SaveStore(saves_dir(folder, story.id, args.saves))
+    held = lock_saves(store.directory)
+    try:
+        return _play(args, story, folder, origin, store)
+    finally:
+        release(held)
+
+
+def lock_saves(directory: Path) -> int | None:
+    """Hold the saves folder for this session (engine/io/lock.py): a second session on the same
+    folder, in another window or by another player on a shared folder, would rotate this one's
+    autosave away and resume the wrong game (reliability review 2026-12-06, NL3)."""
+    from engine.io.atomic import make_folders
+    from engine.io.loader import display_path
+    from engine.io.lock import FolderInUse, session_lock
+
+    try:
+        make_folders(directory)
+    except OSError:
+        return None  # the autosave will say it failed, and why
+    try:
+        return session_lock(directory)
+    except FolderInUse:
+        raise UsageError(
+            f"the saves folder {display_path(directory)} is in use by another game of this story (another "
+            "window, or another player sharing the folder); finish that game first, or play with "
+            "--saves DIR of your own") from None
+
+
+def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameState | None, store: SaveStore) -> int:
+    from engine.io.loader import load_story
+    from engine.io.saves import AUTOSAVE
+    from engine.play.session import TEACHER, Session, player_mode
+    from engine.play.settings import load_settings
+    from engine.play.start import EndingsRecord, SettingsControl, start_screen
+    from engine.play.terminal import make_console
+
     slot = AUTOSAVE if args.resume else args.load
     state = store.load(story, slot) if slot else None
     if args.scene:
@@ -116,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
         console = WatchingConsole(console, FileWatch(folder))
     control = SettingsControl(settings, console.output)
-    endings = EndingsRecord(store.directory)
+    endings = EndingsRecord(store.directory, [s.id for s in story.scenes.values() if s.ending is not None])
     if getattr(console, "paged", False) and state is None and origin is None:
         if store.exists(AUTOSAVE) or endings.found():
             picked = start_screen(story, console, store, endings, control)
@@ -135,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
 
         line, saved = continue_line(story, store)
         if saved is None:  # there, but not a game of this story: nothing to go back to (#25 review, #71)
-            reason = line.strip("()").removeprefix("the autosave cannot be used: ")
+            reason = line.removeprefix("(the autosave cannot be used: ").removesuffix(")")
             print(f"hungary56: the autosave in this saves folder cannot be used ({reason}); this is a new game.",
                   file=sys.stderr)
         else:
@@ -146,9 +180,8 @@ def run(args: argparse.Namespace) -> int:
         if args.transcript:
             from engine.core.transcript import Transcript
 
-            earlier = _existing_transcript(args.transcript)
-            existing = bool(earlier)
-            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript, earlier))
+            existing = _existing_transcript(args.transcript)
+            stream: IO[str] = stack.enter_context(_open_transcript(args.transcript, existing))
             transcript = Transcript(stream)
             where = f", from chapter {args.chapter}" if args.chapter else ""
             if existing:  # a student's earlier work is never replaced: this session is added below it
@@ -192,38 +225,51 @@ def scene_start(story: Story, scene_id: str) -> GameState:
     return state_at(story, path)
 
 
-def _existing_transcript(path: str) -> str:
-    """The text of an earlier hungary56 transcript at `path` ("" when there is none), which this
-    session is added to. Any other existing file (a student's essay.md) is never replaced."""
+def _existing_transcript(path: str) -> bool:
+    """Whether `path` holds an earlier hungary56 transcript, which this session is added to (False:
+    there is no file, or an empty one). Anything else is never replaced nor written to: a student's
+    essay.md of any size, a FIFO, a device, a symlink, a file that cannot be read (a UsageError
+    each). Only the first line is read, whatever the file's size (reliability review 2026-12-06, NM10)."""
+    import os
+    import stat
     from pathlib import Path
 
-    from engine.io.atomic import read_regular
+    from engine.io.atomic import read_head, why_unreadable
 
     target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"cannot write the transcript {path}: it is a folder")
-    if not target.parent.is_dir():
-        raise UsageError(f"cannot write the transcript {path}: there is no folder {target.parent}")
-    if not target.exists():
-        return ""
+    keep = "; give another file name (the file was left as it was)"
     try:
-        text = read_regular(target, 10 * 2**20).decode("utf-8", errors="replace")
-    except OSError:
-        text = ""
-    first = text.split("\n", 1)[0]
-    if text.strip() and not first.endswith(": transcript"):
-        raise UsageError(f"{path} already exists and is not a hungary56 transcript; give another file name "
-                         "(the file was left as it was)")
-    return text if text.strip() else ""
+        info = os.lstat(target)
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise UsageError(f"cannot write the transcript {path}: there is no folder {target.parent}") from None
+        return False
+    except OSError as exc:
+        raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"cannot write the transcript {path}: it is a folder")
+    if stat.S_ISLNK(info.st_mode):
+        raise UsageError(f"{path} is a symlink; give the transcript's own file name (the link was left as it was)")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path} is not a regular file (a device or a pipe){keep}")
+    try:
+        head = read_head(target)
+    except OSError as exc:
+        raise UsageError(f"cannot check whether {path} is a hungary56 transcript: {why_unreadable(exc)}{keep}") from None
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    if head.strip() and not first.endswith(": transcript"):
+        raise UsageError(f"{path} already exists and is not a hungary56 transcript{keep}")
+    return bool(head.strip())
 
 
-def _open_transcript(path: str, earlier: str = "") -> IO[str]:
-    """The transcript file, rewritten atomically as the game goes, after the `earlier` sessions it holds."""
+def _open_transcript(path: str, earlier: bool = False) -> IO[str]:
+    """The transcript file, appended to as the game goes: after the earlier sessions it holds, or new."""
     import sys
     from pathlib import Path
     from typing import cast
 
-    from engine.io.atomic import AtomicTextFile, write_atomically
+    from engine.io.appending import AppendingTextFile
+    from engine.io.atomic import write_atomically
 
     target = Path(path)
 
@@ -231,11 +277,12 @@ def _open_transcript(path: str, earlier: str = "") -> IO[str]:
         print(f"hungary56: cannot write the transcript {path} ({exc.strerror or exc}); "
               "the game goes on without it", file=sys.stderr)
 
-    try:
-        write_atomically(target, earlier)  # at once: a path that cannot be written is a usage error
-    except OSError as exc:
-        raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
-    stream = AtomicTextFile(target, failed)
-    if earlier:
-        stream.write(earlier if earlier.endswith("\n") else earlier + "\n")
+    if not earlier:
+        try:
+            write_atomically(target, "")  # at once: a path that cannot be written is a usage error
+        except OSError as exc:
+            raise UsageError(f"cannot write the transcript {path}: {exc.strerror or exc}") from None
+    stream = AppendingTextFile(target, failed)
+    if earlier and not stream.ends_a_line():
+        stream.write("\n")  # the earlier session's last line, ended
     return cast(IO[str], stream)

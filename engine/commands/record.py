@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from engine.commands.common import add_story_argument, load, writable_story
-from engine.commands.test import _write, add_playthroughs_argument, playthroughs_dir
+from engine.commands.test import _write, add_playthroughs_argument, playthroughs_dir, playthroughs_root
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
               "Check the transcript, or record again.", file=sys.stderr)
     target = playthroughs_dir(args) / f"{args.name}.yaml"
     existed = target.exists()
-    _write(target, playthroughs.dump_playthrough(playthrough))
+    _write(target, playthroughs.dump_playthrough(playthrough), playthroughs_root(args))
     lines = playthrough.transcript.count("\n")
     by_position = _kept_by_position(story, playthrough.inputs)
     if by_position:

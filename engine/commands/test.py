@@ -46,8 +46,17 @@ def add_playthroughs_argument(parser: argparse.ArgumentParser) -> None:
                         help="where recorded playthroughs live (default: STORY_DIR/tests/playthroughs)")
 
 
+MAX_PLAYTHROUGH_BYTES = 10 * 2**20
+
+
 def playthroughs_dir(args: argparse.Namespace) -> Path:
     return Path(args.dir) if args.dir else story_dir(args) / "tests" / "playthroughs"
+
+
+def playthroughs_root(args: argparse.Namespace) -> Path:
+    """The folder recorded playthroughs are read from and written to, through no symlink out of it:
+    the story folder, or the --dir given."""
+    return Path(args.dir) if args.dir else story_dir(args)
 
 
 def _positive(value: int, flag: str) -> None:
@@ -75,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     story_arg = args.story_dir or ""
     print(f"Testing {describe(args)}")
     if args.playthroughs:
-        return _replay_all(story, playthroughs_dir(args), args.bless, args.accept_shorter)
+        return _replay_all(story, playthroughs_dir(args), args.bless, playthroughs_root(args), args.accept_shorter)
     if args.exhaustive:
         progress = _progress(args.max_states)
         report = search.exhaustive(story, args.max_states, progress)
@@ -104,11 +113,13 @@ def _progress(max_states: int) -> Callable[[int], None] | None:
     return show
 
 
-def _replay_all(story: object, folder: Path, bless: str | None, accept_shorter: bool = False) -> int:
+def _replay_all(story: object, folder: Path, bless: str | None, root: Path | None = None,
+                accept_shorter: bool = False) -> int:
     from engine.author import playthroughs
     from engine.core import expr
     from engine.core.errors import Hungary56Error
     from engine.core.model import Story
+    from engine.io.atomic import read_regular, why_unreadable
     from engine.io.loader import display_path
 
     assert isinstance(story, Story)
@@ -126,9 +137,15 @@ def _replay_all(story: object, folder: Path, bless: str | None, accept_shorter: 
     for file in files:
         shown = display_path(file)
         try:
-            playthrough = playthroughs.parse_playthrough(file.read_text(encoding="utf-8"), shown)
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"FAIL {shown}: cannot read it: {exc}")
+            # a file the story ships: regular, bounded, never through a symlink out of the folder
+            data = read_regular(file, MAX_PLAYTHROUGH_BYTES, within=root or folder)
+            playthrough = playthroughs.parse_playthrough(data.decode("utf-8"), shown)
+        except OSError as exc:
+            print(f"FAIL {shown}: cannot read it: {why_unreadable(exc)}")
+            failed += 1
+            continue
+        except UnicodeDecodeError:
+            print(f"FAIL {shown}: cannot read it: it is not UTF-8 text")
             failed += 1
             continue
         except Hungary56Error as exc:
@@ -152,7 +169,7 @@ def _replay_all(story: object, folder: Path, bless: str | None, accept_shorter: 
             print(f"     if that is intended, run again with --bless {playthrough.name} --accept-shorter; "
                   "else fix the story or record the playthrough again ('hungary56 record')")
         elif blessed is not None:
-            _write(file, playthroughs.dump_playthrough(blessed))
+            _write(file, playthroughs.dump_playthrough(blessed), root)
             print(f"blessed {shown}" + (f" (accepted: {why_not})" if why_not else ""))
         else:
             failed += 1
@@ -176,8 +193,9 @@ def _older_format(file: Path, shown: str) -> None:
     import re
 
     from engine.core.format import FORMAT_VERSION
+    from engine.io.loader import read_text
 
-    found = re.search(r"(?m)^format:\s*(\d+)", file.read_text(encoding="utf-8"))
+    found = re.search(r"(?m)^format:\s*(\d+)", read_text(file))
     recorded = int(found.group(1)) if found else 1
     if recorded < FORMAT_VERSION:
         print(f"note {shown}: recorded in format {recorded} (menus numbered every choice, hidden ones too); "
@@ -185,13 +203,15 @@ def _older_format(file: Path, shown: str) -> None:
               "'hungary56 migrate' to replay it with its own numbering and convert it, not --bless")
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, within: Path | None = None) -> None:
     from engine.author.migrate import stamp_playthrough
     from engine.core.errors import Hungary56Error
     from engine.io.atomic import write_atomically
 
     try:
-        # says the format it was recorded in (engine/author/migrate.py reads it)
-        write_atomically(path, stamp_playthrough(text))  # a symlink planted at PATH is replaced, never written through
+        # says the format it was recorded in (engine/author/migrate.py reads it); a symlink planted at
+        # PATH is replaced, never written through; a symlinked folder on the way from `within` (the
+        # story folder) is refused
+        write_atomically(path, stamp_playthrough(text), within=within)
     except OSError as exc:
         raise Hungary56Error(f"{path}: cannot write the playthrough: {exc.strerror or exc}") from None

@@ -1,7 +1,7 @@
 """The compiler's readers of what the story says about its sources: source cards and the facts ledger.
 
 A card says what its text is (`form`: quotation, paraphrase or slogan) and where the words stand
-(`locator`); the old `slogan: true` is read as `form: slogan` with the warning W114. A fact of the
+(`locator`); the old `slogan: true` is read as `form: slogan` with the warning W116. A fact of the
 ledger names the work a figure comes from and where in it. Both are described in engine/core/format.py.
 """
 
@@ -18,7 +18,7 @@ from engine.core.model import Card, Fact
 def build_card(node: Any, location: Location, problems: Problems) -> Card:
     f = Fields(node, "a source card", problems, CARD_KEYS, location)
     form = f.choice_of("form", CARD_FORMS, required=False)
-    if f.has("slogan"):  # the old `slogan: true`, read as `form: slogan` (W114)
+    if f.has("slogan"):  # the old `slogan: true`, read as `form: slogan` (W116)
         slogan = f.boolean("slogan")
         wanted = "slogan" if slogan else "quotation"
         if form and form != wanted:
@@ -26,7 +26,7 @@ def build_card(node: Any, location: Location, problems: Problems) -> Card:
         else:
             hint = f"write 'form: {wanted}'" if slogan or not form else "delete it"
             form = form or wanted
-        problems.warning(f.node.key_loc("slogan"), f"'slogan' in a source card is deprecated: {hint}", "W114")
+        problems.warning(f.node.key_loc("slogan"), f"'slogan' in a source card is deprecated: {hint}", "W116")
     return Card(f.text("quote"), f.text("who"), f.date("when", False), f.text("source"), f.loc,
                 f.text("provenance", False), form or "quotation", f.text("locator", False))
 

@@ -36,3 +36,26 @@ def escape_controls(text: str, one_line: bool = False) -> str:
     newlines and tabs too), so that printing it shows it instead of obeying it."""
     pattern = LINE_CONTROLS if one_line else CONTROLS
     return pattern.sub(_escaped, text) if pattern.search(text) else text
+
+
+# Runs of combining marks past MAX_MARKS on one letter (Zalgo text: 180 KB of marks made 1,156
+# near-blank wrapped lines, ~50 pages of `-- more --`) are cut to MAX_MARKS when text is laid out,
+# and a word longer than LONG_WORD characters is cut into pieces of the line's width first
+# (textwrap slices a long word again and again: an 8 MB word took 14-18 s a display).
+MAX_MARKS = 4
+LONG_WORD = 1_000
+_MARKS = re.compile(f"([\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff"
+                    f"\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{{{MAX_MARKS}}})[\u0300-\u036f\u0483-\u0489"
+                    f"\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+                    f"\ufe20-\ufe2f]+")
+_LONG = re.compile(f"\\S{{{LONG_WORD},}}")
+
+
+def for_layout(text: str, width: int) -> str:
+    """Text as it is wrapped for reading: runs of combining marks cut, very long words cut into
+    pieces of `width`, in one linear pass each (short text is returned as it is)."""
+    if len(text) < LONG_WORD:
+        return text
+    text = _MARKS.sub(r"\1", text)
+    width = max(width, 1)
+    return _LONG.sub(lambda m: " ".join(m.group()[i:i + width] for i in range(0, len(m.group()), width)), text)

@@ -93,19 +93,19 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         A choice's `id` names it in recorded playthroughs and saved games, so it must be unique
         among the choices of its scene (the same id may be used again in another scene). Rename
         one of the two."""),
-    _d("W114", "a source card's deprecated `slogan:` key: write `form: slogan` (or `form: quotation`)", """
-        A source card says what its text is with `form`: `quotation` (the words themselves, in
-        quotation marks, with a `locator`), `paraphrase` (the project's summary, shown as "In
-        summary:") or `slogan`. The old `slogan: true` still reads as `form: slogan`, and
-        `slogan: false` as a quotation; replace it with `form`. When both are given, `form` wins."""),
+    _d("E114", "the story says it is written in a format newer than this version of hungary56 reads", """
+        `format:` in story.yaml names the version of the story format the files are written in
+        (absent means 1). Every version of hungary56 reads every older format; a newer one needs a
+        newer hungary56 (`pip install --upgrade hungary56`)."""),
     _d("E115", "a `next:` list of routes that is empty, has an `if` on its last route, or a route without `if` before the last", """
         `next:` may be a list of routes, `{if: CONDITION, goto: SCENE}`: the first route whose
         condition holds is taken, and the last route, without `if`, is the default taken when none
         does. So every route but the last needs an `if`, and the last must not have one."""),
-    _d("E116", "the story says it is written in a format newer than this version of hungary56 reads", """
-        `format:` in story.yaml names the version of the story format the files are written in
-        (absent means 1). Every version of hungary56 reads every older format; a newer one needs a
-        newer hungary56 (`pip install --upgrade hungary56`)."""),
+    _d("W116", "a source card's deprecated `slogan:` key: write `form: slogan` (or `form: quotation`)", """
+        A source card says what its text is with `form`: `quotation` (the words themselves, in
+        quotation marks, with a `locator`), `paraphrase` (the project's summary, shown as "In
+        summary:") or `slogan`. The old `slogan: true` still reads as `form: slogan`, and
+        `slogan: false` as a quotation; replace it with `form`. When both are given, `form` wins."""),
     _d("E120", "a link to a scene that does not exist (`goto`, `next`, `start`, a chapter's `first`)", """
         The id names no scene. The message suggests the nearest id when there is one. Not
         reported while a scene file cannot be read (E001): the scene may be in that file."""),
@@ -137,6 +137,14 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         `{name}` puts in the value of an int or str expression. A true/false variable cannot be
         printed: write `{if armed}...{else}...{end}` instead. Unknown variables and scenes get a
         did-you-mean, at the line and column inside the text."""),
+    _d("E212", "`{if}` nested deeper than 50 levels in one text; the message gives the level", """
+        Inline `{if}` tags may nest as deep as an expression (50 levels). Deeper nesting is
+        almost always generated or broken text, and it would take the engine's stack with it.
+        Flatten the text with `{elif}`, or split it into a scene's `variants`."""),
+    _d("E213", "one text holds more than 1,000 insertions and tags", """
+        A text is shown whole on every visit, and each insertion can put in a text variable of up
+        to 100,000 characters. Past 1,000 insertions and tags in one text, split it into
+        `variants` or scenes. Whatever a text renders to is also cut at 1,000,000 characters."""),
     _d("W101", "a story or scene file is empty", """
         The file holds nothing. An empty file is often a file truncated by accident: its scenes
         are missing, and links to them are not reported as broken until it is fixed. Delete the

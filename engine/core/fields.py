@@ -152,7 +152,7 @@ class Fields:
         try:
             return template.parse(text, self.at(key), self.node.text_anchors.get(key, ()))
         except ExpressionError as exc:
-            self.problems.error(exc.location or self.at(key), exc.message, "E210")
+            self.problems.error(exc.location or self.at(key), exc.message, getattr(exc, "code", "E210"))
             return None
 
     def integer(self, key: str, required: bool = False, default: int = 0) -> int:

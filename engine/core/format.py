@@ -94,7 +94,7 @@ CARD = Record(name="card", what="a source card", doc="A source card: a document'
     _f("when", "date", "when (a date such as 1956-10-23)"),
     _f("source", "key", "the key of the source in `sources` it is quoted from", True),
     _f("provenance", "text", "what the document is, whose translation, and where it was published or broadcast"),
-    _f("slogan", "bool", "deprecated (W114): write `form: slogan`"),
+    _f("slogan", "bool", "deprecated (W116): write `form: slogan`"),
 ))
 
 SOURCE = Record(name="source", what="a source", doc="A work the story rests on, for the bibliography.", or_text=True, fields=(

@@ -313,9 +313,9 @@ class Story:
     location: Location
     warnings: tuple[Problem, ...] = ()
     places: Mapping[str, Place] = attrs.field(factory=dict)
+    facts: Mapping[str, Fact] = attrs.field(factory=dict)  # the facts ledger, by the figure as written
     format: int = 1  # the format its files are written in (engine/core/format.py: FORMAT_VERSION)
     fiction: bool = False  # not history: no `kind`, `history` or reveal needed; ending kinds are free
-    facts: Mapping[str, Fact] = attrs.field(factory=dict)  # the facts ledger, by the figure as written
 
     def chapter(self, chapter_id: str) -> Chapter | None:
         return next((c for c in self.chapters if c.id == chapter_id), None)

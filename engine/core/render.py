@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from engine.core import machine
+from engine.core.controls import for_layout
 from engine.core.dates import month_days
 from engine.core.model import Chapter, Choice, GameState, Scene, Story
 
@@ -67,8 +68,9 @@ def wrap_blocks(blocks: Iterable[Block], width: int) -> list[tuple[str, str]]:
             if not block.wrap:
                 lines.extend((block.style, pad + line) for line in paragraph.split("\n"))
                 continue
-            flowing = flow(block, paragraph)
-            wrapped = textwrap.wrap(flowing, max(width - block.indent, 20), break_on_hyphens=False,
+            room = max(width - block.indent, 20)
+            flowing = for_layout(flow(block, paragraph), room - block.hang)
+            wrapped = textwrap.wrap(flowing, room, break_on_hyphens=False,
                                     subsequent_indent=" " * block.hang) or [""]
             lines.extend((block.style, pad + line) for line in wrapped)
             lines.append(("text", ""))

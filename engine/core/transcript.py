@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import IO
 
+from engine.core.controls import strip_controls
 from engine.core.render import Block, Blocks
 
 # Prompts and error messages belong to the terminal, not to the record of the game.
@@ -17,8 +18,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<#])")
 
 
 def escape(text: str) -> str:
-    """Text as Markdown shows it literally (story text may hold *, _, [ or #)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Text as Markdown shows it literally (story text may hold *, _, [ or #), without a control
+    character (`cat transcript.md` must not obey an escape sequence from a save's text)."""
+    return _MD_SPECIAL.sub(r"\\\1", strip_controls(text))
 
 
 def _paragraphs(block: Block) -> list[str]:

@@ -26,7 +26,6 @@ import os
 import re
 import stat
 import sys
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -43,10 +42,10 @@ except ImportError:  # pragma: no cover - a Python built without it
 
 DISABLE_ENV = "HUNGARY56_NO_CACHE"
 DIR_ENV = "HUNGARY56_CACHE_DIR"
-FORMAT = 3  # bump when the encoding (engine/io/codec.py) changes
+FORMAT = 4  # bump when the encoding (engine/io/codec.py) changes
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
-# The modules whose code decides what an entry holds: an edit to any of them makes every entry
-# stale, so a developer never runs on values made by older code.
+
+
 def enabled() -> bool:
     return os.environ.get(DISABLE_ENV, "") in ("", "0")
 
@@ -55,7 +54,9 @@ def cache_dir() -> Path:
     explicit = os.environ.get(DIR_ENV)
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored (never ./relcache here)
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "hungary56"
 
 
@@ -127,29 +128,50 @@ def _set_key(fingerprint: bytes, keys: Iterable[str]) -> str:
 
 
 def _private_folder(create: bool) -> Path | None:
-    """The cache folder if it is the user's alone (made so if it is theirs), else None."""
+    """The cache folder if no one but the user may write to it, else None (said once on stderr).
+
+    It is looked at with lstat: a symlink planted at its path is never followed. A folder the cache
+    did not create is never chmod'ed (a class share, a sticky /tmp-like folder or `.` keeps its
+    mode); one that others may write to is not used. The cache makes only its own folder (0700)
+    and a missing ~/.cache, never a missing home folder."""
     folder = cache_dir()
     try:
-        info = os.stat(folder)
+        info = os.lstat(folder)
     except FileNotFoundError:
         if not create:
             return None
         try:
-            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            from engine.io.atomic import make_folders
+
+            make_folders(folder.parent)
             folder.mkdir(mode=0o700)
-            info = os.stat(folder)
+            info = os.lstat(folder)
         except OSError:
             return None
     except OSError:
         return None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != _uid():
-        return None  # someone else's folder: never read from it nor write to it
-    if info.st_mode & 0o077:
-        try:
-            os.chmod(folder, 0o700)
-        except OSError:
-            return None
+    why = ("it is a symlink" if stat.S_ISLNK(info.st_mode)
+           else "it is not a folder of yours" if not stat.S_ISDIR(info.st_mode) or info.st_uid != _uid()
+           else f"others may write to it (make it private with `chmod 700`, or point {DIR_ENV} at a folder "
+                "of your own)" if info.st_mode & 0o022 else "")
+    if why:
+        _refuse(folder, why)  # never read from it nor write to it
+        return None
     return folder
+
+
+_refused: set[str] = set()
+
+
+def _refuse(folder: Path, why: str) -> None:
+    """Say once per folder why the cache is not used (only when the user chose the folder)."""
+    if str(folder) not in _refused and os.environ.get(DIR_ENV):
+        _refused.add(str(folder))
+        try:
+            print(f"hungary56: not using the cache folder {folder}: {why}; going on without the cache",
+                  file=sys.stderr)
+        except (OSError, ValueError):
+            pass
 
 
 def _read(name: str) -> Any:
@@ -157,34 +179,20 @@ def _read(name: str) -> Any:
     folder = _private_folder(create=False)
     if folder is None:
         return None
+    from engine.io.atomic import read_checked
+
+    def trusted(info: os.stat_result) -> bool:  # the user's own file, that no one else could have written
+        return info.st_uid == _uid() and not info.st_mode & 0o022
+
     try:
-        fd = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        data = read_checked(folder / name, MAX_ENTRY_BYTES, trusted, touch_after=_DAY)
     except OSError:
-        return None
+        return None  # missing, a symlink, a FIFO, a device, another user's file, too large
+    original = _unsealed(data)
+    if original is None:
+        return None  # changed since it was written (by hand, a bit flip): never decoded
     try:
-        info = os.fstat(fd)
-        if (not stat.S_ISREG(info.st_mode) or info.st_uid != _uid() or info.st_mode & 0o022
-                or info.st_size > MAX_ENTRY_BYTES):
-            return None  # a FIFO, a device, another user's file, or one others could have written
-        if info.st_mtime < time.time() - _DAY and os.utime in os.supports_fd:
-            try:
-                os.utime(fd)  # in use: not among the least recently used that `prune` removes
-            except OSError:
-                pass
-        data = b""  # its own size, not MAX_ENTRY_BYTES: read(n) allocates n bytes before reading
-        while len(data) <= info.st_size:
-            chunk = os.read(fd, info.st_size + 1 - len(data))
-            if not chunk:
-                break
-            data += chunk
-        if len(data) != info.st_size:
-            return None  # replaced or changed while it was read
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    try:
-        return json.loads(data)
+        return json.loads(original)
     except (ValueError, RecursionError):
         return None
 
@@ -199,11 +207,32 @@ def _write(name: str, value: Any) -> None:
 
     try:
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        data = _sealed(data)
+        if len(data) > MAX_ENTRY_BYTES:
+            return  # an entry `_read` would refuse: never written
         write_atomically(folder / name, data, durable=False)  # also on Ctrl-C: no half-written file left
         os.chmod(folder / name, 0o600)  # the user's alone, whatever the umask
         _written += len(data)
-    except (OSError, ValueError, TypeError, RecursionError):
-        pass  # unwritable, disk full, a value JSON cannot hold: the load goes on without it
+    except (OSError, ValueError, TypeError, RecursionError, MemoryError):
+        pass  # unwritable, disk full, a value JSON cannot hold, too large: the load goes on without it
+
+
+def _sealed(data: bytes) -> bytes:
+    """An entry's JSON object with a last member `"sum"`, a digest of the object without it: an
+    entry changed after it was written (a value of another type put in by hand: reliability review
+    2026-12-06, NL5) is ignored instead of decoded into a story that fails later. Still plain JSON."""
+    return data[:-1] + b',"sum":"' + _hash(data, digest_size=16).hexdigest().encode() + b'"}'
+
+
+_SEAL = len(b',"sum":"') + 32 + len(b'"}')
+
+
+def _unsealed(data: bytes) -> bytes | None:
+    """The JSON object `_sealed` made `data` from, or None if the digest does not match."""
+    if len(data) <= _SEAL or not data.startswith(b"{") or data[-_SEAL:-34] != b',"sum":"':
+        return None
+    original = data[:-_SEAL] + b"}"
+    return original if data[-34:-2] == _hash(original, digest_size=16).hexdigest().encode() else None
 
 
 _written = 0  # bytes of entries this process wrote, since the folder was last pruned
@@ -276,8 +305,8 @@ def get_file(key: str, shown: str) -> Any:
             return ("scenes", list(scenes), list(problems))
         if entry.get("kind") == "document":
             return ("document", decode(entry["document"]))
-    except (ValueError, TypeError, IndexError, KeyError, RecursionError):
-        return None  # damaged: it will be written again
+    except Exception:  # noqa: BLE001 - damaged in any way: it will be written again
+        return None
     return None
 
 
@@ -317,7 +346,7 @@ def get_story(key: str) -> model.Story | None:
         return None
     try:
         story = decoder("", entry["paths"])(entry["story"])
-    except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+    except Exception:  # noqa: BLE001 - loading never fails because of the cache
         return None
     if type(story) is not model.Story or not all(type(s) is model.Scene for s in story.scenes.values()):
         return None

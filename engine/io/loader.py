@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 from collections.abc import Callable
@@ -36,18 +37,37 @@ def display_path(path: Path) -> str:
 
 
 def story_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """The YAML files of a story folder, in a stable order."""
+    """The YAML files of a story folder, in a stable order: every name ending in .yaml or .yml that
+    is not a folder (a FIFO, a device or a dangling link is read, and reported, not skipped)."""
     def yamls(folder: Path) -> list[Path]:
-        return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+        return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and not p.is_dir())
     return yamls(root / "story"), yamls(root / "scenes")
 
 
-def read_bytes(path: Path, shown: str = "") -> tuple[bytes | None, list[Problem]]:
+def read_text(path: Path, within: Path | None = None) -> str:
+    """A file a story ships (a scene file, a recording), as text, read the one way
+    (engine/io/atomic.py): regular, at most MAX_FILE_BYTES, never a FIFO, not through a symlink out
+    of `within`. OSError (NotRegularFile) or UnicodeDecodeError when it cannot be."""
+    from engine.io.atomic import read_regular
+
+    return read_regular(path, MAX_FILE_BYTES, within=within).decode("utf-8")
+
+
+def read_bytes(path: Path, shown: str = "", within: Path | None = None) -> tuple[bytes | None, list[Problem]]:
+    """A story file's bytes, read the one way (engine/io/atomic.py): a regular file of at most
+    MAX_FILE_BYTES, never blocking on a FIFO, not through a symlink out of the story folder `within`."""
+    from engine.io.atomic import NotRegularFile, read_regular, why_unreadable
+
     shown = shown or display_path(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        return read_regular(path, MAX_FILE_BYTES, within=within), []
+    except NotRegularFile as exc:
+        if exc.errno == errno.EFBIG:
             return None, [Problem(Location(shown), f"file larger than {MAX_FILE_BYTES // 2**20} MiB", "E001")]
-        return path.read_bytes(), []
+        message = f"cannot read the file: {why_unreadable(exc)}"
+        if exc.errno == errno.ELOOP:
+            message += "; hungary56 reads only the files inside the story folder"
+        return None, [Problem(Location(shown), message, "E001")]
     except OSError as exc:
         return None, [Problem(Location(shown), f"cannot read the file: {exc.strerror or exc}", "E001")]
 
@@ -119,7 +139,7 @@ def read_story(root: Path) -> tuple[list[StoryFile], list[Problem]]:
     for path in story_paths + scene_paths:
         # display_path() of a file in the folder, without its cost per file (10,000-scene stories)
         shown_path = os.path.join(path.parent.name, path.name) if shown == "." else os.path.join(shown, path.parent.name, path.name)
-        data, found = read_bytes(path, shown_path)
+        data, found = read_bytes(path, shown_path, root)
         problems.extend(found)
         if data is not None:
             files.append(StoryFile(shown_path, data, path.parent.name == "story", cache.file_key(shown_path, data)))

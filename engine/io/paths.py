@@ -1,8 +1,10 @@
 """Where a player's files live, never in the current folder: saves (per story), settings.
 
-Saves: `--saves DIR`, then $HUNGARY56_SAVES, then a writable `saves/` in the story folder (the
-repository's top-level `saves/` for the bundled story in a checkout), else the user's data folder,
-one subfolder per story id. Settings: the user's config folder. Both follow platformdirs
+Saves: `--saves DIR`, then $HUNGARY56_SAVES (each with one subfolder per story id, DIR/STORY-ID/,
+so that two stories never share an autosave; saves left flat in DIR by an older hungary56 are
+moved into their story's subfolder), then a writable `saves/` in the story folder (the
+repository's top-level `saves/` for the bundled story in a checkout; not a symlink), else the
+user's data folder, one subfolder per story id. Settings: the user's config folder. Both follow platformdirs
 (XDG_DATA_HOME / XDG_CONFIG_HOME on Linux, Application Support on macOS, AppData on Windows).
 """
 
@@ -80,9 +82,18 @@ def saves_dir(story_dir: Path | None, story_id: str, explicit: str | None = None
     """The folder of this story's saves (see the module's docstring for the order)."""
     chosen = explicit or os.environ.get(SAVES_ENV)
     if chosen:
-        return Path(chosen).expanduser()
+        base = Path(chosen).expanduser()
+        folder = base / story_folder_name(story_id)
+        from engine.io.saves import migrate_flat
+
+        migrate_flat(base, folder, story_id)
+        return folder
     if story_dir is not None:
-        local = Path(story_dir).resolve() / "saves"
-        if writable_dir(local):
+        # the story's own saves/, unless it is a symlink (or leads out of the story folder): a story
+        # that ships `saves -> ~/.local/share/hungary56/saves/other` must not write over another
+        # story's games (reliability review 2026-12-06, NM7)
+        root = Path(story_dir).resolve()
+        local = root / "saves"
+        if not local.is_symlink() and writable_dir(local) and local.resolve().parent == root:
             return local
     return user_data_dir() / "saves" / story_folder_name(story_id)

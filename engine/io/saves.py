@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,10 +13,18 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 import attrs
 
 from engine.core import expr, render
+from engine.core.controls import strip_controls
 from engine.core.errors import EvaluationError, SaveError, SlotNameError
 from engine.core.model import GameState, Step, Story
 from engine.core.render import Block, Blocks
-from engine.io.atomic import NotRegularFile, keep_copy, read_regular, sweep_temporaries, write_atomically
+from engine.io.atomic import (
+    NotRegularFile,
+    keep_copy,
+    move_new,
+    read_regular,
+    sweep_temporaries,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -160,6 +169,8 @@ def _state_from_json(story: Story, raw: dict[str, Any]) -> GameState:
         expected = {"int": int, "bool": bool, "str": str}[declared.type]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise _fail(f"the save gives variable {name!r} the value {_short(value)}, but it must be {_KIND[declared.type]}")
+        if isinstance(value, str):  # a save passed on by a classmate: no escape sequence reaches any output
+            value = strip_controls(value)
         try:
             variables[name] = expr.bounded(cast(expr.Value, value))
         except EvaluationError as exc:
@@ -291,3 +302,38 @@ def saves_blocks(story: Story, store: SaveStore) -> Blocks:
         blocks.append(Block("note", f"{info.slot}: {scene.title} ({when}), saved {info.saved_at.replace('T', ' ')}",
                             indent=2, tight=True, hang=2))
     return blocks
+
+def migrate_flat(base: Path, folder: Path, story_id: str) -> int:
+    """Move the saves of `story_id` that an older hungary56 left flat in `base` (the folder given by
+    --saves or HUNGARY56_SAVES, shared by every story) into `folder`, its subfolder for this story;
+    a copy of the record of endings found goes with them (each story keeps only its own endings).
+    Saves of other stories, and slots the subfolder already has, are left where they are. Returns
+    how many saves moved; never fails (an old save left flat can still be loaded by name from there)."""
+    try:
+        flat = [entry for entry in os.scandir(base) if entry.name.endswith(".json") and _SLOT.match(entry.name[:-5])
+                and entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return 0
+    moved = 0
+    for entry in flat:
+        try:
+            document = json.loads(read_regular(entry.path, MAX_SAVE_BYTES))
+        except (OSError, ValueError, RecursionError):
+            continue
+        owner = document.get("story") if isinstance(document, dict) else None
+        if not isinstance(owner, dict) or owner.get("id") != story_id:
+            continue
+        target = folder / entry.name
+        try:
+            folder.mkdir(exist_ok=True)
+            move_new(entry.path, target)  # a slot the subfolder already has is never replaced
+            moved += 1
+        except OSError:
+            continue
+    endings = Path(base) / "endings-found.txt"
+    if moved and not (folder / "endings-found.txt").exists():
+        try:
+            write_atomically(folder / "endings-found.txt", read_regular(endings, 64 * 1024))
+        except OSError:
+            pass
+    return moved

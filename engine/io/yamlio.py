@@ -18,6 +18,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 # A file whose aliases would expand past this many nodes is refused (the "billion laughs").
 MAX_EXPANDED_NODES = 2_000_000
+# ... or whose aliases would expand its text past this many characters (2,000 scenes aliasing one
+# 1 MB string are 2 GB of story text in a 1.3 MB file: reliability review 2026-12-06, NM4).
+MAX_EXPANDED_CHARS = 50 * 1024 * 1024
 MAX_DEPTH = 100
 
 _STR = "tag:yaml.org,2002:str"
@@ -80,6 +83,7 @@ class _Converter:
         self.aliases = aliases
         self.memo: dict[int, Any] = {}
         self.weights: dict[int, int] = {}
+        self.chars: dict[int, int] = {}  # the characters of its scalars, aliases expanded
         self.depths: dict[int, int] = {}
 
     def weight(self, root: yaml.Node) -> int:
@@ -97,6 +101,8 @@ class _Converter:
             if done:
                 open_nodes.discard(id(node))
                 self.weights[id(node)] = 1 + sum(self.weights[id(c)] for c in children)
+                self.chars[id(node)] = (sum(self.chars[id(c)] for c in children) if children
+                                        else len(node.value) if isinstance(node.value, str) else 0)
                 self.depths[id(node)] = 1 + max((self.depths[id(c)] for c in children), default=0)
                 if self.depths[id(node)] > MAX_DEPTH + 1:
                     raise _TooDeep(node)
@@ -365,7 +371,8 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     conv = _Converter(path, aliases=anchors, text=text)
     could_expand = anchors
     try:
-        too_big = could_expand and conv.weight(root) > MAX_EXPANDED_NODES
+        too_big = could_expand and (conv.weight(root) > MAX_EXPANDED_NODES
+                                    or conv.chars[id(root)] > MAX_EXPANDED_CHARS)
     except _TooDeep as exc:
         return None, [Problem(_loc(path, exc.node), f"aliases nest this deeper than {MAX_DEPTH} levels", "E001")]
     except _Recursive as exc:

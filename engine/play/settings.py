@@ -50,7 +50,8 @@ class Settings:
         if name == "width":
             if value in ("auto", "0"):
                 return attrs.evolve(self, width=0)
-            if not value.isdecimal() or not MIN_WIDTH <= int(value[:4]) <= MAX_WIDTH:
+            # every digit counts (`0100000000000` is not 100); more than 4 is past MAX_WIDTH anyway
+            if not value.isdecimal() or len(value) > 4 or not MIN_WIDTH <= int(value) <= MAX_WIDTH:
                 raise ValueError(f"width can be auto or a number from {MIN_WIDTH} to {MAX_WIDTH}, not {value!r}")
             return attrs.evolve(self, width=int(value))
         raise ValueError(f"there is no setting {name!r}: the settings are reveal, theme and width")
@@ -74,11 +75,16 @@ def settings_path() -> Path:
     return user_config_dir() / FILE
 
 
+MAX_SETTINGS_BYTES = 64 * 1024
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """The saved settings; anything missing, unreadable or odd falls back to the default."""
-    try:
-        raw: Any = json.loads((path or settings_path()).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    from engine.io.atomic import read_regular
+
+    try:  # a regular file of at most 64 KiB (never /dev/zero, never waiting on a FIFO)
+        raw: Any = json.loads(read_regular(path or settings_path(), MAX_SETTINGS_BYTES))
+    except (OSError, ValueError, RecursionError):  # 100,000 nested brackets too
         return Settings()
     settings = Settings()
     if not isinstance(raw, dict):

@@ -3,6 +3,7 @@ endings found across games, and the settings as the player changes them (screen 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -12,34 +13,48 @@ from engine.core import machine, render
 from engine.core.errors import SaveError
 from engine.core.model import GameState, Story
 from engine.core.render import Block, Blocks
+from engine.io.atomic import read_regular
+from engine.io.lock import short_lock
 from engine.io.saves import AUTOSAVE, SaveStore, write_atomically
 from engine.play.settings import Settings, save_settings
 
 ENDINGS_FILE = "endings-found.txt"
+MAX_ENDINGS_BYTES = 64 * 1024
 
 
 class EndingsRecord:
     """The endings a player has reached with this story, across games: one scene id a line, kept
-    beside the story's saves."""
+    beside the story's saves.
 
-    def __init__(self, directory: Path) -> None:
-        self.path = Path(directory) / ENDINGS_FILE
+    The file may sit in a folder a story ships (its own `saves/`), so it is read as a file the
+    engine did not write: a regular file of at most 64 KiB, not through a symlink out of the
+    folder (a FIFO, /dev/zero or a link to a private key is ignored, never read). Only lines that
+    are ending scene ids of this story are kept (`scene_ids`), so nothing else is ever written
+    back. Adding an ending holds a lock on the folder, so two players reaching endings at the
+    same moment both keep theirs."""
+
+    def __init__(self, directory: Path, scene_ids: Collection[str] | None = None) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / ENDINGS_FILE
+        self.scene_ids = None if scene_ids is None else frozenset(scene_ids)
 
     def found(self) -> list[str]:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_regular(self.path, MAX_ENDINGS_BYTES, within=self.directory).decode("utf-8", "replace")
+        except OSError:
             return []
-        return [line.strip() for line in text.splitlines()[:1000] if line.strip()]
+        lines = dict.fromkeys(line.strip() for line in text.splitlines()[:1000] if line.strip())
+        return [line for line in lines if self.scene_ids is None or line in self.scene_ids]
 
     def add(self, scene_id: str) -> None:
-        found = self.found()
-        if scene_id in found:
-            return
-        try:
-            write_atomically(self.path, "".join(f"{s}\n" for s in [*found, scene_id]).encode("utf-8"))
-        except OSError:
-            pass  # a gallery that cannot be written is no reason to stop the story
+        with short_lock(self.directory, ENDINGS_FILE):  # read, add, write: one process at a time
+            found = self.found()
+            if scene_id in found:
+                return
+            try:
+                write_atomically(self.path, "".join(f"{s}\n" for s in [*found, scene_id]).encode("utf-8"))
+            except OSError:
+                pass  # a gallery that cannot be written is no reason to stop the story
 
 
 def endings_blocks(story: Story, found: list[str]) -> Blocks:
