@@ -85,8 +85,13 @@ function show(section) {
 
 async function apply(answer) {
   for (const save of answer.saves || []) {
-    await saves.put(slot(save.slot), save.json);
-    if (!save.quiet && save.slot !== "autosave") notice("hint", `Saved as '${save.slot}'.`);
+    try {
+      await saves.put(slot(save.slot), save.json);
+      if (!save.quiet && save.slot !== "autosave") notice("hint", `Saved as '${save.slot}'.`);
+    } catch (error) {  // no storage (a private window, a full disk): the game goes on
+      notice("error", `This browser would not keep the save '${save.slot}' (${error?.message || error}); ` +
+        "use Download my save to keep your place.");
+    }
   }
   for (const item of answer.notices || []) notice(item.kind, item.text);
   view = answer.view || view;
