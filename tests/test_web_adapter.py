@@ -142,3 +142,17 @@ def test_the_catalogue_lists_chapters_and_endings(story, story_json):
     chapter = story.chapters[1]
     answer = json.loads(Web(story_json).start_chapter(chapter.id))
     assert answer["view"]["scene"] == chapter.first
+
+
+@pytest.mark.parametrize("folder", [REPO / "examples" / "starter", REPO / "tests" / "fixtures" / "stories" / "tiny"],
+                         ids=["starter", "tiny"])
+def test_an_authors_story_plays_to_an_ending_through_the_adapter(folder: Path):
+    story = load_story(folder)
+    web = Web(json.dumps(story_document(story), ensure_ascii=False))
+    answer = json.loads(web.start())
+    for _ in range(200):
+        if answer["view"]["ending"]:
+            break
+        view = answer["view"]
+        answer = json.loads(web.choose(view["choices"][0]["id"]) if view["choices"] else web.send(""))
+    assert answer["view"]["ending"] and story.scenes[answer["view"]["ending"]].ending is not None
