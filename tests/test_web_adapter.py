@@ -156,3 +156,17 @@ def test_an_authors_story_plays_to_an_ending_through_the_adapter(folder: Path):
         view = answer["view"]
         answer = json.loads(web.choose(view["choices"][0]["id"]) if view["choices"] else web.send(""))
     assert answer["view"]["ending"] and story.scenes[answer["view"]["ending"]].ending is not None
+
+
+@pytest.mark.slow
+def test_the_reasons_go_where_play_ask_why_puts_them(story_json, tmp_path: Path):
+    web = Web(story_json)
+    web.start()
+    for line, why in (("1", "because  it is safe"), ("", None), ("1", ""), ("", None), ("2", "")):
+        web.send(line)
+        if why is not None:
+            web.reason(why)
+    result = run_cli("play", "--saves", str(tmp_path / "saves"), "--transcript", str(tmp_path / "t.md"), "--ask-why",
+                     stdin="1\nbecause  it is safe\n\n1\n\n\n2\n\nquit\n")
+    assert result.returncode == 0, result.stderr
+    assert web.transcript_markdown() == (tmp_path / "t.md").read_text(encoding="utf-8")

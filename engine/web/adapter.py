@@ -185,9 +185,7 @@ class Web:
             return {}
         story, state = self.story, game.state
         scene = machine.current_scene(story, state)
-        pending = getattr(game, "pending", None)
-        over = scene.ending is not None
-        auto = bool(scene.choices) and scene.choices[0].auto
+        pending, over, auto = game.pending, game.over, game.waiting
         choices = [] if (over or auto or pending is not None) else [
             {"number": number, "id": choice_key(offer.choice), "label": offer.label}
             for number, offer in enumerate(rules.menu(game), 1)
