@@ -170,3 +170,16 @@ def test_the_reasons_go_where_play_ask_why_puts_them(story_json, tmp_path: Path)
                      stdin="1\nbecause  it is safe\n\n1\n\n\n2\n\nquit\n")
     assert result.returncode == 0, result.stderr
     assert web.transcript_markdown() == (tmp_path / "t.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_projected_lessons_transcript_is_the_one_play_teacher_writes(story_json, tmp_path: Path):
+    lines = ["vote 12 7", "", "1", "", "undo", "2", "", "card", "notes"]
+    web = Web(story_json, teacher=True)
+    web.start()
+    for line in lines:
+        web.send(line)
+    result = run_cli("play", "--teacher", "--saves", str(tmp_path / "saves"), "--transcript", str(tmp_path / "t.md"),
+                     stdin="\n".join([*lines, "quit"]) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert web.transcript_markdown() == (tmp_path / "t.md").read_text(encoding="utf-8")
