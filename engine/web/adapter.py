@@ -143,7 +143,7 @@ class Web:
         if step is not None:
             self.game = step.game
             answer["events"] = [event_data(self.story, event) for event in step.events]
-            answer["screens"] = screens(self.story, step.events, self.teacher, self.teacher)
+            answer["screens"] = screens(step.game, step.events)
             self._record(step.events)
             for event in step.events:
                 self._request(event, answer, notices)

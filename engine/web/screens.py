@@ -1,9 +1,9 @@
 """What the page draws for a step's events: screens of blocks as plain data, and the events as JSON.
 
 Pure: the events (`engine/core/events.py`) come in, lists and dicts of text come out, drawn by the
-same functions as the terminal's (`engine/core/render.py`). A screen that the terminal follows with
-"press Enter" (a reveal, a chapter's card, a chapter's end) has `next` set: the page shows it with
-a Next button before the screens after it.
+terminal's own presenter (`engine/core/present.py`), so that the page shows what the terminal
+shows. A screen the terminal ends with "press Enter" (a reveal, a chapter's card or end) has
+`next` set: the page shows it with a Next button before the screens after it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 import attrs
 
 from engine.core import events as ev
-from engine.core import machine, render
+from engine.core import machine, present, render
+from engine.core.game import Game
 from engine.core.model import GameState, Story
 from engine.core.render import Block
 from engine.io.saves import state_to_json
@@ -54,83 +55,53 @@ def _screen(kind: str, blocks: list[Block], pause: bool = False, **extra: Any) -
     return {"kind": kind, "blocks": blocks_data(blocks), "next": pause, **extra}
 
 
-def _held_blocks(story: Story, chapter_title: str, held: tuple[tuple[str, int], ...]) -> list[Block]:
-    """The reveals kept for a chapter's end (the reveal setting `chapter`), as the terminal shows them."""
-    blocks = [Block("chapter", f"WHAT REALLY HAPPENED: {chapter_title.upper()}")]
-    for scene_id, index in held:
-        scene = story.scenes[scene_id]
-        choice = scene.choices[index]
-        blocks.append(Block("meta", scene.title))
-        blocks.append(Block("choice", f"You chose: {choice.label}", indent=2, tight=True))
-        blocks.extend(attrs.evolve(b, indent=b.indent + 2, tight=True) for b in render.annotation_blocks(choice))
-    return blocks
+def _page_blocks(game: Game, event: Any, blocks: tuple[Block, ...]) -> list[Block]:
+    """A text screen's blocks as the page shows them: no typing hints (the page has buttons), and a
+    scene without its numbered menu (its open choices are buttons; a teacher's hidden ones stay)."""
+    shown = list(blocks)
+    if isinstance(event, ev.SceneShown) and game.story.scenes[event.scene].ending is None:
+        menu = render.choice_blocks(machine.offers(game.story, event.state), game.mode.show_hidden, game.story)
+        if menu and shown[-len(menu):] == menu:
+            shown = shown[:-len(menu)] + [b for b in menu if b.style == "choice-off"]
+    return [b for b in shown if b.style not in ("hint", "error")]
 
 
-def _scene_screen(story: Story, event: ev.SceneShown, teacher: bool, show_hidden: bool) -> dict[str, Any]:
-    state = event.state
-    scene = machine.current_scene(story, state)
-    blocks = render.scene_blocks(story, state)
-    if scene.ending is not None:
-        blocks += [b for b in render.ending_alone_blocks(scene, state) if b.style != "hint"]
-        if event.debrief:
-            from engine.core import debrief
-
-            blocks += render.debrief_blocks(story, debrief.debrief(story, state), "The class" if teacher else "You")
-        return _screen("ending", blocks, ending=scene.id, kind_of_ending=scene.ending.kind)
-    if teacher and scene.questions:
-        blocks += render.question_blocks(scene.questions)
-    offers = machine.offers(story, state)
-    if show_hidden:  # the hidden choices, unnumbered with why in words (the open ones are buttons)
-        blocks += [b for b in render.choice_blocks(offers, True, story) if b.style == "choice-off"]
-    return _screen("scene", blocks, scene=scene.id, look=event.look)
+def _kind(event: Any, game: Game) -> tuple[str, dict[str, Any]]:
+    if isinstance(event, ev.SceneShown):
+        scene = game.story.scenes[event.scene]
+        if scene.ending is not None:
+            return "ending", {"ending": scene.id, "scene": scene.id}
+        return "scene", {"scene": scene.id, "look": event.look}
+    if isinstance(event, ev.Revealed):
+        scene = game.story.scenes[event.scene]
+        return "reveal", {"scene": scene.id, "choice": choice_key(scene.choices[event.choice])}
+    if isinstance(event, ev.ChapterOpened):
+        return "chapter", {"chapter": event.chapter}
+    if isinstance(event, ev.ChapterClosed):
+        return ("chapter-end" if event.teacher else "reveal"), {"chapter": event.chapter}
+    return "chosen", {}
 
 
-def screens(story: Story, events: tuple[Any, ...] | list[Any], teacher: bool = False,
-            show_hidden: bool = False) -> list[dict[str, Any]]:
-    """The screens a step's events make, in order; notices and requests are not screens."""
+def screens(game: Game, events: tuple[Any, ...] | list[Any]) -> list[dict[str, Any]]:
+    """The screens a step's events make, in order, drawn by the terminal's own presenter
+    (`engine/core/present.py`): what it shows before a pause, or a scene, is one screen (`next`:
+    the page waits for Next after it); a command's output is a panel; notices and requests are not
+    screens. `game` is the game after the step."""
     out: list[dict[str, Any]] = []
-    chosen: list[Block] = []
+    above: list[Block] = []  # shown, waiting for the screen it belongs on ("You chose", a vote)
     for event in events:
-        if isinstance(event, ev.ChapterOpened):
-            chapter = story.chapter(event.chapter)
-            if chapter is None:
-                continue
-            if teacher:
-                out.append(_screen("chapter", render.chapter_intro_blocks(story, chapter), True, chapter=chapter.id))
-            elif not event.first:
-                out.append(_screen("chapter", render.chapter_card_blocks(chapter), True, chapter=chapter.id))
-        elif isinstance(event, ev.SceneShown):
-            screen = _scene_screen(story, event, teacher, show_hidden)
-            screen["blocks"] = blocks_data(chosen) + screen["blocks"]
-            chosen = []
-            out.append(screen)
-        elif isinstance(event, ev.Chosen):
-            if getattr(event, "pending", event.by_class):  # a class's choice, announced until the reveal
-                out.append(_screen("chosen", [*chosen, Block("chosen", f"The class chose: {event.number}. {event.label}")]))
-                chosen = []
-            elif not event.by_class:
-                chosen = [Block("chosen", f"You chose: {event.label}")]
-        elif isinstance(event, ev.Revealed):
-            scene = story.scenes[event.scene]
-            choice = scene.choices[event.choice]
-            if event.teacher:
-                blocks = render.reveal_blocks(scene, choice, event.before, event.after, event.tally)
-            else:
-                blocks = render.annotation_blocks(choice, event.after)
-            if blocks:
-                out.append(_screen("reveal", chosen + blocks, True, scene=scene.id, choice=choice_key(choice)))
-                chosen = []
-        elif isinstance(event, ev.ChapterClosed):
-            chapter = story.chapter(event.chapter)
-            if chapter is None:
-                continue
-            if event.teacher:
-                out.append(_screen("chapter-end", render.chapter_end_blocks(chapter, True)[:-1], True,
-                                   chapter=chapter.id))
-            elif event.held:
-                out.append(_screen("reveal", _held_blocks(story, chapter.title, event.held), True, chapter=chapter.id))
-        elif isinstance(event, ev.CommandOutput) and event.command == "vote":
-            chosen = [*chosen, *event.blocks]  # the class's vote, above the choice it makes
-        elif isinstance(event, ev.CommandOutput):
+        if isinstance(event, ev.Notice):
+            continue
+        if isinstance(event, ev.CommandOutput) and event.command != "vote":
             out.append(_screen("panel", list(event.blocks), command=event.command))
+            continue
+        for screen in present.screens(game, event):
+            if not screen.show:
+                continue
+            above += _page_blocks(game, event, screen.blocks)
+            own = isinstance(event, ev.SceneShown) or (isinstance(event, ev.Chosen) and event.pending)
+            if screen.pause is not None or own:
+                kind, extra = _kind(event, game)
+                out.append(_screen(kind, above, screen.pause is not None and not own, **extra))
+                above = []
     return out
