@@ -183,3 +183,19 @@ def test_a_projected_lessons_transcript_is_the_one_play_teacher_writes(story_jso
                      stdin="\n".join([*lines, "quit"]) + "\n")
     assert result.returncode == 0, result.stderr
     assert web.transcript_markdown() == (tmp_path / "t.md").read_text(encoding="utf-8")
+
+
+def test_the_page_shows_what_the_terminal_shows_less_its_typing_hints(story_json):
+    """Each scene screen has no typed-command hints and no numbered menu (its choices are buttons), and a
+    reveal waits for Next, over every recorded playthrough."""
+    for path in PLAYTHROUGHS:
+        for answer in play(Web(story_json), inputs_of(path)):
+            for screen in answer["screens"]:
+                styles = {block["style"] for block in screen["blocks"]}
+                assert "hint" not in styles, (path.stem, screen)
+                if screen["kind"] == "scene":
+                    assert "choice" not in styles, (path.stem, screen)
+                if screen["kind"] == "reveal":
+                    assert screen["next"], (path.stem, screen)
+            if any(event["type"] == "Revealed" for event in answer["events"]):
+                assert any(screen["kind"] == "reveal" for screen in answer["screens"]), path.stem
