@@ -263,9 +263,10 @@ def test_pyodide_is_fetched_once_with_npm_checked_and_kept(tmp_path: Path, monke
         pytest.skip("npm is not installed")
     monkeypatch.setenv("HUNGARY56_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv(pyodide.PYODIDE_ENV, raising=False)
+    assert pyodide.fetch_needed() and not pyodide.fetch_needed("some/folder")
     files = pyodide.pyodide_files()
     assert sorted(files) == sorted(pyodide.FILES)
     kept = pyodide.cache_folder()
     assert sorted(p.name for p in kept.iterdir()) == sorted(pyodide.FILES)  # the tarball itself is not kept
     monkeypatch.setattr(pyodide, "fetch", lambda: pytest.fail("fetched again"))
-    assert pyodide.pyodide_files() == files
+    assert not pyodide.fetch_needed() and pyodide.pyodide_files() == files

@@ -31,6 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
     from pathlib import Path
 
     from engine.core.errors import UsageError, WebBuildError
@@ -43,6 +44,11 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
     story = load(args)
+    from engine.web import pyodide
+
+    if pyodide.fetch_needed(args.pyodide):
+        print(f"Fetching Pyodide {pyodide.VERSION} with npm, once (about 4 MB; kept in {pyodide.cache_folder()})...",
+              file=sys.stderr, flush=True)
     files = site.site_files(story, args.pyodide, scorm=args.scorm)
     raw, packed = site.transfer_size(files)
     size = f"{raw / 1e6:.1f} MB ({packed / 1e6:.1f} MB compressed)"

@@ -144,6 +144,13 @@ def fetch() -> dict[str, bytes]:
         tarball.unlink(missing_ok=True)
 
 
+def fetch_needed(path: str | None = None) -> bool:
+    """Whether `pyodide_files(path)` will have to fetch the tarball (nothing given, nothing kept)."""
+    if path or os.environ.get(PYODIDE_ENV):
+        return False
+    return not all((cache_folder() / name).is_file() for name in FILES)
+
+
 def pyodide_files(path: str | None = None) -> dict[str, bytes]:
     """The pinned files a site ships: from `path`, $HUNGARY56_PYODIDE, the cache, or fetched once."""
     chosen = path or os.environ.get(PYODIDE_ENV)
