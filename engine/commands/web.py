@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.web import pyodide
 
     if pyodide.fetch_needed(args.pyodide):
-        print(f"Fetching Pyodide {pyodide.VERSION} with npm, once (about 4 MB; kept in {pyodide.cache_folder()})...",
+        print(f"Fetching Pyodide {pyodide.VERSION} with npm, once (about 6.5 MB; kept in {pyodide.cache_folder()})...",
               file=sys.stderr, flush=True)
     files = site.site_files(story, args.pyodide, scorm=args.scorm)
     raw, packed = site.transfer_size(files)
