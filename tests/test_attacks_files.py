@@ -377,6 +377,10 @@ OTHER_OPENS = {
     "engine/author/starter.py": ["source.read_text(", "schema.read_text("],  # the starter shipped with the engine
     "engine/author/generate.py": ["path.read_text(", "path.read_text("],  # the repository's docs (a developer tool)
     "engine/commands/handout.py": ["out.read_bytes()"],  # the PDF Chromium printed into our own temporary folder
+    # the browser build zips the engine's own sources, its page and the installed attrs package
+    "engine/web/site.py": [".read_text(encoding", "item.read_bytes()", "root.joinpath(part).read_bytes()",
+                           "path.read_bytes()"],
+    "engine/web/pyodide.py": ["tarfile.open(fileobj=io.BytesIO(data)"],  # a tarball already read by read_regular
 }
 
 
