@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.core import machine, render
+from engine.core import lookup, machine, render
 from engine.core.render import Block
 from engine.core.why import hidden_reason
 from engine.io.loader import load_story
@@ -149,7 +149,7 @@ def test_help_timeline_and_saves_wrap_at_the_text_width(tmp_path: Path) -> None:
 @pytest.mark.parametrize("asked", ["avh", "AVH", "ávh", "Ávh"])
 def test_glossary_lookup_ignores_accents_and_capitals(asked: str) -> None:
     story = load_story(TINY)
-    blocks = render.glossary_blocks(story, asked)
+    blocks = lookup.glossary_blocks(story, asked)
     assert blocks[0].text == "ÁVH"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from engine.core import machine, render
+from engine.core import lookup, machine, render
 from engine.core.events import (
     ChapterClosed,
     ChapterOpened,
@@ -78,7 +78,7 @@ def screens(game: Game, event: Event) -> list[Screen]:
     if isinstance(event, ChapterOpened):
         chapter = _chapter(game, event.chapter)
         if teacher:
-            return [_screen(render.chapter_intro_blocks(story, chapter), pause="")]
+            return [_screen(lookup.chapter_intro_blocks(story, chapter), pause="")]
         if game.paged and not event.first:
             return [_screen(render.chapter_card_blocks(chapter), record=False, pause="")]
         return []

@@ -257,35 +257,6 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
 # --- the teacher's projector screens ------------------------------------------------------------
 
 
-def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
-    blocks = [Block("chapter", chapter.title.upper()),
-              Block("meta", f"{chapter_dates(chapter)}  |  chapter id: {chapter.id}", tight=True)]
-    from engine.core import reading
-
-    blocks.append(Block("meta", reading.opening_line(story, chapter), tight=True))
-    if chapter.summary:
-        blocks.append(Block("note", chapter.summary))
-    return blocks + card_blocks(story, chapter)
-
-
-def card_blocks(story: Story, chapter: Chapter) -> Blocks:
-    blocks: Blocks = []
-    for card in chapter.cards:
-        source = story.sources.get(card.source)
-        when = f", {date_words(card.when)}" if card.when else ""
-        blocks.append(Block("heading", "[SOURCE CARD]"))
-        # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
-        shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
-        blocks.append(Block("text", shown, indent=3, tight=True))
-        blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
-        if card.provenance:
-            blocks.append(Block("note", card.provenance, indent=3, tight=True))
-        if source is not None:
-            at = f" ({card.locator})" if card.locator else ""
-            blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
-    return blocks
-
-
 def question_blocks(questions: Sequence[str]) -> Blocks:
     if not questions:
         return []
@@ -337,45 +308,10 @@ def reveal_blocks(scene: Scene, chosen: Choice, before: GameState | None = None,
     return blocks
 
 
-def note_blocks(story: Story, scene: Scene) -> Blocks:
-    blocks = [Block("heading", f"Historical note: {scene.title}")]
-    blocks.append(Block("note", scene.note or "(This scene has no historical note.)"))
-    for account in scene.contested:
-        blocks.append(Block("meta", f"{account.who} says:", indent=2))
-        blocks.append(Block("note", account.account, indent=4, tight=True))
-    if scene.sources:
-        blocks.append(Block("meta", "Sources:"))
-        for key in scene.sources:
-            entry = story.sources.get(key)
-            blocks.append(Block("note", f"[{key}] {entry.text if entry else ''}", indent=2, tight=True))
-    return blocks
-
-
-def glossary_blocks(story: Story, term: str = "") -> Blocks:
-    if term:
-        match = _find_term(story, term)
-        if match is None:
-            return [Block("hint", f"No glossary entry for {term!r}. Type 'glossary' for the list.")]
-        return [Block("heading", match), Block("note", story.glossary[match].text, tight=True)]
-    blocks = [Block("heading", "Glossary")]
-    for key in sorted(story.glossary, key=fold):
-        blocks.append(Block("note", f"{key}: {story.glossary[key].text}", indent=2, tight=len(blocks) > 1, hang=2))
-    return blocks
-
-
 def fold(text: str) -> str:
     """Text to compare as a reader does: without accents or capitals (ÁVH, avh and Avh are one)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
-def _find_term(story: Story, term: str) -> str | None:
-    wanted = fold(term)
-    for key in story.glossary:
-        if fold(key) == wanted:
-            return key
-    starts = [k for k in story.glossary if fold(k).startswith(wanted)]
-    return starts[0] if len(starts) == 1 else None
 
 
 def timeline_blocks(story: Story, state: GameState) -> Blocks:
