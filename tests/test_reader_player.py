@@ -60,9 +60,9 @@ def test_a_page_never_holds_more_lines_than_the_window(tmp_path: Path, monkeypat
     lines plus its `-- more --`, and every word arrives."""
     more = PromptConsole.wait_more
 
-    def marked(self: PromptConsole, prompt: str) -> None:
+    def marked(self: PromptConsole, prompt: str) -> str:
         self.output.write("<<more>>\n")
-        more(self, prompt)
+        return more(self, prompt)
 
     monkeypatch.setattr(PromptConsole, "wait_more", marked)
     # Spaces turn the pages; those left over are typed at the prompt, and Enter sends them.

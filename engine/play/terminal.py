@@ -178,15 +178,21 @@ class PromptConsole(Pager):
                                            key_bindings=bindings)
         return text
 
-    def wait_more(self, prompt: str) -> None:
+    def wait_more(self, prompt: str) -> str:
+        """Space on an empty line or Enter turns the page; anything typed is returned with its Enter
+        (the pager keeps it for the next prompt: nothing typed here is lost)."""
+        from prompt_toolkit.filters import Condition
         from prompt_toolkit.key_binding import KeyBindings
 
         bindings = KeyBindings()
 
-        @bindings.add(" ")
-        @bindings.add("enter")
-        @bindings.add("c-m")
-        @bindings.add("c-j")
+        @Condition
+        def empty() -> bool:
+            from prompt_toolkit.application import get_app
+
+            return not get_app().current_buffer.text
+
+        @bindings.add(" ", filter=empty)
         def _more(event: Any) -> None:
             event.app.exit(result="")
 
@@ -198,16 +204,13 @@ class PromptConsole(Pager):
         def _end(event: Any) -> None:
             event.app.exit(exception=EOFError())
 
-        @bindings.add("<any>")
-        def _ignore(event: Any) -> None:
-            pass  # only Enter or Space turn the page; other keys are not typed anywhere
-
         if self.more_session is None:
             from prompt_toolkit import PromptSession
 
             main = self._session()
             self.more_session = PromptSession(input=main.input, output=main.output, erase_when_done=True)
-        self.more_session.prompt(prompt, key_bindings=bindings)
+        typed: str = self.more_session.prompt(prompt + " ", key_bindings=bindings)
+        return typed
 
 
 class LineConsole(Pager):
@@ -228,8 +231,8 @@ class LineConsole(Pager):
             raise EOFError
         return line.rstrip("\r\n")
 
-    def wait_more(self, prompt: str) -> None:
-        self.read_line(prompt + " ", [])
+    def wait_more(self, prompt: str) -> str:
+        return self.read_line(prompt + " ", [])
 
 
 def make_console(no_color: bool, plain: bool = False, width: int | None = None, theme: str = "dark") -> Any:
