@@ -43,7 +43,7 @@ class ProjectorConsole:
     """
 
     MARGIN = 4
-    RESTYLE = {"hint": "note", "choice-off": "note", "rule": "text"}
+    RESTYLE = {"hint": "note", "choice-off": "choice-shown", "rule": "text"}  # choice-shown: no colour
 
     def __init__(self, console: Console) -> None:
         self.console = console

@@ -99,6 +99,21 @@ def remainder(blocks: Blocks, shown: Line) -> Blocks:
     return rest
 
 
+def in_menu(blocks: Blocks, line: Line) -> bool:
+    """Whether a laid-out line belongs to the menu (a choice, or the blank line before one)."""
+    return blocks[line.block].style.startswith("choice")
+
+
+def keep_menu(blocks: Blocks, lines: list[Line], cut: int) -> int:
+    """Where a page of `lines` ends: at `cut`, or before the menu when `cut` would split it (U3)."""
+    if cut >= len(lines) or not (in_menu(blocks, lines[cut - 1]) and in_menu(blocks, lines[cut])):
+        return cut
+    start = cut - 1
+    while start > 0 and in_menu(blocks, lines[start - 1]):
+        start -= 1
+    return start if start > 0 else cut  # a menu taller than a page is split after all
+
+
 class Pager:
     """A console that pages its output; `used` counts the rows filled since the reader last acted."""
 
@@ -143,11 +158,13 @@ class Pager:
             if room < 2 and self.used > 0:
                 self.more()
                 continue
-            page = lines[:max(room, 1)]
+            page = lines[:keep_menu(queue, lines, max(room, 1))]
             self._write(page)
             queue = remainder(queue, page[-1])
             if queue:
                 self.more()
+                if lines[len(page)].spacer:  # the page ended between paragraphs: the break is kept (U1)
+                    self._write([Line("text", "", 0, 0)])
 
     def pause(self, prompt: str = MORE) -> None:
         """End a screen on purpose: wait for the reader if anything is on it since they last acted."""
