@@ -43,11 +43,11 @@ __all__ = ["PLAYER", "TEACHER", "Game", "Mode", "Step", "completions", "configur
 
 
 def start(story: Story, *, mode: Mode = PLAYER, state: GameState | None = None, origin: GameState | None = None,
-          paged: bool = False, debug: bool = False) -> Step:
+          paged: bool = False, debug: bool = False, echo: bool = False) -> Step:
     """A game at `state` (a loaded save), at `origin` (a chapter's start), or at the story's start,
     and the events that show its first scene."""
     game = Game(story=story, state=state or origin or machine.new_game(story), mode=mode, origin=origin,
-                paged=paged, debug=debug)
+                paged=paged, debug=debug, echo=echo)
     if state is not None:
         past, found = rebuild_past(story, state, origin)
         game = attrs.evolve(game, past=past, origin=found)

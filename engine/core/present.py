@@ -88,7 +88,7 @@ def screens(game: Game, event: Event) -> list[Screen]:
         if event.by_class:
             return []  # announced when the class chose
         said = [_screen([Block("chosen", f"Chosen: {event.number}. {event.label}")], show=False, ask_why=True)]
-        if game.paged:
+        if game.paged or game.echo:
             said.append(_screen([Block("chosen", f"You chose: {event.label}")], record=False))
         return said
     if isinstance(event, Revealed):

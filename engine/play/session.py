@@ -60,7 +60,7 @@ class Session:
         self.endings = endings
         self.control = settings  # a SettingsControl (engine/play/start.py) when settings can be changed
         self.loop = Loop(self, rules.start(story, mode=mode, state=state, origin=origin, paged=self.paged,
-                                          debug=debug))
+                                          debug=debug, echo=bool(getattr(console, "plain", False))))
 
     @property
     def game(self) -> Game:

@@ -12,6 +12,8 @@ import sys
 import unicodedata
 from typing import IO, Any
 
+import attrs
+
 from engine.core.render import Blocks, plain_line, wrap_blocks
 from engine.play.pager import Pager
 from engine.play.settings import RESET, escapes_allowed, style_codes
@@ -101,17 +103,25 @@ class TextOutput:
                 pass
 
 
+def plain_blocks(blocks: Blocks) -> Blocks:
+    """Blocks for plain output, which a screen reader reads aloud: no rule of dashes, and the header's
+    parts joined by semicolons, not vertical bars (U14)."""
+    return [attrs.evolve(block, text=" ; ".join(part.strip() for part in block.text.split("  |  ")).replace(" ;", ";"))
+            if "  |  " in block.text else block for block in blocks if block.style != "rule"]
+
+
 class PlainConsole:
     """One line per prompt from a pipe or file; echoes what it read so output reads as a transcript."""
 
     paged = False
+    plain = True  # the game echoes "You chose: ..." in words
 
     def __init__(self, output: TextOutput, stdin: IO[str]) -> None:
         self.output = output
         self.stdin = stdin
 
     def show(self, blocks: Blocks) -> None:
-        self.output.show(blocks)
+        self.output.show(plain_blocks(blocks))
 
     def pause(self, prompt: str = "") -> None:
         """A pipe has no screens: nothing to wait for."""
@@ -217,9 +227,14 @@ class LineConsole(Pager):
     """A paged terminal without prompt-toolkit, for TERM=dumb: no escape codes at all, lines read
     from the terminal, and `-- more --` answered with Enter."""
 
+    plain = True
+
     def __init__(self, output: TextOutput, stdin: IO[str], height: int | None = None) -> None:
         super().__init__(output, height)
         self.stdin = stdin
+
+    def show(self, blocks: Blocks) -> None:
+        super().show(plain_blocks(blocks))
 
     def read_line(self, prompt: str, words: list[str]) -> str:
         self.output.write(prompt)
