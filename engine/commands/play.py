@@ -144,15 +144,20 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
     console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
     control = SettingsControl(settings, console.output)
     endings = EndingsRecord(store.directory, [s.id for s in story.scenes.values() if s.ending is not None])
+    welcome = recap = False
     if getattr(console, "paged", False) and state is None and origin is None:
         if store.exists(AUTOSAVE) or endings.found():
-            picked = start_screen(story, console, store, endings, control)
+            picked = start_screen(story, console, store, endings, control, teacher=args.teacher)
             if picked.action == "quit":
                 return 0
             if picked.action == "continue":
-                state = picked.state
+                state, recap = picked.state, True
             elif picked.action == "chapter":
                 origin = picked.state
+        else:
+            welcome = True  # a first game: the title, the perspective, the content note and 'help' (U11)
+    elif args.resume and state is not None:
+        recap = True
     elif state is None and origin is None and store.exists(AUTOSAVE):
         # No start screen (a pipe, --plain): say that a saved game exists before this new game's
         # autosaves rotate it out (reliability review L11).
@@ -188,7 +193,7 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
         mode = TEACHER if args.teacher else player_mode(control.current.reveal)
         session = Session(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript, mode=mode, resume_hint=lambda: resume_hint(args), endings=endings,
-                       settings=control, ask_why=args.ask_why, debug=args.debug)
+                       settings=control, ask_why=args.ask_why, debug=args.debug, welcome=welcome, recap=recap)
         session.run()
         return 0
 

@@ -21,7 +21,7 @@ import attrs
 
 from engine.core import machine, render
 from engine.core.commands import commands_for, resolve
-from engine.core.events import Chosen, Notice
+from engine.core.events import Chosen, CommandOutput, Event, Notice
 from engine.core.model import GameState, Story
 from engine.core.moves import (
     PLAYER,
@@ -43,15 +43,24 @@ __all__ = ["PLAYER", "TEACHER", "Game", "Mode", "Step", "completions", "configur
 
 
 def start(story: Story, *, mode: Mode = PLAYER, state: GameState | None = None, origin: GameState | None = None,
-          paged: bool = False, debug: bool = False, echo: bool = False) -> Step:
+          paged: bool = False, debug: bool = False, echo: bool = False, welcome: bool = False,
+          recap: bool = False) -> Step:
     """A game at `state` (a loaded save), at `origin` (a chapter's start), or at the story's start,
-    and the events that show its first scene."""
+    and the events that show its first scene: after the story's welcome (`welcome`, a first game:
+    title, perspective, content note, help), or after a recap of the last three choices (`recap`,
+    a game continued)."""
     game = Game(story=story, state=state or origin or machine.new_game(story), mode=mode, origin=origin,
                 paged=paged, debug=debug, echo=echo)
+    first: tuple[Event, ...] = ()
+    if welcome:
+        first = (CommandOutput(command="welcome", blocks=tuple(render.welcome_blocks(story)), record=False),)
     if state is not None:
         past, found = rebuild_past(story, state, origin)
         game = attrs.evolve(game, past=past, origin=found)
-    return show_scene(game)
+        recapped = render.recap_blocks(story, state) if recap else []
+        if recapped:
+            first = (CommandOutput(command="recap", blocks=tuple(recapped), record=False),)
+    return Step(game, first).then(show_scene(game))
 
 
 def step(game: Game, line: str) -> Step:

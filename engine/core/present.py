@@ -72,6 +72,8 @@ def screens(game: Game, event: Event) -> list[Screen]:
     if isinstance(event, Notice):
         return [_screen([Block(event.kind, event.text)])]
     if isinstance(event, CommandOutput):
+        if event.command == "welcome":  # a first game's welcome stands on a screen of its own
+            return [_screen(event.blocks, record=event.record, pause="")]
         return [_screen(event.blocks, record=event.record)]
     if isinstance(event, Recorded):
         return [_screen([Block("meta", event.text)], show=False)]

@@ -370,3 +370,35 @@ def stats_blocks(story: Story, state: GameState) -> Blocks:
             value = "yes" if value else "no"
         blocks.append(Block("note", f"{variable.label}: {value}", indent=2, tight=len(blocks) > 1, hang=2))
     return blocks
+
+
+def welcome_blocks(story: Story) -> Blocks:
+    """The first screen of a first game (U11): the title, whose story it is, the content note, and
+    how to ask for the commands."""
+    blocks = [Block("chapter", story.title)]
+    if story.perspective:
+        blocks.append(Block("text", story.perspective))
+    warned = [scene.warning for scene in story.scenes.values() if scene.warning]
+    if warned:
+        blocks.append(Block("warning", f"Content note: {len(warned)} scene{'s' if len(warned) != 1 else ''} carry "
+                                       f"a content warning, shown at the top of the scene (for example: {warned[0]})"))
+    blocks.append(Block("hint", "Type a choice's number (or its first words) to choose, and 'help' for the "
+                                "commands (undo, notes, glossary, save, quit...) at any prompt."))
+    return blocks
+
+
+def recap_blocks(story: Story, state: GameState, count: int = 3) -> Blocks:
+    """Where a continued game left off (U13): its last `count` decisions, oldest first."""
+    steps = [(step, before) for step, before in zip(state.path, machine.states_before(story, state))
+             if step.scene in story.scenes and step.choice < len(story.scenes[step.scene].choices)
+             and not story.scenes[step.scene].choices[step.choice].auto]
+    if not steps:
+        return []
+    blocks = [Block("heading", "Where you left off" if len(steps) <= count else
+                    f"Where you left off: your last {count} choices")]
+    for step, before in steps[-count:]:
+        scene = story.scenes[step.scene]
+        label = machine.label_text(scene.choices[step.choice], before)
+        blocks.append(Block("note", f"- {scene.title}: {label}", indent=2, tight=True, hang=2))
+    blocks.append(Block("hint", "Type 'history' for the whole path."))
+    return blocks

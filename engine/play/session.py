@@ -49,6 +49,8 @@ class Session:
         settings: Any = None,
         ask_why: bool = False,
         debug: bool = False,
+        welcome: bool = False,
+        recap: bool = False,
     ) -> None:
         self.console: Console = ProjectorConsole(console) if mode.teacher else console
         self.paged = bool(getattr(console, "paged", False))
@@ -60,7 +62,8 @@ class Session:
         self.endings = endings
         self.control = settings  # a SettingsControl (engine/play/start.py) when settings can be changed
         self.loop = Loop(self, rules.start(story, mode=mode, state=state, origin=origin, paged=self.paged,
-                                          debug=debug, echo=bool(getattr(console, "plain", False))))
+                                          debug=debug, echo=bool(getattr(console, "plain", False)),
+                                          welcome=welcome, recap=recap))
 
     @property
     def game(self) -> Game:
