@@ -343,7 +343,7 @@ def test_ask_why_keeps_one_line_of_reasoning_after_each_decision_before_the_reve
     result = cli("play", CLASSROOM, "--saves", str(tmp_path / "s"), "--transcript", str(out), "--ask-why",
                  stdin="1\nMy friends   stayed, so I stayed\n\n1\n\nquit\n")
     assert result.returncode == 0, result.stderr
-    assert "Why? One line of reasoning (Enter to skip) >" in result.stdout
+    assert "Why? One line of reasoning (Enter to skip)\n> " in result.stdout
     text = out.read_text(encoding="utf-8")
     chosen = text.index("**Chosen: 1. Stay and vote for the points**")
     why = text.index("> Why: My friends stayed, so I stayed")

@@ -129,6 +129,7 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
     from engine.play.settings import load_settings
     from engine.play.start import EndingsRecord, SettingsControl, start_screen
     from engine.play.terminal import make_console
+    from engine.play.votelog import log_path
 
     slot = AUTOSAVE if args.resume else args.load
     state = store.load(story, slot) if slot else None
@@ -193,7 +194,8 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
         mode = TEACHER if args.teacher else player_mode(control.current.reveal)
         session = Session(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript, mode=mode, resume_hint=lambda: resume_hint(args), endings=endings,
-                       settings=control, ask_why=args.ask_why, debug=args.debug, welcome=welcome, recap=recap)
+                       settings=control, ask_why=args.ask_why, debug=args.debug, welcome=welcome, recap=recap,
+                       vote_log=log_path(args.transcript) if args.teacher and args.transcript else None)
         session.run()
         return 0
 

@@ -151,7 +151,9 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False, st
             return [Block("hint", "Press Enter to continue.")]
         if offer.available:
             number += 1
-            blocks.append(Block("choice", f"{number}. {offer.label}", indent=2, tight=bool(blocks),
+            # the teacher's marker: on the projector, a choice that ends the story says so
+            ends = " [ends the story]" if show_hidden and story is not None and ends_story(story, offer.choice) else ""
+            blocks.append(Block("choice", f"{number}. {offer.label}{ends}", indent=2, tight=bool(blocks),
                                 hang=len(f"{number}. ")))
         elif show_hidden:
             from engine.core.why import hidden_reason  # teacher mode only
@@ -160,6 +162,18 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False, st
             blocks.append(Block("choice-off", f"-  {offer.label}  [not open to players here: {why}]",
                                 indent=2, tight=bool(blocks), hang=3))
     return blocks
+
+
+def ends_story(story: Story, choice: Choice, depth: int = 8) -> bool:
+    """Whether taking `choice` ends the story: it leads to an ending, or to scenes that only move on
+    by themselves (`next`) to endings."""
+    scene = story.scenes.get(choice.goto)
+    if scene is None or depth == 0:
+        return False
+    if scene.ending is not None:
+        return True
+    return bool(scene.choices) and all(c.auto for c in scene.choices) and \
+        all(ends_story(story, c, depth - 1) for c in scene.choices)
 
 
 def annotation_blocks(choice: Choice, state: GameState | None = None) -> Blocks:

@@ -136,7 +136,14 @@ class Pager:
         raise NotImplementedError
 
     def clear(self) -> None:
-        """Start the next part on a cleared screen, where the console can (the teacher's projector)."""
+        """Start the next part on a cleared screen, where the console can (the teacher's projector):
+        only when nothing is on it that the reader has not acted on since (a pause or a prompt)."""
+        if self.used <= 1 and not self.hurry and self.erase():
+            self.used = 0
+
+    def erase(self) -> bool:
+        """Erase the screen; whether it could."""
+        return False
 
     def screen_size(self) -> tuple[int, int]:
         columns, rows = self.output.terminal_size()

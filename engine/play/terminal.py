@@ -169,6 +169,13 @@ class PromptConsole(Pager):
                 pass
         return super().screen_size()
 
+    def erase(self) -> bool:
+        output = self._session().output
+        output.erase_screen()
+        output.cursor_goto(0, 0)
+        output.flush()
+        return True
+
     def read_line(self, prompt: str, words: list[str]) -> str:
         from prompt_toolkit.completion import WordCompleter
         from prompt_toolkit.key_binding import KeyBindings
@@ -184,8 +191,10 @@ class PromptConsole(Pager):
                 event.app.exit(exception=KeyboardInterrupt())
 
         completer = WordCompleter(words, ignore_case=True, sentence=True)
+        # a long answer wraps under its prompt, never back to column 0 (the teacher's --ask-why)
         text: str = self._session().prompt(prompt, completer=completer, complete_while_typing=False,
-                                           key_bindings=bindings)
+                                           key_bindings=bindings,
+                                           prompt_continuation=lambda width, _line, _wrap: " " * width)
         return text
 
     def wait_more(self, prompt: str) -> str:
