@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from types import SimpleNamespace
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from engine.commands.common import add_saves_argument, add_story_argument, load, story_dir
 from engine.core.errors import UsageError
@@ -142,7 +142,10 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
         from engine.io.tty import terminal_size
 
         width = max(40, min(terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
-    console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
+    theme = settings.theme
+    if theme == "auto":
+        theme, settings = resolve_theme(settings, args.no_color or args.teacher or args.plain)
+    console = make_console(args.no_color or args.teacher, args.plain, width, theme)
     control = SettingsControl(settings, console.output)
     endings = EndingsRecord(store.directory, [s.id for s in story.scenes.values() if s.ending is not None])
     welcome = recap = False
@@ -198,6 +201,30 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
                        vote_log=log_path(args.transcript) if args.teacher and args.transcript else None)
         session.run()
         return 0
+
+
+def resolve_theme(settings: Any, colourless: bool) -> tuple[str, Any]:
+    """The theme for "auto": the terminal's background as the terminal tells it (OSC 11, then
+    COLORFGBG), else asked once of the reader, whose answer is kept in the settings (U9)."""
+    import sys
+
+    from engine.play.background import ask, detect
+    from engine.play.settings import escapes_allowed, save_settings
+
+    if colourless or not escapes_allowed(sys.stdout):
+        return "dark", settings
+    found = detect()
+    if found is not None:
+        return found, settings
+    if not sys.stdin.isatty():
+        return "dark", settings
+    answer = ask()
+    settings = settings.changed("theme", answer)
+    try:
+        save_settings(settings)
+    except OSError:
+        pass  # asked again next time
+    return answer, settings
 
 
 def scene_start(story: Story, scene_id: str) -> GameState:

@@ -39,7 +39,8 @@ class TextOutput:
     def __init__(self, stream: IO[str], colour: bool, width: int | None = None, theme: str = "dark") -> None:
         self.stream = stream
         self.colour = colour
-        self.codes = style_codes(theme) if colour else {}
+        self.theme = "dark" if theme == "auto" else theme
+        self.codes = style_codes(self.theme) if colour else {}
         self.fixed_width = width
         self.closed = False  # the reader went away (`| head`); later writes are dropped
         encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -50,6 +51,9 @@ class TextOutput:
             self.ascii = True
 
     def set_theme(self, theme: str) -> None:
+        if theme == "auto":  # the background found when the game started
+            theme = self.theme
+        self.theme = theme
         self.codes = style_codes(theme) if self.colour else {}
 
     def terminal_size(self) -> tuple[int, int]:
