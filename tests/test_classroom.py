@@ -31,7 +31,7 @@ def test_debrief_at_the_ending_matches_golden(name: str, tmp_path: Path) -> None
     check_golden(f"{name}-ending.txt", ending)
     # The resume hint is exact: it names the story folder and the saves folder that were given.
     hint = " ".join(result.stdout[result.stdout.index("Resume with:"):].split())
-    assert hint == f"Resume with: hungary56 play {STORIES / name} --saves {tmp_path.resolve()} --continue"
+    assert hint == f"Resume with: {sys.executable} -m engine play {STORIES / name} --saves {tmp_path.resolve()} --continue"
 
 
 @pytest.mark.slow

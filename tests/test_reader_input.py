@@ -3,6 +3,8 @@ choose, through `step`, so the terminal, the browser and the play-tests all take
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 import pytest
 
@@ -88,3 +90,32 @@ def test_a_teachers_chapter_card_lists_its_content_warnings() -> None:
         for scene in warned:
             assert scene.warning in text
         assert ("Content warnings in this chapter" in text) == bool(warned)
+
+
+def test_u8_the_resume_command_names_this_program_as_a_shell_finds_it(tmp_path: Path) -> None:
+    import sys
+
+    from engine.commands.play import program
+
+    script = tmp_path / "venv" / "bin" / "hungary56"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n", encoding="utf-8")
+    script.chmod(0o755)
+    assert program(str(script), str(script.parent)) == ["hungary56"]  # on the PATH: the name works
+    assert program(str(script), str(tmp_path)) == [str(script.resolve())]  # not on the PATH: the full path
+    assert program("/somewhere/engine/__main__.py", "") == [sys.executable, "-m", "engine"]
+
+
+@pytest.mark.slow
+def test_u8_the_goodbye_line_is_a_command_that_works_as_printed(tmp_path: Path) -> None:
+    import shlex
+    import subprocess
+
+    from tests.conftest import cli_env, run_cli
+
+    first = run_cli("play", str(TINY), "--saves", str(tmp_path / "saves"), stdin="1\nquit\n", cwd=tmp_path)
+    said = " ".join(first.stdout.split())
+    command = shlex.split(said[said.index("Resume with:") + len("Resume with:"):said.index("--continue") + 10])
+    again = subprocess.run(command, input="quit\n", capture_output=True, text=True, cwd="/", env=cli_env(),
+                           timeout=60)
+    assert again.returncode == 0 and "In the street" in again.stdout, again.stderr

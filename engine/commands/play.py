@@ -66,13 +66,35 @@ def find_chapter(story: Story, chapter_id: str) -> Chapter:
     return chapter
 
 
+def program(argv0: str | None = None, path: str | None = None) -> list[str]:
+    """How to run this very program again, as a shell would take it (U8): `hungary56` when that
+    name on the PATH is this script; else the script's full path; run as `python -m engine`, the
+    full path of this Python with `-m engine`."""
+    import os
+    import shlex
+    import sys
+
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) in ("__main__.py", "-m", "-c", "") or not os.path.isfile(argv0):
+        return [shlex.quote(sys.executable), "-m", "engine"]
+    script = os.path.realpath(argv0)
+    name = os.path.basename(argv0)
+    for folder in (os.environ.get("PATH", "") if path is None else path).split(os.pathsep):
+        found = os.path.join(folder, name)
+        if folder and os.path.isfile(found) and os.access(found, os.X_OK):
+            if os.path.realpath(found) == script:
+                return [shlex.quote(name)]
+            break  # the first one on the PATH is another program: it would not resume this game
+    return [shlex.quote(script)]
+
+
 def resume_hint(args: argparse.Namespace) -> str:
     """The exact command that resumes this game, from any folder: the story folder and the saves
     folder when they were given (as absolute paths), teacher mode when it was on."""
     import shlex
     from pathlib import Path
 
-    words = ["hungary56", "play"]
+    words = [*program(), "play"]
     if args.story_dir:
         words.append(shlex.quote(str(Path(args.story_dir).resolve())))
     if args.saves:
