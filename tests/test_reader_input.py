@@ -119,3 +119,16 @@ def test_u8_the_goodbye_line_is_a_command_that_works_as_printed(tmp_path: Path) 
     again = subprocess.run(command, input="quit\n", capture_output=True, text=True, cwd="/", env=cli_env(),
                            timeout=60)
     assert again.returncode == 0 and "In the street" in again.stdout, again.stderr
+
+
+def test_u12_stats_show_only_what_the_choices_changed_never_a_default_that_contradicts_the_scene() -> None:
+    game = start(BUNDLED).game
+    assert "not yet changed" in output(step(game, "stats"))
+    for line in ("1", "1", "1", "1", "1"):
+        game = step(game, line).game
+    shown = output(step(game, "stats")).splitlines()
+    labelled = {v.label: v for v in BUNDLED.variables.values() if v.label}
+    for row in shown[1:]:
+        label = row.split(":")[0]
+        variable = labelled[label]
+        assert game.state.variables[variable.name] != variable.initial, row

@@ -160,7 +160,9 @@ def test_stats_show_only_variables_with_a_label() -> None:
     story = load_story(CLASSROOM)
     state = machine.choose(story, machine.new_game(story), 0)
     text = [b.text for b in render.stats_blocks(story, state)]
-    assert text == ["What the story keeps track of", "Courage: 1", "Armed: no"]
+    assert text == ["What your choices have changed", "Courage: 1"]  # U12: "Armed: no" was never a choice's
+    start_text = [b.text for b in render.stats_blocks(story, machine.new_game(story))]
+    assert start_text == ["Your choices have not yet changed anything the story keeps track of."]
     assert render.stats_blocks(load_story(TINY), state)[0].text.startswith("This story keeps nothing")
 
 

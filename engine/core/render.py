@@ -373,11 +373,16 @@ def help_blocks(rows: Sequence[tuple[str, str]]) -> Blocks:
 
 
 def stats_blocks(story: Story, state: GameState) -> Blocks:
-    """What the story keeps track of about you: the variables its author gave a label."""
-    shown = [v for v in story.variables.values() if v.label]
-    if not shown:
+    """What the story keeps track of about you: the variables its author gave a label, those your
+    choices have changed. A value still at its start says nothing the scene has not (the scene may
+    well show Feri in your kitchen while "In touch with Feri" was never set: U12)."""
+    labelled = [v for v in story.variables.values() if v.label]
+    if not labelled:
         return [Block("hint", "This story keeps nothing about you that it shows.")]
-    blocks = [Block("heading", "What the story keeps track of")]
+    shown = [v for v in labelled if state.variables.get(v.name, v.initial) != v.initial]
+    if not shown:
+        return [Block("hint", "Your choices have not yet changed anything the story keeps track of.")]
+    blocks = [Block("heading", "What your choices have changed")]
     for variable in shown:
         value = state.variables.get(variable.name, variable.initial)
         if isinstance(value, bool):
