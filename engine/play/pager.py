@@ -199,6 +199,8 @@ class Pager:
             raise ReaderLeft() from None  # Ctrl-C or Ctrl-D at `-- more --`: the reader leaves
         finally:
             self.used = 0
+        if typed.lower() in ("quit", "exit"):
+            raise ReaderLeft()  # leaving: at once, without the rest of the pages (reliability review NL9)
         if typed.lower() == "q":
             self.hurry = True  # the rest of the page at once, up to the next prompt
         elif typed:
