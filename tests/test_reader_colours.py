@@ -45,7 +45,7 @@ def spawn(tmp_path: Path, **env: str) -> Any:
 
     environment = cli_env(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), TERM="xterm-256color", **env)
     environment.pop("NO_COLOR")
-    environment.pop("COLORFGBG", None)
+    environment.pop("COLORFGBG", None)  # a terminal that does not say: the query, then the question
     return pexpect.spawn(sys.executable, ["-m", "engine", "play", str(TINY), "--saves", str(tmp_path / "saves")],
                          env=environment, encoding="utf-8", timeout=20, dimensions=(40, 100))
 
@@ -61,7 +61,7 @@ def test_u9_a_light_terminal_that_answers_the_query_gets_the_light_theme(tmp_pat
     child.expect_exact("\x1b]11;?")
     child.send("\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;22c")
     child.expect_exact(LIGHT_HINT)
-    child.expect("-- more --")
+    child.expect("Take the rifle")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
 
@@ -74,12 +74,12 @@ def test_u9_a_terminal_that_cannot_tell_asks_once_and_keeps_the_answer(tmp_path:
     child.expect("dark or light")
     child.send("l\r")
     child.expect_exact(LIGHT_HINT)
-    child.expect("-- more --")
+    child.expect("Take the rifle")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     settings = json.loads((tmp_path / "config" / "hungary56" / "settings.json").read_text(encoding="utf-8"))
     assert settings["theme"] == "light"
     again = spawn(tmp_path)
-    assert again.expect(["dark or light", "-- more --"]) == 1  # asked once only
+    assert again.expect(["dark or light", "Take the rifle"]) == 1  # asked once only
     again.sendcontrol("c")
     again.expect(pexpect.EOF)

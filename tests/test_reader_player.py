@@ -181,7 +181,7 @@ def test_settings_are_saved_and_change_the_reveal(tmp_path: Path) -> None:
     assert "PLAUSIBLE - some real people did this" not in out  # no reveal after the choice now
     assert load_settings(tmp_path / "settings.json").reveal == "debrief"
     out, _ = play(["settings theme purple\r", "settings width 5\r"], tmp_path, settings=control)
-    assert "Theme can be dark, light, none, not 'purple'." in out
+    assert "Theme can be auto, dark, light, none, not 'purple'." in out
     assert "Width can be auto or a number from 30 to 200, not '5'." in out
 
 

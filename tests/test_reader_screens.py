@@ -43,7 +43,7 @@ def test_u11_a_first_run_shows_the_title_the_content_note_and_help(terminal, tmp
     story = load_story(bundled_story_dir())
     term = terminal(*size)
     term.start("play", "--saves", str(tmp_path / "saves"), cwd=tmp_path)
-    screen = term.wait_for(MORE)
+    screen = term.wait_for(f"{MORE}|{PROMPT}")
     assert story.title in screen and "Content note:" in screen and "'help'" in screen
 
 

@@ -90,8 +90,6 @@ def screens(game: Game, event: Event) -> list[Screen]:
     if isinstance(event, Notice):
         return [_screen([Block(event.kind, event.text)])]
     if isinstance(event, CommandOutput):
-        if event.command == "welcome":  # a first game's welcome stands on a screen of its own
-            return [_screen(event.blocks, record=event.record, pause="")]
         said = [_screen(event.blocks, record=event.record)]
         if event.command in MENU_AGAIN and not game.over and (game.paged or teacher):
             said.append(_screen(menu_again(game), record=False))
