@@ -26,7 +26,9 @@ def cli_env(**extra: str) -> dict[str, str]:
     env.pop("HUNGARY56_SAVES", None)
     env.update({"NO_COLOR": "1", "PYTHONPATH": str(REPO), "COLUMNS": "80", "PYTHONIOENCODING": "utf-8",
                 # nobody answers prompt-toolkit's cursor-position request inside a test pty
-                "PROMPT_TOOLKIT_NO_CPR": "1"})
+                "PROMPT_TOOLKIT_NO_CPR": "1",
+                # a dark terminal that says so: the theme `auto` asks nothing (engine/play/background.py)
+                "COLORFGBG": "15;0"})
     env.update(extra)
     return env
 

@@ -178,12 +178,15 @@ def test_nl9_zalgo_text_is_a_few_lines_not_pages_of_blank_ones() -> None:
     assert all(line.count("\u0301") <= 4 * 100 for _, line in lines)
 
 
-def test_nl9_q_at_more_leaves_as_ctrl_c_does(tmp_path: Path) -> None:
-    # misc_low.sh (2): ~50 `-- more --` pages that only Enter, Space or Ctrl-C left; `quit` was not taken
+def test_nl9_quit_at_more_leaves_and_q_ends_the_pages(tmp_path: Path) -> None:
+    # misc_low.sh (2): ~50 `-- more --` pages that only Enter, Space or Ctrl-C left; `quit` was not taken.
+    # `quit` at `-- more --` leaves at once; `q` (issue #24) shows the rest without another stop.
     from tests.test_reader_player import play
 
-    out, _session = play(["q"], tmp_path, rows=8, width=30)
-    assert "Smoke drifts over the street." not in " ".join(out.split())  # the pages after the first: not shown
+    out, session = play(["quit\r"], tmp_path, rows=8, width=30)
+    assert "Smoke drifts over the street." not in " ".join(out.split()) and not session.running
+    out, session = play(["q\r"], tmp_path, rows=8, width=30)
+    assert "Smoke drifts over the street." in " ".join(out.split()) and session.state.scene == "gate"
 
 
 def test_nl9_quit_at_more_leaves_a_dumb_terminal_too() -> None:

@@ -31,7 +31,7 @@ def test_debrief_at_the_ending_matches_golden(name: str, tmp_path: Path) -> None
     check_golden(f"{name}-ending.txt", ending)
     # The resume hint is exact: it names the story folder and the saves folder that were given.
     hint = " ".join(result.stdout[result.stdout.index("Resume with:"):].split())
-    assert hint == f"Resume with: hungary56 play {STORIES / name} --saves {tmp_path.resolve()} --continue"
+    assert hint == f"Resume with: {sys.executable} -m engine play {STORIES / name} --saves {tmp_path.resolve()} --continue"
 
 
 @pytest.mark.slow
@@ -343,7 +343,7 @@ def test_ask_why_keeps_one_line_of_reasoning_after_each_decision_before_the_reve
     result = cli("play", CLASSROOM, "--saves", str(tmp_path / "s"), "--transcript", str(out), "--ask-why",
                  stdin="1\nMy friends   stayed, so I stayed\n\n1\n\nquit\n")
     assert result.returncode == 0, result.stderr
-    assert "Why? One line of reasoning (Enter to skip) >" in result.stdout
+    assert "Why? One line of reasoning (Enter to skip)\n> " in result.stdout
     text = out.read_text(encoding="utf-8")
     chosen = text.index("**Chosen: 1. Stay and vote for the points**")
     why = text.index("> Why: My friends stayed, so I stayed")

@@ -309,7 +309,7 @@ def test_a_card_form_is_one_of_three_words() -> None:
 
 
 def test_only_a_quotation_is_shown_in_quotation_marks() -> None:
-    from engine.core.render import card_blocks
+    from engine.core.lookup import card_blocks
 
     for form, shown in (("quotation", "\u201cNobody"), ("paraphrase", "In summary: Nobody"), ("slogan", "Slogan: Nobody")):
         story = edited_tiny(_with_card(QUOTATION + f"        form: {form}\n        locator: p. 1\n"))

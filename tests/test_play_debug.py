@@ -61,5 +61,5 @@ def test_debug_shows_the_state_and_jumps(tmp_path: Path) -> None:
 def test_without_debug_there_is_no_vars_or_goto(tmp_path: Path) -> None:
     done = play(TINY, stdin="vars\ngoto square\nhelp\n", cwd=tmp_path)
     assert "'vars' is not a choice or a command." in done.stdout
-    assert "'goto' is not a choice or a command." in done.stdout
+    assert "'goto square' is not a choice or a command." in done.stdout  # the line as typed (U7)
     assert "(--debug)" not in done.stdout

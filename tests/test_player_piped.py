@@ -21,7 +21,7 @@ def test_piped_playthrough_prints_a_transcript(tmp_path):
     result = play("1\n\n1\n", tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Chapter one | Tuesday 23 October 1956, 21:00 | Radio Budapest" in out
+    assert "Chapter one; Tuesday 23 October 1956, 21:00; Radio Budapest" in out  # no `|` in a pipe (U14)
     assert "PLAUSIBLE - some real people did this\n  Some in the crowd took arms from depots that night." in out
     assert "The rifle is heavy on your shoulder." in out
     assert "THE END: Fallen" in out and "You are remembered." in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from types import SimpleNamespace
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from engine.commands.common import add_saves_argument, add_story_argument, load, story_dir
 from engine.core.errors import UsageError
@@ -69,13 +69,35 @@ def find_chapter(story: Story, chapter_id: str) -> Chapter:
     return chapter
 
 
+def program(argv0: str | None = None, path: str | None = None) -> list[str]:
+    """How to run this very program again, as a shell would take it (U8): `hungary56` when that
+    name on the PATH is this script; else the script's full path; run as `python -m engine`, the
+    full path of this Python with `-m engine`."""
+    import os
+    import shlex
+    import sys
+
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) in ("__main__.py", "-m", "-c", "") or not os.path.isfile(argv0):
+        return [shlex.quote(sys.executable), "-m", "engine"]
+    script = os.path.realpath(argv0)
+    name = os.path.basename(argv0)
+    for folder in (os.environ.get("PATH", "") if path is None else path).split(os.pathsep):
+        found = os.path.join(folder, name)
+        if folder and os.path.isfile(found) and os.access(found, os.X_OK):
+            if os.path.realpath(found) == script:
+                return [shlex.quote(name)]
+            break  # the first one on the PATH is another program: it would not resume this game
+    return [shlex.quote(script)]
+
+
 def resume_hint(args: argparse.Namespace) -> str:
     """The exact command that resumes this game, from any folder: the story folder and the saves
     folder when they were given (as absolute paths), teacher mode when it was on."""
     import shlex
     from pathlib import Path
 
-    words = ["hungary56", "play"]
+    words = [*program(), "play"]
     if args.story_dir:
         words.append(shlex.quote(str(Path(args.story_dir).resolve())))
     if args.saves:
@@ -132,6 +154,7 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
     from engine.play.settings import load_settings
     from engine.play.start import EndingsRecord, SettingsControl, start_screen
     from engine.play.terminal import make_console
+    from engine.play.votelog import log_path
 
     slot = AUTOSAVE if args.resume else args.load
     state = store.load(story, slot) if slot else None
@@ -144,22 +167,30 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
         from engine.io.tty import terminal_size
 
         width = max(40, min(terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
-    console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
+    theme = settings.theme
+    if theme == "auto":
+        theme, settings = resolve_theme(settings, args.no_color or args.teacher or args.plain)
+    console = make_console(args.no_color or args.teacher, args.plain, width, theme)
     if args.watch:
         from engine.play.watch import FileWatch, WatchingConsole
 
         console = WatchingConsole(console, FileWatch(folder))
     control = SettingsControl(settings, console.output)
     endings = EndingsRecord(store.directory, [s.id for s in story.scenes.values() if s.ending is not None])
+    welcome = recap = False
     if getattr(console, "paged", False) and state is None and origin is None:
         if store.exists(AUTOSAVE) or endings.found():
-            picked = start_screen(story, console, store, endings, control)
+            picked = start_screen(story, console, store, endings, control, teacher=args.teacher)
             if picked.action == "quit":
                 return 0
             if picked.action == "continue":
-                state = picked.state
+                state, recap = picked.state, True
             elif picked.action == "chapter":
                 origin = picked.state
+        else:
+            welcome = True  # a first game: the title, the perspective, the content note and 'help' (U11)
+    elif args.resume and state is not None:
+        recap = True
     elif state is None and origin is None and store.exists(AUTOSAVE):
         # No start screen (a pipe, --plain): say that a saved game exists before this new game's
         # autosaves rotate it out (reliability review L11).
@@ -195,9 +226,34 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
         mode = TEACHER if args.teacher else player_mode(control.current.reveal)
         session = Session(story, console, store, reload=lambda: load_story(folder), state=state, origin=origin,
                        transcript=transcript, mode=mode, resume_hint=lambda: resume_hint(args), endings=endings,
-                       settings=control, ask_why=args.ask_why, debug=args.debug)
+                       settings=control, ask_why=args.ask_why, debug=args.debug, welcome=welcome, recap=recap,
+                       vote_log=log_path(args.transcript) if args.teacher and args.transcript else None)
         session.run()
         return 0
+
+
+def resolve_theme(settings: Any, colourless: bool) -> tuple[str, Any]:
+    """The theme for "auto": the terminal's background as the terminal tells it (OSC 11, then
+    COLORFGBG), else asked once of the reader, whose answer is kept in the settings (U9)."""
+    import sys
+
+    from engine.play.background import ask, detect
+    from engine.play.settings import escapes_allowed, save_settings
+
+    if colourless or not escapes_allowed(sys.stdout):
+        return "dark", settings
+    found = detect()
+    if found is not None:
+        return found, settings
+    if not sys.stdin.isatty():
+        return "dark", settings
+    answer = ask()
+    settings = settings.changed("theme", answer)
+    try:
+        save_settings(settings)
+    except OSError:
+        pass  # asked again next time
+    return answer, settings
 
 
 def scene_start(story: Story, scene_id: str) -> GameState:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import attrs
 
-from engine.core import expr, machine, render
+from engine.core import expr, lookup, machine, render
 from engine.core.errors import Hungary56Error
 from engine.core.events import (
     CommandOutput,
@@ -133,7 +133,7 @@ def vote(game: Game, arg: str) -> Step:
 
 def card(game: Game, _arg: str) -> Step:
     chapter = game.story.scene_chapter(game.scene)
-    blocks = render.card_blocks(game.story, chapter) if chapter is not None else []
+    blocks = lookup.card_blocks(game.story, chapter) if chapter is not None else []
     if not blocks:
         return say(game, "This chapter has no source cards.")
     return Step(game, (CommandOutput(command="card", blocks=tuple(blocks)),))
@@ -198,9 +198,9 @@ ONLY_DEBUG = frozenset({DEBUG})
 TABLE: tuple[Command, ...] = (
     Command(name="look", help="show the current scene again", handler=lambda game, _arg: show_scene(game, look=True)),
     Command(name="notes", help="the historical note for this scene, with its sources", aliases=("note",),
-            handler=output("notes")(lambda game, _arg: render.note_blocks(game.story, game.scene))),
+            handler=output("notes")(lambda game, _arg: lookup.note_blocks(game.story, game.scene))),
     Command(name="glossary", help="all glossary terms, or one (accents and capitals do not matter)", args="[term]",
-            handler=output("glossary")(lambda game, arg: render.glossary_blocks(game.story, arg))),
+            handler=output("glossary")(lambda game, arg: lookup.glossary_blocks(game.story, arg))),
     Command(name="timeline", help="the chapters, and where you are",
             handler=output("timeline")(lambda game, _arg: render.timeline_blocks(game.story, game.state))),
     Command(name="history", help="the choices you have made",

@@ -21,7 +21,7 @@ import attrs
 
 from engine.core import machine, render
 from engine.core.commands import commands_for, resolve
-from engine.core.events import Notice
+from engine.core.events import Chosen, CommandOutput, Event, Notice
 from engine.core.model import GameState, Story
 from engine.core.moves import (
     PLAYER,
@@ -43,15 +43,24 @@ __all__ = ["PLAYER", "TEACHER", "Game", "Mode", "Step", "completions", "configur
 
 
 def start(story: Story, *, mode: Mode = PLAYER, state: GameState | None = None, origin: GameState | None = None,
-          paged: bool = False, debug: bool = False) -> Step:
+          paged: bool = False, debug: bool = False, echo: bool = False, welcome: bool = False,
+          recap: bool = False) -> Step:
     """A game at `state` (a loaded save), at `origin` (a chapter's start), or at the story's start,
-    and the events that show its first scene."""
+    and the events that show its first scene: after the story's welcome (`welcome`, a first game:
+    title, perspective, content note, help), or after a recap of the last three choices (`recap`,
+    a game continued)."""
     game = Game(story=story, state=state or origin or machine.new_game(story), mode=mode, origin=origin,
-                paged=paged, debug=debug)
+                paged=paged, debug=debug, echo=echo)
+    first: tuple[Event, ...] = ()
+    if welcome:
+        first = (CommandOutput(command="welcome", blocks=tuple(render.welcome_blocks(story)), record=False),)
     if state is not None:
         past, found = rebuild_past(story, state, origin)
         game = attrs.evolve(game, past=past, origin=found)
-    return show_scene(game)
+        recapped = render.recap_blocks(story, state) if recap else []
+        if recapped:
+            first = (CommandOutput(command="recap", blocks=tuple(recapped), record=False),)
+    return Step(game, first).then(show_scene(game))
 
 
 def step(game: Game, line: str) -> Step:
@@ -61,17 +70,47 @@ def step(game: Game, line: str) -> Step:
         return enter(game)
     word = words[0].lower()
     arg = words[1].strip() if len(words) > 1 else ""
+    if not arg and word[:-1].isdecimal() and word[-1:] in ".)":
+        word = word[:-1]  # "2." and "2)": the number as the menu prints it (U7)
     if word.isdecimal():  # not isdigit: int() refuses "²"; and a 5,000-digit number is no choice
         if arg:
             return hint(game, f"'{line.strip()}' is more than one answer: type one choice number, then Enter.")
         return choose_number(game, int(word) if len(word) <= 9 else -1)
     command = resolve(word, game.mode.teacher, game.debug)
+    if command is not None and arg:  # "help a wounded man" is a choice's words, not `help`
+        by_words = choice_by_words(game, line)
+        if by_words is not None and any(isinstance(e, Chosen) for e in by_words.events):
+            return by_words
     if command is None:
-        if word.rstrip(".)").isdecimal() and not arg:
-            return hint(game, f"Type the number alone ({word.rstrip('.)')}), then Enter.")
-        shown = word if len(word) <= 40 else word[:37] + "..."  # an 8 MB line is not echoed whole
+        by_words = choice_by_words(game, line)
+        if by_words is not None:
+            return by_words
+        shown = line.strip() if len(line.strip()) <= 40 else line.strip()[:37] + "..."  # an 8 MB line is not echoed whole
         return hint(game, f"'{shown}' is not a choice or a command.")
     return command.handler(game, arg)
+
+
+def words_of(text: str) -> str:
+    """Text as words to compare: no accents, no capitals, no punctuation, single spaces."""
+    return " ".join("".join(c if c.isalnum() else " " for c in render.fold(text)).split())
+
+
+def choice_by_words(game: Game, line: str) -> Step | None:
+    """The choice whose words begin as typed ("say nothing" for "Say nothing and..."; accents,
+    capitals and punctuation do not matter), or a hint naming the ones that begin so; None when no
+    choice on the menu begins with these words (U7)."""
+    typed = words_of(line)
+    if len(typed) < 2 or game.over or game.waiting or game.pending is not None:
+        return None
+    shown = menu(game)
+    found = [n for n, offer in enumerate(shown, 1) if words_of(offer.label) == typed
+             or words_of(offer.label).startswith(typed + " ")]
+    if len(found) == 1:
+        return choose_number(game, found[0])
+    if found:
+        numbers = " or ".join(str(n) for n in found)
+        return hint(game, f"'{line.strip()[:40]}' begins more than one choice: type {numbers}.")
+    return None
 
 
 def refused(game: Game, line: str) -> bool:
@@ -80,6 +119,8 @@ def refused(game: Game, line: str) -> bool:
     if not words:
         return False
     word = words[0].lower()
+    if len(words) == 1 and word[:-1].isdecimal() and word[-1:] in ".)":
+        word = word[:-1]
     if word.isdecimal():
         if game.over:
             return True
@@ -87,7 +128,10 @@ def refused(game: Game, line: str) -> bool:
         if game.waiting:
             return number != 1
         return not 1 <= number <= len(menu(game))
-    return resolve(word, game.mode.teacher, game.debug) is None
+    by_words = choice_by_words(game, line)
+    if resolve(word, game.mode.teacher, game.debug) is not None:
+        return False
+    return by_words is None or not any(isinstance(e, Chosen) for e in by_words.events)
 
 
 def loaded(game: Game, state: GameState, slot: str) -> Step:

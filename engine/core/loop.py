@@ -109,6 +109,8 @@ class Loop:
     def event(self, event: Event) -> None:
         host = self.host
         for screen in present.screens(self.game, event):
+            if screen.clear and hasattr(host, "clear"):
+                host.clear()
             if screen.blocks:
                 host.show(list(screen.blocks), record=screen.record, screen=screen.show)
             if screen.ask_why:
@@ -129,6 +131,9 @@ class Loop:
             host.ended(event)
         elif isinstance(event, Left):
             self.leave()
+        happened = getattr(host, "happened", None)  # an optional hook (the teacher's vote log)
+        if happened is not None:
+            happened(self.game, event)
 
     def save(self, event: SaveRequested) -> bool:
         try:

@@ -73,6 +73,7 @@ class Game:
     chapter_shown: str = ""
     debriefed: bool = False
     paged: bool = False  # a paged reader: an ending stands alone, the debrief waits for Enter
+    echo: bool = False  # a reader of plain lines (a pipe, a screen reader): "You chose: ..." in words (U14)
     debug: bool = False  # the author's debugger commands (`play --debug`)
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from engine.core import machine, render
+from engine.core import lookup, machine, render
 from engine.core.events import (
     ChapterClosed,
     ChapterOpened,
@@ -26,19 +26,24 @@ from engine.core.render import Block, Blocks
 
 NEXT_SCENE = "-- more -- (Enter for the next scene)"
 CHAPTER_ENDED = "-- chapter ended -- (Enter to go on)"
+WARNED = "-- content warning -- (Enter to show the scene)"
+# What ends by showing the choices again, so that nobody has to type `look` to get them back.
+MENU_AGAIN = ("card", "notes", "help", "debrief", "glossary", "timeline", "history", "stats")
 
 
 @attrs.frozen(kw_only=True)
 class Screen:
     """Blocks to show. `record`: in the transcript too; `show`: on the screen (False: the transcript
     only); `pause`: end the screen here and wait (None: go on; "" the reader's own prompt);
-    `ask_why`: ask for the player's reason after it (`play --ask-why`)."""
+    `ask_why`: ask for the player's reason after it (`play --ask-why`); `clear`: a new part, started
+    on a cleared screen where the host can (the teacher's projector)."""
 
     blocks: tuple[Block, ...]
     record: bool = True
     show: bool = True
     pause: str | None = None
     ask_why: bool = False
+    clear: bool = False  # a new part: on a cleared screen, where the reader's screen allows (teacher mode)
 
 
 def _screen(blocks: Blocks | tuple[Block, ...], **kwargs: object) -> Screen:
@@ -64,21 +69,37 @@ def scene_blocks(game: Game, event: SceneShown) -> Blocks:
     return blocks + render.choice_blocks(machine.offers(story, state), game.mode.show_hidden, story)
 
 
+def menu_again(game: Game) -> Blocks:
+    """The choices of the scene on screen, shown again after a command's output."""
+    if game.pending is not None:
+        return [Block("hint", "The class has chosen: press Enter (or type 'reveal') for what really happened.")]
+    menu = render.choice_blocks(machine.offers(game.story, game.state), game.mode.show_hidden, game.story)
+    return [Block("meta", f"{game.scene.title}: the choices"), *menu]
+
+
 def screens(game: Game, event: Event) -> list[Screen]:
     """What a text reader shows for one event (nothing for the requests its shell carries out)."""
     story, teacher = game.story, game.mode.teacher
     if isinstance(event, SceneShown):
-        return [_screen(scene_blocks(game, event), record=not event.look)]
+        scene = story.scenes[event.scene]
+        shown = _screen(scene_blocks(game, event), record=not event.look, clear=teacher and not event.look)
+        if teacher and scene.warning and not event.look:  # the warning alone first, for the teacher to decide
+            return [_screen([Block("warning", f"Content warning: {scene.warning}")], record=False, clear=True,
+                            pause=WARNED), shown]
+        return [shown]
     if isinstance(event, Notice):
         return [_screen([Block(event.kind, event.text)])]
     if isinstance(event, CommandOutput):
-        return [_screen(event.blocks, record=event.record)]
+        said = [_screen(event.blocks, record=event.record)]
+        if event.command in MENU_AGAIN and not game.over and (game.paged or teacher):
+            said.append(_screen(menu_again(game), record=False))
+        return said
     if isinstance(event, Recorded):
         return [_screen([Block("meta", event.text)], show=False)]
     if isinstance(event, ChapterOpened):
         chapter = _chapter(game, event.chapter)
         if teacher:
-            return [_screen(render.chapter_intro_blocks(story, chapter), pause="")]
+            return [_screen(lookup.chapter_intro_blocks(story, chapter), pause="", clear=True)]
         if game.paged and not event.first:
             return [_screen(render.chapter_card_blocks(chapter), record=False, pause="")]
         return []
@@ -88,7 +109,7 @@ def screens(game: Game, event: Event) -> list[Screen]:
         if event.by_class:
             return []  # announced when the class chose
         said = [_screen([Block("chosen", f"Chosen: {event.number}. {event.label}")], show=False, ask_why=True)]
-        if game.paged:
+        if game.paged or game.echo:
             said.append(_screen([Block("chosen", f"You chose: {event.label}")], record=False))
         return said
     if isinstance(event, Revealed):
@@ -96,13 +117,13 @@ def screens(game: Game, event: Event) -> list[Screen]:
         choice = scene.choices[event.choice]
         if event.teacher:
             return [_screen(render.reveal_blocks(scene, choice, event.before, event.after, event.tally),
-                            pause=NEXT_SCENE)]
+                            pause=NEXT_SCENE, clear=True)]
         blocks = render.annotation_blocks(choice, event.after)
         return [_screen(blocks, pause="")] if blocks else []
     if isinstance(event, ChapterClosed):
         chapter = _chapter(game, event.chapter)
         if event.teacher:
-            return [_screen(render.chapter_end_blocks(chapter, True), pause=CHAPTER_ENDED)]
+            return [_screen(render.chapter_end_blocks(chapter, True), pause=CHAPTER_ENDED, clear=True)]
         if not event.held:
             return []
         blocks = [Block("chapter", f"WHAT REALLY HAPPENED: {chapter.title.upper()}")]

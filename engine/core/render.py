@@ -151,7 +151,9 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False, st
             return [Block("hint", "Press Enter to continue.")]
         if offer.available:
             number += 1
-            blocks.append(Block("choice", f"{number}. {offer.label}", indent=2, tight=bool(blocks),
+            # the teacher's marker: on the projector, a choice that ends the story says so
+            ends = " [ends the story]" if show_hidden and story is not None and ends_story(story, offer.choice) else ""
+            blocks.append(Block("choice", f"{number}. {offer.label}{ends}", indent=2, tight=bool(blocks),
                                 hang=len(f"{number}. ")))
         elif show_hidden:
             from engine.core.why import hidden_reason  # teacher mode only
@@ -160,6 +162,18 @@ def choice_blocks(offers: Sequence[machine.Offer], show_hidden: bool = False, st
             blocks.append(Block("choice-off", f"-  {offer.label}  [not open to players here: {why}]",
                                 indent=2, tight=bool(blocks), hang=3))
     return blocks
+
+
+def ends_story(story: Story, choice: Choice, depth: int = 8) -> bool:
+    """Whether taking `choice` ends the story: it leads to an ending, or to scenes that only move on
+    by themselves (`next`) to endings."""
+    scene = story.scenes.get(choice.goto)
+    if scene is None or depth == 0:
+        return False
+    if scene.ending is not None:
+        return True
+    return bool(scene.choices) and all(c.auto for c in scene.choices) and \
+        all(ends_story(story, c, depth - 1) for c in scene.choices)
 
 
 def annotation_blocks(choice: Choice, state: GameState | None = None) -> Blocks:
@@ -257,35 +271,6 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
 # --- the teacher's projector screens ------------------------------------------------------------
 
 
-def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
-    blocks = [Block("chapter", chapter.title.upper()),
-              Block("meta", f"{chapter_dates(chapter)}  |  chapter id: {chapter.id}", tight=True)]
-    from engine.core import reading
-
-    blocks.append(Block("meta", reading.opening_line(story, chapter), tight=True))
-    if chapter.summary:
-        blocks.append(Block("note", chapter.summary))
-    return blocks + card_blocks(story, chapter)
-
-
-def card_blocks(story: Story, chapter: Chapter) -> Blocks:
-    blocks: Blocks = []
-    for card in chapter.cards:
-        source = story.sources.get(card.source)
-        when = f", {date_words(card.when)}" if card.when else ""
-        blocks.append(Block("heading", "[SOURCE CARD]"))
-        # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
-        shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
-        blocks.append(Block("text", shown, indent=3, tight=True))
-        blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
-        if card.provenance:
-            blocks.append(Block("note", card.provenance, indent=3, tight=True))
-        if source is not None:
-            at = f" ({card.locator})" if card.locator else ""
-            blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
-    return blocks
-
-
 def question_blocks(questions: Sequence[str]) -> Blocks:
     if not questions:
         return []
@@ -337,45 +322,10 @@ def reveal_blocks(scene: Scene, chosen: Choice, before: GameState | None = None,
     return blocks
 
 
-def note_blocks(story: Story, scene: Scene) -> Blocks:
-    blocks = [Block("heading", f"Historical note: {scene.title}")]
-    blocks.append(Block("note", scene.note or "(This scene has no historical note.)"))
-    for account in scene.contested:
-        blocks.append(Block("meta", f"{account.who} says:", indent=2))
-        blocks.append(Block("note", account.account, indent=4, tight=True))
-    if scene.sources:
-        blocks.append(Block("meta", "Sources:"))
-        for key in scene.sources:
-            entry = story.sources.get(key)
-            blocks.append(Block("note", f"[{key}] {entry.text if entry else ''}", indent=2, tight=True))
-    return blocks
-
-
-def glossary_blocks(story: Story, term: str = "") -> Blocks:
-    if term:
-        match = _find_term(story, term)
-        if match is None:
-            return [Block("hint", f"No glossary entry for {term!r}. Type 'glossary' for the list.")]
-        return [Block("heading", match), Block("note", story.glossary[match].text, tight=True)]
-    blocks = [Block("heading", "Glossary")]
-    for key in sorted(story.glossary, key=fold):
-        blocks.append(Block("note", f"{key}: {story.glossary[key].text}", indent=2, tight=len(blocks) > 1, hang=2))
-    return blocks
-
-
 def fold(text: str) -> str:
     """Text to compare as a reader does: without accents or capitals (ÁVH, avh and Avh are one)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
-def _find_term(story: Story, term: str) -> str | None:
-    wanted = fold(term)
-    for key in story.glossary:
-        if fold(key) == wanted:
-            return key
-    starts = [k for k in story.glossary if fold(k).startswith(wanted)]
-    return starts[0] if len(starts) == 1 else None
 
 
 def timeline_blocks(story: Story, state: GameState) -> Blocks:
@@ -423,14 +373,51 @@ def help_blocks(rows: Sequence[tuple[str, str]]) -> Blocks:
 
 
 def stats_blocks(story: Story, state: GameState) -> Blocks:
-    """What the story keeps track of about you: the variables its author gave a label."""
-    shown = [v for v in story.variables.values() if v.label]
-    if not shown:
+    """What the story keeps track of about you: the variables its author gave a label, those your
+    choices have changed. A value still at its start says nothing the scene has not (the scene may
+    well show Feri in your kitchen while "In touch with Feri" was never set: U12)."""
+    labelled = [v for v in story.variables.values() if v.label]
+    if not labelled:
         return [Block("hint", "This story keeps nothing about you that it shows.")]
-    blocks = [Block("heading", "What the story keeps track of")]
+    shown = [v for v in labelled if state.variables.get(v.name, v.initial) != v.initial]
+    if not shown:
+        return [Block("hint", "Your choices have not yet changed anything the story keeps track of.")]
+    blocks = [Block("heading", "What your choices have changed")]
     for variable in shown:
         value = state.variables.get(variable.name, variable.initial)
         if isinstance(value, bool):
             value = "yes" if value else "no"
         blocks.append(Block("note", f"{variable.label}: {value}", indent=2, tight=len(blocks) > 1, hang=2))
+    return blocks
+
+
+def welcome_blocks(story: Story) -> Blocks:
+    """The first screen of a first game (U11): the title, whose story it is, the content note, and
+    how to ask for the commands."""
+    blocks = [Block("chapter", story.title)]
+    if story.perspective:
+        blocks.append(Block("text", story.perspective))
+    warned = [scene.warning for scene in story.scenes.values() if scene.warning]
+    if warned:
+        blocks.append(Block("warning", f"Content note: {len(warned)} scene{'s' if len(warned) != 1 else ''} carry "
+                                       f"a content warning, shown at the top of the scene (for example: {warned[0]})"))
+    blocks.append(Block("hint", "Type a choice's number (or its first words) to choose, and 'help' for the "
+                                "commands (undo, notes, glossary, save, quit...) at any prompt."))
+    return blocks
+
+
+def recap_blocks(story: Story, state: GameState, count: int = 3) -> Blocks:
+    """Where a continued game left off (U13): its last `count` decisions, oldest first."""
+    steps = [(step, before) for step, before in zip(state.path, machine.states_before(story, state))
+             if step.scene in story.scenes and step.choice < len(story.scenes[step.scene].choices)
+             and not story.scenes[step.scene].choices[step.choice].auto]
+    if not steps:
+        return []
+    blocks = [Block("heading", "Where you left off" if len(steps) <= count else
+                    f"Where you left off: your last {count} choices")]
+    for step, before in steps[-count:]:
+        scene = story.scenes[step.scene]
+        label = machine.label_text(scene.choices[step.choice], before)
+        blocks.append(Block("note", f"- {scene.title}: {label}", indent=2, tight=True, hang=2))
+    blocks.append(Block("hint", "Type 'history' for the whole path."))
     return blocks

@@ -43,7 +43,7 @@ class ProjectorConsole:
     """
 
     MARGIN = 4
-    RESTYLE = {"hint": "note", "choice-off": "note", "rule": "text"}
+    RESTYLE = {"hint": "note", "choice-off": "choice-shown", "rule": "text"}  # choice-shown: no colour
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -66,4 +66,9 @@ class ProjectorConsole:
             pause(" " * self.MARGIN + prompt) if prompt else pause()
 
     def ask(self, prompt: str, words: list[str]) -> str:
-        return self.console.ask(" " * self.MARGIN + prompt, words)
+        return self.console.ask("\n".join(" " * self.MARGIN + line for line in prompt.split("\n")), words)
+
+    def clear(self) -> None:
+        clear = getattr(self.console, "clear", None)
+        if clear is not None:
+            clear()

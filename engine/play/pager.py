@@ -1,7 +1,9 @@
 """The pager: nothing unread leaves the screen.
 
 Text taller than the terminal stops at each screenful on a `-- more --` line (Enter or Space goes
-on). What is still to come is kept as blocks, not lines, and laid out again at each page, so a
+on). Nothing typed there is lost: `q` shows the rest without stopping again, a command is kept and
+carried out at the next prompt (the rest shown without stopping, so it runs at once), and a number is
+kept for the menu (the pages still stop, so the menu is read first). What is still to come is kept as blocks, not lines, and laid out again at each page, so a
 terminal resized mid-page gets the rest at its new width. A session can also end a screen on
 purpose (`pause`): the reveal, a chapter card or an ending stand on a screen of their own.
 
@@ -97,6 +99,21 @@ def remainder(blocks: Blocks, shown: Line) -> Blocks:
     return rest
 
 
+def in_menu(blocks: Blocks, line: Line) -> bool:
+    """Whether a laid-out line belongs to the menu (a choice, or the blank line before one)."""
+    return blocks[line.block].style.startswith("choice")
+
+
+def keep_menu(blocks: Blocks, lines: list[Line], cut: int) -> int:
+    """Where a page of `lines` ends: at `cut`, or before the menu when `cut` would split it (U3)."""
+    if cut >= len(lines) or not (in_menu(blocks, lines[cut - 1]) and in_menu(blocks, lines[cut])):
+        return cut
+    start = cut - 1
+    while start > 0 and in_menu(blocks, lines[start - 1]):
+        start -= 1
+    return start if start > 0 else cut  # a menu taller than a page is split after all
+
+
 class Pager:
     """A console that pages its output; `used` counts the rows filled since the reader last acted."""
 
@@ -106,14 +123,27 @@ class Pager:
         self.output = output
         self.fixed_height = height
         self.used = 0
+        self.typed = ""  # a line typed at `-- more --`, for the next prompt
+        self.hurry = False  # `q` or a command at `-- more --`: no more stops until the next prompt
 
     # -- what subclasses provide ------------------------------------------------------------
 
     def read_line(self, prompt: str, words: list[str]) -> str:
         raise NotImplementedError
 
-    def wait_more(self, prompt: str) -> None:
+    def wait_more(self, prompt: str) -> str:
+        """Wait at `-- more --`; what was typed there ("" for Enter or Space alone)."""
         raise NotImplementedError
+
+    def clear(self) -> None:
+        """Start the next part on a cleared screen, where the console can (the teacher's projector):
+        only when nothing is on it that the reader has not acted on since (a pause or a prompt)."""
+        if self.used <= 1 and not self.hurry and self.erase():
+            self.used = 0
+
+    def erase(self) -> bool:
+        """Erase the screen; whether it could."""
+        return False
 
     def screen_size(self) -> tuple[int, int]:
         columns, rows = self.output.terminal_size()
@@ -129,25 +159,33 @@ class Pager:
         while queue:
             room = self.rows() - 1 - self.used  # the last row is for `-- more --` or the prompt
             lines = layout(queue, self.output.width)
-            if len(lines) + 1 <= room:  # it all fits, with the blank line that ends every show
+            if len(lines) + 1 <= room or self.hurry:  # it all fits, with the blank line that ends every show
                 self._write(lines + [Line("text", "", 0, 0)])
                 return
             if room < 2 and self.used > 0:
                 self.more()
                 continue
-            page = lines[:max(room, 1)]
+            page = lines[:keep_menu(queue, lines, max(room, 1))]
             self._write(page)
             queue = remainder(queue, page[-1])
             if queue:
                 self.more()
+                if lines[len(page)].spacer:  # the page ended between paragraphs: the break is kept (U1)
+                    self._write([Line("text", "", 0, 0)])
 
     def pause(self, prompt: str = MORE) -> None:
         """End a screen on purpose: wait for the reader if anything is on it since they last acted."""
-        if self.used > 1:
+        if self.used > 1 and not self.hurry:
             self.more(prompt)
 
     def ask(self, prompt: str, words: list[str]) -> str:
-        if self.used >= self.rows():
+        hurried, self.hurry = self.hurry, False
+        if self.typed:  # typed at `-- more --`: carried out here, as if typed at this prompt
+            line, self.typed = self.typed, ""
+            self.output.write(self.output.styled("text", prompt + line) + "\n")
+            self.used = 1
+            return line
+        if self.used >= self.rows() and not hurried:
             self.more()
         try:
             return self.read_line(prompt, words)
@@ -156,11 +194,19 @@ class Pager:
 
     def more(self, prompt: str = MORE) -> None:
         try:
-            self.wait_more(prompt)
+            typed = " ".join(self.wait_more(prompt).split())
         except (EOFError, KeyboardInterrupt):
             raise ReaderLeft() from None  # Ctrl-C or Ctrl-D at `-- more --`: the reader leaves
         finally:
             self.used = 0
+        if typed.lower() in ("quit", "exit"):
+            raise ReaderLeft()  # leaving: at once, without the rest of the pages (reliability review NL9)
+        if typed.lower() == "q":
+            self.hurry = True  # the rest of the page at once, up to the next prompt
+        elif typed:
+            self.typed = typed
+            number = typed.rstrip(".)")
+            self.hurry = not number.isdecimal()  # a command runs at once; a number waits for its menu
 
     def _write(self, lines: list[Line]) -> None:
         self.output.write("".join(self.output.styled(line.style, line.text) + "\n" for line in lines))

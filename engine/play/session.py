@@ -8,23 +8,27 @@ save store, the transcript and the settings it is given.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.core import game as rules
 from engine.core.commands import PLAYER_COMMANDS, TEACHER_COMMANDS
-from engine.core.events import Ended
+from engine.core.events import Ended, Event, Revealed
 from engine.core.game import PLAYER, TEACHER, Game, Mode
 from engine.core.loop import Loop
 from engine.core.model import GameState, Story
 from engine.core.render import Block, Blocks
 from engine.io.saves import SaveStore
 from engine.play.modes import Console, EndingsFound, ProjectorConsole, player_mode, saves_blocks
+from engine.play.votelog import VoteLog
 
 if TYPE_CHECKING:
     from engine.core.transcript import Transcript
 
 __all__ = ["ALL_COMMANDS", "COMMANDS", "PLAYER", "TEACHER", "Console", "Mode", "ProjectorConsole", "Session",
            "TeacherSession", "player_mode", "saves_blocks"]
+
+WHY = "Why? One line of reasoning (Enter to skip)\n> "  # the answer wraps under the "> ", not at column 0
 
 # The names of the in-game commands (the table itself is engine/core/commands.py).
 COMMANDS = PLAYER_COMMANDS
@@ -49,6 +53,9 @@ class Session:
         settings: Any = None,
         ask_why: bool = False,
         debug: bool = False,
+        welcome: bool = False,
+        recap: bool = False,
+        vote_log: Path | None = None,
     ) -> None:
         self.console: Console = ProjectorConsole(console) if mode.teacher else console
         self.paged = bool(getattr(console, "paged", False))
@@ -59,8 +66,11 @@ class Session:
         self.hint_text = resume_hint
         self.endings = endings
         self.control = settings  # a SettingsControl (engine/play/start.py) when settings can be changed
+        self.reason = ""  # the last line of reasoning given (--ask-why), for the vote log
+        self.votes = VoteLog(vote_log) if vote_log is not None else None
         self.loop = Loop(self, rules.start(story, mode=mode, state=state, origin=origin, paged=self.paged,
-                                          debug=debug))
+                                          debug=debug, echo=bool(getattr(console, "plain", False)),
+                                          welcome=welcome, recap=recap))
 
     @property
     def game(self) -> Game:
@@ -99,6 +109,12 @@ class Session:
         if screen:
             self.console.show(blocks)
 
+    def clear(self) -> None:
+        """A new part on a cleared screen, where the console can clear one (the teacher's projector)."""
+        clear = getattr(self.console, "clear", None)
+        if clear is not None:
+            clear()
+
     def pause(self, prompt: str) -> None:
         pause = getattr(self.console, "pause", None)
         if pause is not None:
@@ -113,11 +129,17 @@ class Session:
         if not self.asking_why or self.transcript is None:
             return
         try:
-            line = self.console.ask("Why? One line of reasoning (Enter to skip) > ", [])
+            line = self.console.ask(WHY, [])
         except (EOFError, KeyboardInterrupt):
             line = ""  # the input ended: the next prompt ends the game as usual
-        reason = " ".join(line.split())[:600]
+        reason = self.reason = " ".join(line.split())[:600]
         self.transcript.blocks([Block("note", f"Why: {reason}" if reason else "Why: (no reason given)", indent=3)])
+
+    def happened(self, game: Game, event: Event) -> None:
+        """Every event, after it was shown: a class's revealed decision goes to the vote log."""
+        if self.votes is not None and isinstance(event, Revealed) and event.teacher:
+            self.votes.revealed(game.story, event, self.reason)
+            self.reason = ""
 
     def save(self, state: GameState, slot: str) -> str:
         if slot == "autosave":

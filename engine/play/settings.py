@@ -15,7 +15,8 @@ REVEALS = {
     "chapter": "at the end of each chapter",
     "debrief": "only in the debrief",
 }
-THEMES = {"dark": "for a dark background", "light": "for a light background", "none": "no colour"}
+THEMES = {"auto": "for the terminal's background, asked of the terminal", "dark": "for a dark background",
+          "light": "for a light background", "none": "no colour"}
 MIN_WIDTH, MAX_WIDTH = 30, 200
 FILE = "settings.json"
 
@@ -23,7 +24,7 @@ FILE = "settings.json"
 @attrs.frozen
 class Settings:
     reveal: str = "choice"
-    theme: str = "dark"
+    theme: str = "auto"  # detected at start (engine/play/background.py)
     width: int = 0  # 0: the terminal's width, up to 100 columns
 
     def describe(self) -> list[tuple[str, str, str]]:
@@ -32,7 +33,7 @@ class Settings:
         return [
             ("reveal", self.reveal, f"what really happened is shown {REVEALS[self.reveal]} "
                                     f"(choice, chapter or debrief)"),
-            ("theme", self.theme, f"colours {THEMES[self.theme]} (dark, light or none)"),
+            ("theme", self.theme, f"colours {THEMES[self.theme]} (auto, dark, light or none)"),
             ("width", width, f"text width in columns (auto, or {MIN_WIDTH} to {MAX_WIDTH})"),
         ]
 
@@ -128,14 +129,15 @@ def xterm_rgb(index: int) -> tuple[int, int, int]:
 
 
 # Each theme: the background it is made for (the usual terminal defaults, both checked) and, per
-# style, a 256-colour index and bold. Plain text keeps the terminal's own foreground colour.
+# style, a 256-colour index (-1: the terminal's own foreground) and bold. Plain text keeps the
+# terminal's own foreground colour.
 THEME_BACKGROUNDS = {
     "dark": ((0, 0, 0), (30, 30, 30)),
     "light": ((255, 255, 255), (240, 240, 240)),
 }
 THEME_STYLES: dict[str, dict[str, tuple[int, bool]]] = {
-    "dark": {
-        "heading": (255, True), "chapter": (255, True), "meta": (117, False), "warning": (210, True),
+    "dark": {  # titles: bold in the terminal's own colour, never near-white on a background that is not dark
+        "heading": (-1, True), "chapter": (-1, True), "meta": (117, False), "warning": (210, True),
         "error": (210, False), "hint": (248, False), "choice": (222, True), "choice-off": (248, False),
         "chosen": (222, False), "vote": (117, False),
         "historical": (120, True), "plausible": (153, True), "counterfactual": (219, True), "rule": (245, False),
@@ -168,7 +170,7 @@ def style_codes(theme: str) -> dict[str, str]:
     """Escape codes for each style of a theme ('none': no codes)."""
     codes: dict[str, str] = {}
     for style, (index, bold) in THEME_STYLES.get(theme, {}).items():
-        codes[style] = ("\x1b[1m" if bold else "") + f"\x1b[38;5;{index}m"
+        codes[style] = ("\x1b[1m" if bold else "") + (f"\x1b[38;5;{index}m" if index >= 0 else "")
     return codes
 
 

@@ -138,14 +138,19 @@ def continue_line(story: Story, store: SaveStore) -> tuple[str, GameState | None
 
 
 def start_screen(story: Story, console: Any, store: SaveStore, endings: EndingsRecord,
-                 settings: SettingsControl) -> Start:
-    """Ask what to do, when there is something to choose; Enter takes the first entry."""
+                 settings: SettingsControl, teacher: bool = False) -> Start:
+    """Ask what to do, when there is something to choose; Enter takes the first entry: Continue, or
+    a new game when the autosave is a finished one (U10). A teacher's Enter takes nothing: on a
+    shared machine the autosave may be another class's game, so the screen asks."""
     while True:
         line, saved = continue_line(story, store)
+        finished = saved is not None and machine.is_over(story, saved)
         entries: list[tuple[str, str]] = []
-        if saved is not None:
+        if saved is not None and not finished:
             entries.append(("continue", line))
         entries.append(("new", "New game"))
+        if saved is not None and finished:
+            entries.append(("continue", line.replace("Continue:", "Back to the finished game:", 1)))
         entries.append(("chapters", "Chapters"))
         found = endings.found()
         total = sum(1 for s in story.scenes.values() if s.ending is not None)
@@ -153,12 +158,21 @@ def start_screen(story: Story, console: Any, store: SaveStore, endings: EndingsR
         entries.append(("settings", "Settings"))
         entries.append(("quit", "Quit"))
         blocks = [Block("chapter", story.title)]
+        if story.perspective:
+            blocks.append(Block("note", story.perspective, tight=True))
         if saved is None and line:
             blocks.append(Block("error", line))
         blocks += [Block("choice", f"{n}. {text}", indent=2, tight=n > 1, hang=3) for n, (_, text) in enumerate(entries, 1)]
-        blocks.append(Block("hint", f"Enter: {entries[0][1].split(':')[0]}. Or type a number."))
+        if teacher and saved is not None:
+            blocks.append(Block("hint", "Type a number: the saved game may be another class's ('--saves DIR' keeps "
+                                        "one folder per class)."))
+        else:
+            blocks.append(Block("hint", f"Enter: {entries[0][1].split(':')[0]}. Or type a number."))
         console.show(blocks)
-        action = _pick(console.ask("Start > ", []), [key for key, _ in entries])
+        answer = console.ask("Start > ", [])
+        if teacher and saved is not None and not answer.strip():
+            continue  # a teacher's Enter alone never picks a game
+        action = _pick(answer, [key for key, _ in entries])
         if action == "continue":
             return Start("continue", saved)
         if action in ("new", "quit"):

@@ -12,6 +12,8 @@ import sys
 import unicodedata
 from typing import IO, Any
 
+import attrs
+
 from engine.core.render import Blocks, plain_line, wrap_blocks
 from engine.play.pager import Pager
 from engine.play.settings import RESET, escapes_allowed, style_codes
@@ -37,7 +39,8 @@ class TextOutput:
     def __init__(self, stream: IO[str], colour: bool, width: int | None = None, theme: str = "dark") -> None:
         self.stream = stream
         self.colour = colour
-        self.codes = style_codes(theme) if colour else {}
+        self.theme = "dark" if theme == "auto" else theme
+        self.codes = style_codes(self.theme) if colour else {}
         self.fixed_width = width
         self.closed = False  # the reader went away (`| head`); later writes are dropped
         encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -48,6 +51,9 @@ class TextOutput:
             self.ascii = True
 
     def set_theme(self, theme: str) -> None:
+        if theme == "auto":  # the background found when the game started
+            theme = self.theme
+        self.theme = theme
         self.codes = style_codes(theme) if self.colour else {}
 
     def terminal_size(self) -> tuple[int, int]:
@@ -101,17 +107,25 @@ class TextOutput:
                 pass
 
 
+def plain_blocks(blocks: Blocks) -> Blocks:
+    """Blocks for plain output, which a screen reader reads aloud: no rule of dashes, and the header's
+    parts joined by semicolons, not vertical bars (U14)."""
+    return [attrs.evolve(block, text=" ; ".join(part.strip() for part in block.text.split("  |  ")).replace(" ;", ";"))
+            if "  |  " in block.text else block for block in blocks if block.style != "rule"]
+
+
 class PlainConsole:
     """One line per prompt from a pipe or file; echoes what it read so output reads as a transcript."""
 
     paged = False
+    plain = True  # the game echoes "You chose: ..." in words
 
     def __init__(self, output: TextOutput, stdin: IO[str]) -> None:
         self.output = output
         self.stdin = stdin
 
     def show(self, blocks: Blocks) -> None:
-        self.output.show(blocks)
+        self.output.show(plain_blocks(blocks))
 
     def pause(self, prompt: str = "") -> None:
         """A pipe has no screens: nothing to wait for."""
@@ -159,6 +173,13 @@ class PromptConsole(Pager):
                 pass
         return super().screen_size()
 
+    def erase(self) -> bool:
+        output = self._session().output
+        output.erase_screen()
+        output.cursor_goto(0, 0)
+        output.flush()
+        return True
+
     def read_line(self, prompt: str, words: list[str]) -> str:
         from prompt_toolkit.completion import WordCompleter
         from prompt_toolkit.key_binding import KeyBindings
@@ -174,24 +195,31 @@ class PromptConsole(Pager):
                 event.app.exit(exception=KeyboardInterrupt())
 
         completer = WordCompleter(words, ignore_case=True, sentence=True)
+        # a long answer wraps under its prompt, never back to column 0 (the teacher's --ask-why)
         text: str = self._session().prompt(prompt, completer=completer, complete_while_typing=False,
-                                           key_bindings=bindings)
+                                           key_bindings=bindings,
+                                           prompt_continuation=lambda width, _line, _wrap: " " * width)
         return text
 
-    def wait_more(self, prompt: str) -> None:
+    def wait_more(self, prompt: str) -> str:
+        """Space on an empty line or Enter turns the page; anything typed is returned with its Enter
+        (the pager keeps it for the next prompt: nothing typed here is lost)."""
+        from prompt_toolkit.filters import Condition
         from prompt_toolkit.key_binding import KeyBindings
 
         bindings = KeyBindings()
 
-        @bindings.add(" ")
-        @bindings.add("enter")
-        @bindings.add("c-m")
-        @bindings.add("c-j")
+        @Condition
+        def empty() -> bool:
+            from prompt_toolkit.application import get_app
+
+            return not get_app().current_buffer.text
+
+        @bindings.add(" ", filter=empty)
         def _more(event: Any) -> None:
             event.app.exit(result="")
 
         @bindings.add("c-c")
-        @bindings.add("q")  # quit, as in `less` (pages of Zalgo text: reliability review 2026-12-06, NL9)
         def _leave(event: Any) -> None:
             event.app.exit(exception=KeyboardInterrupt())
 
@@ -199,25 +227,27 @@ class PromptConsole(Pager):
         def _end(event: Any) -> None:
             event.app.exit(exception=EOFError())
 
-        @bindings.add("<any>")
-        def _ignore(event: Any) -> None:
-            pass  # only Enter or Space turn the page; other keys are not typed anywhere
-
         if self.more_session is None:
             from prompt_toolkit import PromptSession
 
             main = self._session()
             self.more_session = PromptSession(input=main.input, output=main.output, erase_when_done=True)
-        self.more_session.prompt(prompt, key_bindings=bindings)
+        typed: str = self.more_session.prompt(prompt + " ", key_bindings=bindings)
+        return typed
 
 
 class LineConsole(Pager):
     """A paged terminal without prompt-toolkit, for TERM=dumb: no escape codes at all, lines read
     from the terminal, and `-- more --` answered with Enter."""
 
+    plain = True
+
     def __init__(self, output: TextOutput, stdin: IO[str], height: int | None = None) -> None:
         super().__init__(output, height)
         self.stdin = stdin
+
+    def show(self, blocks: Blocks) -> None:
+        super().show(plain_blocks(blocks))
 
     def read_line(self, prompt: str, words: list[str]) -> str:
         self.output.write(prompt)
@@ -229,9 +259,8 @@ class LineConsole(Pager):
             raise EOFError
         return line.rstrip("\r\n")
 
-    def wait_more(self, prompt: str) -> None:
-        if self.read_line(prompt + " ", []).strip().lower() in ("q", "quit"):
-            raise KeyboardInterrupt  # the reader leaves, as with Ctrl-C (NL9)
+    def wait_more(self, prompt: str) -> str:
+        return self.read_line(prompt + " ", [])
 
 
 def make_console(no_color: bool, plain: bool = False, width: int | None = None, theme: str = "dark") -> Any:
