@@ -181,7 +181,7 @@ def advance(game: Game, index: int, number: int = 0) -> Step:
     label = machine.label_text(choice, before)
     if not choice.auto:
         events.append(Chosen(scene=scene.id, choice=index, choice_id=choice.id, number=number, label=label,
-                             by_class=game.mode.teacher))
+                             by_class=game.mode.teacher, outcome=machine.outcome_text(choice, before)))
     events.append(SaveRequested(slot=AUTOSAVE, state=after, quiet=True))
     votes, held = game.votes, game.held
     if not choice.auto:

@@ -26,9 +26,11 @@ KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
     "plausible": "PLAUSIBLE - some real people did this",
     "counterfactual": "COUNTERFACTUAL - this did not happen",
+    "personal": "IN YOUR PLACE - your own act; what people in your place did",
 }
 # The same kinds as plain bracketed words, so that nothing depends on colour (projector, print).
-KIND_TAGS = {"historical": "[HISTORICAL]", "plausible": "[PLAUSIBLE]", "counterfactual": "[COUNTERFACTUAL]"}
+KIND_TAGS = {"historical": "[HISTORICAL]", "plausible": "[PLAUSIBLE]", "counterfactual": "[COUNTERFACTUAL]",
+             "personal": "[IN YOUR PLACE]"}
 
 
 @attrs.frozen

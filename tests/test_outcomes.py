@@ -1,0 +1,53 @@
+"""Issue 23: every choice answered on the next screen (`outcome`), the `personal` kind, and the
+`hungary56 stats` figure that holds the share of answered choices."""
+
+from __future__ import annotations
+
+from engine.author import stats
+from engine.core import game as rules
+from engine.core import present, render
+from engine.core.events import Chosen, Revealed
+from tests.story_helpers import edited_tiny
+
+OUTCOME = [("        history: Many did.\n",
+            "        history: Many did.\n        outcome: |\n          He is heavier than he looks.{if armed} Odd.{end}\n")]
+
+
+def test_an_outcome_is_read_built_and_carried_by_the_chosen_event_before_the_reveal() -> None:
+    story = edited_tiny({"scenes/one.yaml": OUTCOME})
+    choice = story.scenes["gate"].choices[1]
+    assert choice.outcome.startswith("He is heavier") and choice.outcome_template is not None
+    now = rules.start(story)
+    now = rules.step(now.game, "2")
+    kinds = [type(e).__name__ for e in now.events]
+    chosen = next(e for e in now.events if isinstance(e, Chosen))
+    assert chosen.outcome == "He is heavier than he looks."  # rendered with the state before the choice
+    assert kinds.index("Chosen") < kinds.index("Revealed")
+    shown = [b.text for e in now.events for s in present.screens(now.game, e) for b in s.blocks]
+    assert shown.index("He is heavier than he looks.") < shown.index(render.KIND_LABELS["historical"])
+    assert any(isinstance(e, Revealed) for e in now.events)
+
+
+def test_a_choice_without_an_outcome_shows_nothing_more() -> None:
+    now = rules.start(edited_tiny())
+    now = rules.step(now.game, "2")
+    assert next(e for e in now.events if isinstance(e, Chosen)).outcome == ""
+
+
+def test_the_personal_kind_is_a_kind_with_its_own_label() -> None:
+    story = edited_tiny({"scenes/one.yaml": [("        kind: historical\n        history: Many did.",
+                                              "        kind: personal\n        history: Many did.")]})
+    choice = story.scenes["gate"].choices[1]
+    assert choice.kind == "personal"
+    blocks = render.annotation_blocks(choice)
+    assert blocks[0].text.startswith("IN YOUR PLACE") and "really happened" not in blocks[0].text
+
+
+def test_stats_counts_choices_answered_on_the_next_screen() -> None:
+    story = edited_tiny({"scenes/one.yaml": OUTCOME})
+    rows = {(s.id, c.index): ok for s, c, ok in stats.answered(story)}
+    # gate 1 sets `armed`, which `street` reads in a variant; gate 2 has an outcome
+    assert rows[("gate", 0)] and rows[("gate", 1)]
+    data = stats.compute(story, runs=0)
+    assert "choices_answered_percent" in data and "answered on the next screen" in stats.format_stats(data)
+
