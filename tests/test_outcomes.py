@@ -8,6 +8,7 @@ from engine.core import game as rules
 from engine.core import present, render
 from engine.core.events import Chosen, Revealed
 from tests.story_helpers import edited_tiny
+from tests.story_paths import STORY
 
 OUTCOME = [("        history: Many did.\n",
             "        history: Many did.\n        outcome: |\n          He is heavier than he looks.{if armed} Odd.{end}\n")]
@@ -51,3 +52,21 @@ def test_stats_counts_choices_answered_on_the_next_screen() -> None:
     data = stats.compute(story, runs=0)
     assert "choices_answered_percent" in data and "answered on the next screen" in stats.format_stats(data)
 
+
+
+def test_the_bundled_story_answers_nine_choices_in_ten_on_the_next_screen() -> None:
+    rows = stats.answered(STORY)
+    missing = [f"{s.id} {c.id}" for s, c, ok in rows if not ok]
+    assert 100 * (len(rows) - len(missing)) / len(rows) >= 90, missing
+
+
+NAMED = [("kossuth_square", "run_to_girl", "red cardigan"), ("tanks_szabad_nep", "help_woman", "leg"),
+         ("republic_square", "try_to_stop_them", "prisoners"), ("points_night", "copy_for_halasz", "Mr Halász"),
+         ("parliament_square", "lead_chanting", "chant"), ("radio_gate", "drag_wounded_man", "doorway"),
+         ("tanks_barricade", "help_zsuzsa", "Zsuzsa"), ("neutrality_rumours", "national_guard", "guard list")]
+
+
+def test_the_choices_the_review_named_have_an_outcome_on_the_page() -> None:
+    for scene_id, choice_id, words in NAMED:
+        choice = next(c for c in STORY.scenes[scene_id].choices if c.id == choice_id)
+        assert words in choice.outcome, (scene_id, choice_id)
