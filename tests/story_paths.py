@@ -12,11 +12,13 @@ from engine.io.loader import bundled_story_dir, load_story
 STORY: Story = load_story(bundled_story_dir())
 
 
-def _text(game: Game, events: tuple[object, ...]) -> list[str]:
-    out = []
+def _text(game: Game, events: tuple[object, ...]) -> list[tuple[str, str]]:
+    """(scene, text) for every block shown: a scene's own page, or what a choice taken there showed."""
+    out: list[tuple[str, str]] = []
     for event in events:
+        scene = getattr(event, "scene", "") or game.state.scene
         for screen in present.screens(game, event):  # type: ignore[arg-type]
-            out.extend(block.text for block in screen.blocks if block.text)
+            out.extend((scene, block.text) for block in screen.blocks if block.text)
     return out
 
 
@@ -27,7 +29,7 @@ class Walk:
     def __init__(self, path: list[str], story: Story = STORY) -> None:
         now = rules.start(story)
         self.game = now.game
-        self.lines: list[str] = _text(self.game, now.events)
+        self.lines: list[tuple[str, str]] = _text(self.game, now.events)
         self.scenes: list[str] = [self.game.state.scene]
         for want in path:
             self._skip()
@@ -54,7 +56,12 @@ class Walk:
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(self.lines).split())
+        return " ".join(" ".join(text for _scene, text in self.lines).split())
+
+    def at(self, scene: str) -> str:
+        """What was shown at one scene: its page (each time), and what the choice taken there showed."""
+        assert scene in self.scenes, (scene, self.scenes)
+        return " ".join(" ".join(text for where, text in self.lines if where == scene).split())
 
     @property
     def variables(self) -> dict[str, object]:

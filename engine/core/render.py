@@ -235,6 +235,9 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
             blocks.append(Block("vote", votes[number], indent=3, tight=True))
         if decision.followed_history:
             blocks.append(Block("note", "That is what really happened.", indent=3, tight=True))
+        elif chosen.kind == "personal":  # an invented private act is never told as history
+            blocks.append(Block("note", "That was your own act, not a matter of record. What people in your place did:",
+                                indent=3, tight=True))
         elif real is not None:
             blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
                                 indent=3, tight=True))
