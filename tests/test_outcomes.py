@@ -70,3 +70,54 @@ def test_the_choices_the_review_named_have_an_outcome_on_the_page() -> None:
     for scene_id, choice_id, words in NAMED:
         choice = next(c for c in STORY.scenes[scene_id].choices if c.id == choice_id)
         assert words in choice.outcome, (scene_id, choice_id)
+
+
+# --- the debrief, the documents and the personal kind on the bundled story ------------------------
+
+
+def _shown(game: object, line: str) -> str:
+    from engine.core import render as rendering
+
+    now = rules.step(game, line)  # type: ignore[arg-type]
+    return "\n".join(rendering.plain_text(list(s.blocks), 80) for e in now.events for s in present.screens(now.game, e))
+
+
+def test_the_default_debrief_fits_two_screens_and_debrief_all_gives_everything() -> None:
+    from tests.story_paths import Walk
+    from tests.test_continuity import P2
+
+    game = Walk([*P2, "wait_for_knock"]).until_menu().game
+    short = _shown(game, "debrief")
+    assert short.count("\n") <= 46 and "Your ending: One of the twenty-six thousand" in short
+    assert "Three things to read next" in short and "debrief all" in short
+    full = _shown(game, "debrief all")
+    assert full.count("\n") > 3 * short.count("\n") and "Glossary terms you met" in full
+
+
+def test_an_invented_private_act_is_never_told_as_history() -> None:
+    from tests.story_paths import Walk
+    from tests.test_continuity import P1
+
+    game = Walk(P1).until_menu().game
+    full = " ".join(_shown(game, "debrief all").split())
+    bed = full[full.index("Fold the sheets away"):][:400]
+    assert "[IN YOUR PLACE]" in bed and "That was your own act, not a matter of record" in bed
+    assert "What really happened: Fold the sheets away" not in full
+    assert "That is what really happened" not in bed[:200]
+    for scene in STORY.scenes.values():  # no personal choice is labelled HISTORICAL in its reveal
+        for choice in scene.choices:
+            if choice.kind == "personal":
+                assert "really happened" not in render.annotation_blocks(choice)[0].text
+
+
+def test_documents_are_found_on_the_night_they_are_written() -> None:
+    from tests.story_paths import Walk
+
+    early = Walk(["say_nothing"]).until_menu().game
+    assert "Students of the Budapest Technical University" not in _shown(early, "documents")
+    night = Walk(["say_nothing", "resolve_to_go"]).until_menu().game
+    listing = _shown(night, "documents")
+    assert "Students of the Budapest Technical University" in listing
+    number = next(line.split(".")[0].strip() for line in listing.splitlines() if "Technical University" in line)
+    assert "(16) Local branches of the MEFESZ" in " ".join(_shown(night, f"documents {number}").split())
+    assert "There is no document 99" in _shown(night, "documents 99")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -17,10 +17,10 @@ import attrs
 from engine.core import machine
 from engine.core.controls import for_layout
 from engine.core.dates import month_days
-from engine.core.model import Chapter, Choice, GameState, Scene, Story
+from engine.core.model import Card, Chapter, Choice, GameState, Scene, Story
 
 if TYPE_CHECKING:  # the classroom views are imported where a debrief or a chapter screen is drawn, not on every start
-    from engine.core.debrief import Debrief
+    pass
 
 KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
@@ -217,48 +217,6 @@ def chapter_dates(chapter: Chapter) -> str:
     return date_words(chapter.date)
 
 
-def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
-                   votes: Mapping[int, str] | None = None) -> Blocks:
-    """The player's (or the class's) path beside history, then chapters covered, terms met and
-    sources to read next. `votes` holds how a class split, by decision number."""
-    votes = votes or {}
-    path = "your path" if who == "You" else "the class's path"
-    blocks = [Block("heading", f"Debrief: {path}" if story.fiction else f"Debrief: {path} beside history")]
-    if not debrief.decisions:
-        blocks.append(Block("note", "No decisions yet."))
-    for number, decision in enumerate(debrief.decisions, 1):
-        scene, chosen, real = decision.scene, decision.chosen, decision.historical
-        blocks.append(Block("meta", f"{number}. {scene.title} ({format_when(scene)})"))
-        tag = f" {KIND_TAGS[chosen.kind]}" if chosen.kind else ""
-        blocks.append(Block("choice", f"{who} chose: {decision.chosen_label}{tag}", indent=3, tight=True))
-        if number in votes:
-            blocks.append(Block("vote", votes[number], indent=3, tight=True))
-        if decision.followed_history:
-            blocks.append(Block("note", "That is what really happened.", indent=3, tight=True))
-        elif chosen.kind == "personal":  # an invented private act is never told as history
-            blocks.append(Block("note", "That was your own act, not a matter of record. What people in your place did:",
-                                indent=3, tight=True))
-        elif real is not None:
-            blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
-                                indent=3, tight=True))
-        elif not story.fiction:  # a story that is not history has nothing to set beside the choice
-            blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
-        for label in decision.also:  # a scene with two historical choices: both happened
-            blocks.append(Block("note", f"That happened too: {label} {KIND_TAGS['historical']}", indent=3, tight=True))
-        note = decision.note
-        if note:
-            blocks.append(Block("note", note, indent=6, tight=True))
-    blocks.append(Block("heading", "Chapters covered"))
-    blocks.extend(Block("note", f"{c.title} ({chapter_dates(c)})", indent=3, tight=True) for c in debrief.chapters)
-    if debrief.terms:
-        blocks.append(Block("heading", "Glossary terms you met"))
-        blocks.extend(Block("note", f"{e.key}: {e.text}", indent=3, tight=True) for e in debrief.terms)
-    if debrief.sources:
-        blocks.append(Block("heading", "Sources to read next"))
-        blocks.extend(Block("note", f"[{e.key}] {e.text}", indent=3, tight=True) for e in debrief.sources)
-    return blocks
-
-
 # --- the teacher's projector screens ------------------------------------------------------------
 
 
@@ -276,18 +234,24 @@ def chapter_intro_blocks(story: Story, chapter: Chapter) -> Blocks:
 def card_blocks(story: Story, chapter: Chapter) -> Blocks:
     blocks: Blocks = []
     for card in chapter.cards:
-        source = story.sources.get(card.source)
-        when = f", {date_words(card.when)}" if card.when else ""
-        blocks.append(Block("heading", "[SOURCE CARD]"))
-        # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
-        shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
-        blocks.append(Block("text", shown, indent=3, tight=True))
-        blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
-        if card.provenance:
-            blocks.append(Block("note", card.provenance, indent=3, tight=True))
-        if source is not None:
-            at = f" ({card.locator})" if card.locator else ""
-            blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
+        blocks += one_card_blocks(story, card)
+    return blocks
+
+
+def one_card_blocks(story: Story, card: Card) -> Blocks:
+    source = story.sources.get(card.source)
+    when = f", {date_words(card.when)}" if card.when else ""
+    blocks: Blocks = []
+    blocks.append(Block("heading", "[SOURCE CARD]"))
+    # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
+    shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
+    blocks.append(Block("text", shown, indent=3, tight=True))
+    blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
+    if card.provenance:
+        blocks.append(Block("note", card.provenance, indent=3, tight=True))
+    if source is not None:
+        at = f" ({card.locator})" if card.locator else ""
+        blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
     return blocks
 
 
