@@ -233,8 +233,9 @@ def test_consequence_targets_hold_on_the_bundled_story() -> None:
     # on the historical path and on average over random runs (variants and inline branches).
     assert data["paths"]["mean_dependent_percent"] >= 20.0
     assert data["paths"]["historical"]["dependent_percent"] >= 20.0
-    # the 30-45 minute historical path: reached without lengthening it much (it was 11,271 words)
-    assert 9000 <= data["paths"]["historical"]["words"] <= 12000
+    # the 30-45 minute historical path: reached without lengthening it much (it was 11,271 words; issue
+    # 23's closing lines for Zsuzsa, Feri, your mother and Mr Halász add about 150 to every ending)
+    assert 9000 <= data["paths"]["historical"]["words"] <= 12300
 
 
 def test_the_recorded_historical_path_takes_the_historical_choice_at_every_menu() -> None:

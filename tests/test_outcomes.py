@@ -121,3 +121,22 @@ def test_documents_are_found_on_the_night_they_are_written() -> None:
     number = next(line.split(".")[0].strip() for line in listing.splitlines() if "Technical University" in line)
     assert "(16) Local branches of the MEFESZ" in " ".join(_shown(night, f"documents {number}").split())
     assert "There is no document 99" in _shown(night, "documents 99")
+
+
+def test_every_ending_closes_the_four_people_whatever_passed_between_you() -> None:
+    import itertools
+
+    from engine.core import machine
+    from engine.core.model import GameState
+
+    start = machine.new_game(STORY)
+    flags = ("with_zsuzsa", "with_feri", "gave_halasz_copy")
+    for scene in STORY.endings():
+        for values, care, exposure, visited in itertools.product(
+                itertools.product((False, True), repeat=len(flags)), (0, 8), (0, 8), ((), ("csepel_arrival",
+                                                                                         "csepel_last_stand"))):
+            variables = {**start.variables, **dict(zip(flags, values)), "care": care, "exposure": exposure}
+            state = GameState(scene.id, variables, {**start.visits, **{s: 1 for s in visited}, scene.id: 1})
+            last = machine.epilogue_text(scene, state).split("\n\n")[-1]
+            for person in ("Zsuzsa", "Feri", "mother", "Mr Halász"):
+                assert person in last, (scene.id, person, values, care, exposure, visited)
