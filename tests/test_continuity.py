@@ -169,3 +169,35 @@ def test_c21_feri_came_with_you_to_the_radio() -> None:
 def test_small_slips_of_the_review() -> None:
     words = " ".join(s.text for s in STORY.scenes.values())
     assert "trousers leg" not in words and "before you could shave" not in words
+
+
+def test_chapter_jumps_start_from_the_state_of_the_historical_path() -> None:
+    from engine.core import machine
+    from engine.core.debrief import historical_path
+
+    state = machine.new_game(STORY)
+    firsts = {c.first: c for c in STORY.chapters}
+    checked = 0
+    for step in historical_path(STORY).steps:
+        chapter = firsts.get(step.scene.id)
+        if chapter is not None and chapter.setup:
+            assert dict(machine.start_chapter(STORY, chapter).variables) == dict(state.variables), chapter.id
+            checked += 1
+        if step.taken is None:
+            break
+        state = machine.choose(STORY, state, step.taken.index)
+    assert checked == len(STORY.chapters) - 1  # every chapter but the prologue, which starts the game
+
+
+def test_a_class_that_carries_the_banner_after_a_jump_reads_the_bold_lines() -> None:
+    from engine.core import game as rules
+    from engine.core import machine
+    from engine.core.moves import menu
+    from tests.story_paths import _text
+
+    chapter = next(c for c in STORY.chapters if c.id == "ch02_bem")
+    now = rules.start(STORY, state=machine.start_chapter(STORY, chapter))
+    number = next(n for n, o in enumerate(menu(now.game), 1) if o.choice.id == "carry_banner")
+    now = rules.step(now.game, str(number))
+    shown = " ".join(text for _scene, text in _text(now.game, now.events))
+    assert "You learned every word of it at school" in shown and "You move your lips" not in shown
