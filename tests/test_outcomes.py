@@ -140,3 +140,16 @@ def test_every_ending_closes_the_four_people_whatever_passed_between_you() -> No
             last = machine.epilogue_text(scene, state).split("\n\n")[-1]
             for person in ("Zsuzsa", "Feri", "mother", "Mr Halász"):
                 assert person in last, (scene.id, person, values, care, exposure, visited)
+
+
+def test_the_linter_knows_the_outcome_field() -> None:
+    import pytest as _pytest
+
+    from engine.core.errors import Hungary56Error
+
+    misspelt = [("        history: Many did.\n", "        history: Many did.\n        outcom: He is heavy.\n")]
+    with _pytest.raises(Hungary56Error, match="did you mean 'outcome'"):
+        edited_tiny({"scenes/one.yaml": misspelt})
+    unknown = [("        history: Many did.\n", "        history: Many did.\n        outcome: \"{if nosuch}x{end}\"\n")]
+    with _pytest.raises(Hungary56Error, match="nosuch"):
+        edited_tiny({"scenes/one.yaml": unknown})
