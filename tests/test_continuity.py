@@ -201,3 +201,9 @@ def test_a_class_that_carries_the_banner_after_a_jump_reads_the_bold_lines() -> 
     now = rules.step(now.game, str(number))
     shown = " ".join(text for _scene, text in _text(now.game, now.events))
     assert "You learned every word of it at school" in shown and "You move your lips" not in shown
+
+
+def test_the_barany_reveal_does_not_spoil_the_mothers_whisper() -> None:
+    reveal = next(c for c in STORY.scenes["prologue_years_before"].choices if c.id == "ask_about_baranys").history
+    answer = STORY.scenes["prologue_baranys"].text
+    assert "collective farm" in answer and "collective farm" not in reveal and "countryside" not in reveal
