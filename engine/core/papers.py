@@ -38,6 +38,9 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
         elif real is not None:
             blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
                                 indent=3, tight=True))
+        elif not story.fiction and any(c.kind == "personal" for c in scene.choices):
+            blocks.append(Block("note", "A private decision: no choice here is a matter of record.", indent=3,
+                                tight=True))
         elif not story.fiction:  # a story that is not history has nothing to set beside the choice
             blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
         for label in decision.also:  # a scene with two historical choices: both happened
