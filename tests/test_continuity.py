@@ -207,3 +207,11 @@ def test_the_barany_reveal_does_not_spoil_the_mothers_whisper() -> None:
     reveal = next(c for c in STORY.scenes["prologue_years_before"].choices if c.id == "ask_about_baranys").history
     answer = STORY.scenes["prologue_baranys"].text
     assert "collective farm" in answer and "collective farm" not in reveal and "countryside" not in reveal
+
+
+def test_the_university_volunteer_comes_home_from_the_university() -> None:
+    # §5: "Go to the university, where students are signing up for the National Guard" was followed by
+    # "You ran home from the committee room"
+    broadcast = walk("P2").at("neutrality_broadcast")
+    assert "guard list" in broadcast and "You came home from the university" in broadcast
+    assert "You ran home from the committee room" not in broadcast
