@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from engine.core import machine, papers
+from engine.core import machine, papers, render
 from engine.core.errors import EvaluationError, Hungary56Error
 from engine.core.events import (
     ChapterClosed,
@@ -226,7 +226,7 @@ def debrief_blocks(game: Game, full: bool = True) -> Blocks:
     seen = views.debrief(game.story, game.state)
     if not full:
         return papers.debrief_short_blocks(game.story, seen, game.state, game.mode.who)
-    return papers.debrief_blocks(game.story, seen, game.mode.who, dict(game.votes))
+    return render.debrief_blocks(game.story, seen, game.mode.who, dict(game.votes))
 
 
 def debrief(game: Game, arg: str) -> Step:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -20,7 +20,7 @@ from engine.core.dates import month_days
 from engine.core.model import Card, Chapter, Choice, GameState, Scene, Story
 
 if TYPE_CHECKING:  # the classroom views are imported where a debrief or a chapter screen is drawn, not on every start
-    pass
+    from engine.core.debrief import Debrief
 
 KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
@@ -215,6 +215,51 @@ def chapter_dates(chapter: Chapter) -> str:
     if chapter.until and chapter.until != chapter.date:
         return f"{date_words(chapter.date)} to {date_words(chapter.until)}"
     return date_words(chapter.date)
+
+
+def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
+                   votes: Mapping[int, str] | None = None) -> Blocks:
+    """The player's (or the class's) path beside history, then chapters covered, terms met and
+    sources to read next. `votes` holds how a class split, by decision number."""
+    votes = votes or {}
+    path = "your path" if who == "You" else "the class's path"
+    blocks = [Block("heading", f"Debrief: {path}" if story.fiction else f"Debrief: {path} beside history")]
+    if not debrief.decisions:
+        blocks.append(Block("note", "No decisions yet."))
+    for number, decision in enumerate(debrief.decisions, 1):
+        scene, chosen, real = decision.scene, decision.chosen, decision.historical
+        blocks.append(Block("meta", f"{number}. {scene.title} ({format_when(scene)})"))
+        tag = f" {KIND_TAGS[chosen.kind]}" if chosen.kind else ""
+        blocks.append(Block("choice", f"{who} chose: {decision.chosen_label}{tag}", indent=3, tight=True))
+        if number in votes:
+            blocks.append(Block("vote", votes[number], indent=3, tight=True))
+        if decision.followed_history:
+            blocks.append(Block("note", "That is what really happened.", indent=3, tight=True))
+        elif chosen.kind == "personal":  # an invented private act is never told as history
+            blocks.append(Block("note", "That was your own act, not a matter of record. What people in your place did:",
+                                indent=3, tight=True))
+        elif real is not None:
+            blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
+                                indent=3, tight=True))
+        elif not story.fiction and any(c.kind == "personal" for c in scene.choices):
+            blocks.append(Block("note", "A private decision: no choice here is a matter of record.", indent=3,
+                                tight=True))
+        elif not story.fiction:  # a story that is not history has nothing to set beside the choice
+            blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
+        for label in decision.also:  # a scene with two historical choices: both happened
+            blocks.append(Block("note", f"That happened too: {label} {KIND_TAGS['historical']}", indent=3, tight=True))
+        note = decision.note
+        if note:
+            blocks.append(Block("note", note, indent=6, tight=True))
+    blocks.append(Block("heading", "Chapters covered"))
+    blocks.extend(Block("note", f"{c.title} ({chapter_dates(c)})", indent=3, tight=True) for c in debrief.chapters)
+    if debrief.terms:
+        blocks.append(Block("heading", "Glossary terms you met"))
+        blocks.extend(Block("note", f"{e.key}: {e.text}", indent=3, tight=True) for e in debrief.terms)
+    if debrief.sources:
+        blocks.append(Block("heading", "Sources to read next"))
+        blocks.extend(Block("note", f"[{e.key}] {e.text}", indent=3, tight=True) for e in debrief.sources)
+    return blocks
 
 
 # --- the teacher's projector screens ------------------------------------------------------------
