@@ -215,3 +215,8 @@ def test_the_university_volunteer_comes_home_from_the_university() -> None:
     broadcast = walk("P2").at("neutrality_broadcast")
     assert "guard list" in broadcast and "You came home from the university" in broadcast
     assert "You ran home from the committee room" not in broadcast
+
+
+def test_the_cautious_endings_promise_is_foreshadowed_before_it_is_taken() -> None:
+    home = walk("P1").at("radio_home")
+    assert home.index("I will hold you to it until this is over") < home.index("Promise your mother you will stay")
