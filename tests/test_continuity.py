@@ -220,3 +220,28 @@ def test_the_university_volunteer_comes_home_from_the_university() -> None:
 def test_the_cautious_endings_promise_is_foreshadowed_before_it_is_taken() -> None:
     home = walk("P1").at("radio_home")
     assert home.index("I will hold you to it until this is over") < home.index("Promise your mother you will stay")
+
+
+def test_the_text_asserts_a_rifle_or_a_wound_only_when_the_variable_says_so() -> None:
+    # seeded random games: no page and no outcome speaks of your rifle unless `armed` holds, nor of
+    # your wound unless `wounded` does
+    import random
+
+    from engine.core import machine
+
+    armed_words = ("your rifle", "your own rifle", "the rifle you", "The rifle stands", "is the rifle", "The rifle is")
+    wound_words = ("still bandaged", "graze along your arm", "graze on your arm", "Your own arm is bleeding")
+    rng = random.Random(3)
+    wrong = set()
+    for _run in range(400):
+        state = machine.new_game(STORY)
+        while not machine.is_over(STORY, state):
+            text = " ".join(machine.visible_text(STORY, state))
+            wrong |= {(state.scene, w) for w in armed_words if w in text and not state.variables["armed"]}
+            wrong |= {(state.scene, w) for w in wound_words if w in text and not state.variables["wounded"]}
+            open_ = machine.open_choices(STORY, state)
+            choice = STORY.scenes[state.scene].choices[rng.choice(open_)]
+            outcome = machine.outcome_text(choice, state)
+            wrong |= {(state.scene, w) for w in armed_words if w in outcome and not state.variables["armed"]}
+            state = machine.choose(STORY, state, choice.index)
+    assert wrong == set()
