@@ -19,7 +19,8 @@ def historical_path(story: Story) -> list[int]:
     inputs: list[int] = []
     while not machine.is_over(story, state):
         offers = [o for o in machine.offers(story, state) if o.available]
-        pick = next((o.choice for o in offers if o.choice.auto or o.choice.kind == "historical"), None)
+        pick = next((o.choice for o in offers if o.choice.auto or o.choice.kind == "historical"),
+                    next((o.choice for o in offers if o.choice.kind == "personal"), None))
         assert pick is not None, f"scene {state.scene} offers no historical choice"
         inputs.append([o.choice.index for o in offers].index(pick.index) + 1)
         state = machine.choose(story, state, pick.index)
@@ -46,11 +47,13 @@ def test_every_scene_is_annotated_and_sourced(scene_id):
     assert all(term in STORY.glossary for term in scene.terms)
     for choice in scene.choices:
         if not choice.auto:
-            assert choice.kind in ("historical", "plausible", "counterfactual")
+            assert choice.kind in ("historical", "plausible", "counterfactual", "personal")
             assert choice.history, f"choice {choice.index + 1} needs a 'what really happened' note"
     routed = bool(scene.choices) and all(c.condition is not None for c in scene.choices)  # the state picks the road
     if len([c for c in scene.choices if not c.auto]) > 0 and not routed:
-        assert any(c.kind == "historical" and c.condition is None for c in scene.choices)
+        # an invented private act (`personal`) stands where no single historical choice can: what
+        # people in your place did (issue 23)
+        assert any(c.kind in ("historical", "personal") and c.condition is None for c in scene.choices)
     if routed:
         assert any(c.kind == "historical" for c in scene.choices)
 

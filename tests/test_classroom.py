@@ -52,7 +52,7 @@ def test_debrief_sets_the_players_path_beside_history(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_debrief_command_mid_game_and_the_plain_player_keeps_hidden_choices_hidden(tmp_path: Path) -> None:
-    out = cli("play", CLASSROOM, "--saves", str(tmp_path), stdin="2\ndebrief\n\n").stdout
+    out = cli("play", CLASSROOM, "--saves", str(tmp_path), stdin="2\ndebrief all\n\n").stdout
     assert "You chose: Go home early [PLAUSIBLE]" in out
     gate = out[out.rindex("At the radio gate"):]
     assert "Take a rifle" not in gate and "HIDDEN" not in gate  # players never see what they cannot choose

@@ -27,8 +27,8 @@ def adapted(path: str) -> list[str]:
     state = machine.new_game(STORY)
     out: list[str] = []
     for token in path.split():
-        if token in ("debrief", "history"):
-            out.append(token)
+        if token in ("debrief", "debrief_all", "history"):
+            out.append(token.replace("_", " "))  # the full debrief is `debrief all` (issue 23)
             continue
         while state.scene in NEW_PASSAGES:
             out.append("⏎")
@@ -56,7 +56,7 @@ def play(inputs: str, tmp_path: Path, *extra: str) -> str:
 @pytest.mark.slow
 def test_bug3_debrief_shows_that_both_historical_choices_happened(tmp_path: Path) -> None:
     # `1 1 1 1 2` then `debrief`: the middle of the column and Zsuzsa's banner both happened
-    out = play("1 1 1 1 2 debrief", tmp_path)
+    out = play("1 1 1 1 2 debrief_all", tmp_path)
     section = out[out.index("5. The morning of the twenty-third"):]
     assert section.startswith("5. The morning of the twenty-third (Tuesday 23 October 1956) You chose: "
                               "Fall in among strangers in the middle of the column [HISTORICAL] "
@@ -233,8 +233,9 @@ def test_consequence_targets_hold_on_the_bundled_story() -> None:
     # on the historical path and on average over random runs (variants and inline branches).
     assert data["paths"]["mean_dependent_percent"] >= 20.0
     assert data["paths"]["historical"]["dependent_percent"] >= 20.0
-    # the 30-45 minute historical path: reached without lengthening it much (it was 11,271 words)
-    assert 9000 <= data["paths"]["historical"]["words"] <= 12000
+    # the 30-45 minute historical path: reached without lengthening it much (it was 11,271 words; issue
+    # 23's closing lines for Zsuzsa, Feri, your mother and Mr Halász add about 150 to every ending)
+    assert 9000 <= data["paths"]["historical"]["words"] <= 12300
 
 
 def test_the_recorded_historical_path_takes_the_historical_choice_at_every_menu() -> None:

@@ -238,3 +238,16 @@ def test_every_path_the_exhaustive_search_finds_is_played_the_same_through_step(
         for number in shown_numbers(BUNDLED, path):
             game = step(game, str(number)).game
         assert game.state.scene == scene_id, (scene_id, path)
+
+
+def test_documents_all_shows_every_document_found_in_full() -> None:
+    """The browser's Documents button sends `documents all`: every card found, in full, no typing hint."""
+    game = start(BUNDLED).game
+    while not game.over and not step(game, "documents").events[0].blocks[0].text.startswith("Documents you"):  # type: ignore[union-attr]
+        game = step(game, "1").game
+    listed = step(game, "documents").events[0]
+    shown = step(game, "documents all").events[0]
+    assert isinstance(listed, CommandOutput) and isinstance(shown, CommandOutput)
+    count = sum(1 for b in listed.blocks if b.style == "note")
+    assert sum(1 for b in shown.blocks if b.text == "[SOURCE CARD]") == count >= 1
+    assert not any(b.style == "hint" for b in shown.blocks)

@@ -56,7 +56,7 @@ def problems_after(story: Path, file: str, old: str, new: str) -> list[str]:
          # one mistake, one problem: the misspelt key is not also reported as missing
          ["story/scenes/one.yaml:30:5: error: unknown key 'wher' in scene 'street' (did you mean 'where'?)"]),
         ("scenes/one.yaml", "kind: historical", "kind: historic",
-         ["story/scenes/one.yaml:23:15: error: 'kind' must be one of historical, plausible, counterfactual, "
+         ["story/scenes/one.yaml:23:15: error: 'kind' must be one of historical, plausible, counterfactual, personal, "
           "not 'historic' (did you mean 'historical'?)"]),
         ("scenes/two.yaml", "  - id: end_home", "  - id: end_fallen",
          ["story/scenes/two.yaml:33:5: error: scene 'end_fallen' is already defined at story/scenes/two.yaml:24:5",

@@ -55,6 +55,7 @@ def _story_texts(cards: bool = True) -> Iterator[tuple[str, str]]:
         for choice in scene.choices:
             yield str(choice.location), choice.label
             yield str(choice.location), choice.history
+            yield str(choice.location), choice.outcome
         if scene.ending:
             yield where, scene.ending.epilogue
     for chapter in story.chapters:

@@ -182,7 +182,7 @@ def check_annotations(scene: Scene, story: Story) -> Iterator[Problem]:
             continue
         if not choice.kind:
             yield error(choice.location, "E330",
-                        f"choice {choice.index + 1} of {scene.id!r} has no 'kind' (historical, plausible or counterfactual)")
+                        f"choice {choice.index + 1} of {scene.id!r} has no 'kind' (historical, plausible, counterfactual or personal)")
         if not choice.history:
             yield warning(choice.location, "W331", f"choice {choice.index + 1} of {scene.id!r} has no 'history' note")
 

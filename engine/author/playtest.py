@@ -128,7 +128,8 @@ def _fields(scene: Scene) -> list[tuple[str, template.Template | None]]:
     found += [(f"variant {n}", v.template) for n, v in enumerate(scene.variants, 1)]
     for choice in scene.choices:
         found += [(f"the label of choice {choice.index + 1}", choice.label_template),
-                  (f"the history of choice {choice.index + 1}", choice.history_template)]
+                  (f"the history of choice {choice.index + 1}", choice.history_template),
+                  (f"the outcome of choice {choice.index + 1}", choice.outcome_template)]
     if scene.ending is not None:
         found.append(("the epilogue", scene.ending.epilogue_template))
     return found
@@ -138,7 +139,7 @@ def _templates(scene: Scene) -> list[template.Template | None]:
     """The templates of `_fields`, in its order, without the names."""
     found = [scene.text_template, *[v.template for v in scene.variants]]
     for choice in scene.choices:
-        found += (choice.label_template, choice.history_template)
+        found += (choice.label_template, choice.history_template, choice.outcome_template)
     if scene.ending is not None:
         found.append(scene.ending.epilogue_template)
     return found
@@ -222,6 +223,7 @@ class TextWatch:
         for index in open_:
             choice = scene.choices[index]
             self._render(choice.label_template, env, f"the label of choice {index + 1}", scene)
+            self._render(choice.outcome_template, env, f"the outcome of choice {index + 1}", scene)
         if scene.ending is not None:
             self._render(scene.ending.epilogue_template, env, "the epilogue", scene)
         units = self.units[scene.id]

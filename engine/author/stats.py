@@ -161,6 +161,39 @@ def variable_uses(story: Story) -> dict[str, dict[str, int]]:
     return uses
 
 
+def _visibly_read(scene: Scene) -> set[str]:
+    """The variables a scene's shown words depend on: its text variants' conditions and its inline text
+    (the text, variants and epilogue; not its choices' labels or notes)."""
+    found: set[str] = set()
+    for variant in scene.variants:
+        if variant.condition is not None:
+            found |= set(expr.names_in(variant.condition.node))
+    compiled = [scene.text_template, *(v.template for v in scene.variants)]
+    if scene.ending is not None:
+        compiled.append(scene.ending.epilogue_template)
+    for one in compiled:
+        if one is not None:
+            for expression in template.expressions(one):
+                found |= set(expr.names_in(expression.node))
+    return found
+
+
+def answered(story: Story) -> list[tuple[Scene, Choice, bool]]:
+    """Every choice in a menu, and whether the next screen shows it was taken: it leads to a scene of its
+    own (one its siblings do not lead to), carries an `outcome`, or sets a variable the scene it leads to
+    reads in its shown words (a text variant's condition or inline text)."""
+    rows = []
+    for scene in story.scenes.values():
+        if not scene.choices or scene.choices[0].auto:
+            continue
+        for choice in scene.choices:
+            own = len(scene.choices) > 1 and sum(1 for o in scene.choices if o.goto == choice.goto) == 1
+            target = story.scenes.get(choice.goto)
+            read = target is not None and bool(_effect_targets(choice) & _visibly_read(target))
+            rows.append((scene, choice, own or bool(choice.outcome) or read))
+    return rows
+
+
 def _static_words(scene: Scene) -> tuple[int, int]:
     """(words, words that depend on the state) of a scene in the files: text, variants, epilogue."""
     total = dependent = 0
@@ -204,6 +237,8 @@ def compute(story: Story, runs: int = 200, seed: int = 1) -> dict[str, Any]:
     idle = [(s, c) for s, c in menu_choices
             if (s, c) not in elsewhere and not (_effect_targets(c) & read_anywhere)]
     kinds = Counter(c.kind or "none" for _s, c in menu_choices)
+    answers = answered(story)
+    unanswered = [f"{s.id} {c.index + 1}" for s, c, ok in answers if not ok]
 
     historical = historical_reading(story)
     sampled = random_readings(story, runs, seed) if runs else []
@@ -242,6 +277,9 @@ def compute(story: Story, runs: int = 200, seed: int = 1) -> dict[str, Any]:
         "choices_effects_read": len(effects_read),
         "choices_effects_read_percent": _percent(len(effects_read), len(menu_choices)),
         "choices_change_nothing": [f"{s.id} {c.index + 1}" for s, c in idle],
+        "choices_answered": len(answers) - len(unanswered),
+        "choices_answered_percent": _percent(len(answers) - len(unanswered), len(answers)),
+        "choices_unanswered": unanswered,
         "variables": {name: {"type": story.variables[name].type, **use} for name, use in uses.items()},
     }
 
@@ -279,6 +317,10 @@ def format_stats(data: dict[str, Any]) -> str:
               f"  neither (change nothing):             {len(data['choices_change_nothing'])}/{data['choices']}"]
     if data["choices_change_nothing"]:
         lines.append("    " + ", ".join(data["choices_change_nothing"]))
+    lines.append(f"  answered on the next screen:          {data['choices_answered']}/{data['choices']} "
+                 f"({data['choices_answered_percent']}%)")
+    if data["choices_unanswered"]:
+        lines.append("    not answered: " + ", ".join(data["choices_unanswered"]))
     lines += ["", "Variables (writes = effects that set it; reads = conditions, texts and values that read it):"]
     names = data["variables"]
     width = max((len(n) for n in names), default=8)

@@ -30,7 +30,7 @@ class Edge:
     source: str
     target: str
     label: str
-    style: str  # historical | plausible | counterfactual | auto
+    style: str  # historical | plausible | counterfactual | personal | auto
 
 
 @attrs.frozen
@@ -129,6 +129,7 @@ _DOT_EDGE = {
     "auto": 'style=bold, penwidth=2.5, color="#1b7837"',
     "plausible": 'color="#2166ac"',
     "counterfactual": 'style=dashed, color="#9e0142", fontcolor="#9e0142"',
+    "personal": 'color="#5e4fa2"',
 }
 
 
@@ -201,7 +202,7 @@ def mermaid_id(scene_id: str) -> str:
     return f"s_{scene_id}"
 
 
-_MERMAID_ARROW = {"historical": "==>", "auto": "==>", "plausible": "-->", "counterfactual": "-.->"}
+_MERMAID_ARROW = {"historical": "==>", "auto": "==>", "plausible": "-->", "counterfactual": "-.->", "personal": "-->"}
 
 
 def _mermaid_node(node: Node) -> str:

@@ -47,7 +47,7 @@ def build_choice(node: Any, location: Location, index: int, problems: Problems, 
     if scene_id:
         f.what = f"choice {index + 1} of {scene_id!r}"
     condition = build_condition(f.node["if"], f.at("if"), problems) if f.has("if") else None
-    label, history = f.text("label"), f.text("history", False)
+    label, history, outcome = f.text("label"), f.text("history", False), f.text("outcome", False)
     return Choice(
         index=index,
         label=label,
@@ -61,6 +61,8 @@ def build_choice(node: Any, location: Location, index: int, problems: Problems, 
         label_template=f.compiled("label", label),
         history_template=f.compiled("history", history),
         id=f.identifier("id", False),
+        outcome=outcome,
+        outcome_template=f.compiled("outcome", outcome),
     )
 
 def build_ending(node: Any, location: Location, problems: Problems) -> Ending:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import attrs
 
-from engine.core import expr, lookup, machine, render
+from engine.core import expr, lookup, machine, papers, render
 from engine.core.errors import Hungary56Error
 from engine.core.events import (
     CommandOutput,
@@ -224,6 +224,9 @@ TABLE: tuple[Command, ...] = (
             modes=ONLY_TEACHER, handler=lambda game, _arg: reveal(game)),
     Command(name="vote", help="record how the class split, one count per choice shown, e.g. 'vote 12 7 3'",
             args="N N ...", modes=ONLY_TEACHER, handler=vote),
+    Command(name="documents", help="the primary sources you have found (the Sixteen Points, ...); 'documents 2' reads one",
+            args="[number]", aliases=("docs",),
+            handler=output("documents")(lambda game, arg: papers.documents_blocks(game.story, game.state, arg))),
     Command(name="card", help="this chapter's primary-source cards", modes=ONLY_TEACHER, handler=card),
     Command(name="help", help="this list", aliases=("h", "?"), handler=output("help", record=False)(_help)),
     Command(name="quit", help="leave (your progress is autosaved)", aliases=("q", "exit"), handler=_request(Left())),

@@ -126,7 +126,7 @@ class Walkthrough:
 
 def historical_path(story: Story) -> Walkthrough:
     """Walk from the start, always taking the first available historical choice (or, where a scene
-    has none on offer, its first available choice), until an ending or a scene seen before."""
+    has none on offer, its first `personal` choice, else its first available choice), until an ending or a scene seen before."""
     state = machine.new_game(story)
     steps: list[PathStep] = []
     seen: set[str] = set()
@@ -139,7 +139,9 @@ def historical_path(story: Story) -> Walkthrough:
             return Walkthrough(story, tuple(steps), True)
         offers = machine.offers(story, state)
         on_offer = [o for o in offers if o.available]
-        pick = next((o for o in on_offer if o.choice.kind == "historical"), on_offer[0] if on_offer else None)
+        # what really happened; where a scene is an invented private act, what people in your place did
+        pick = next((o for o in on_offer if o.choice.kind == "historical"),
+                    next((o for o in on_offer if o.choice.kind == "personal"), on_offer[0] if on_offer else None))
         if pick is None:
             break
         steps.append(PathStep(scene, pick.choice, tuple(o for o in offers if o is not pick), text))

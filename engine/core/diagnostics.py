@@ -75,7 +75,7 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
         not); times are `HH:MM` on a 24-hour clock, in quotes (`time: "21:30"`)."""),
     _d("E108", "a value that is not one of the allowed words (a choice's `kind`, an ending's `kind`, a variable's `type`, a card's `form`)", """
         The key takes one of a fixed set of words; the message lists them and suggests the
-        nearest. A choice's `kind` is `historical`, `plausible` or `counterfactual`."""),
+        nearest. A choice's `kind` is `historical`, `plausible`, `counterfactual` or `personal`."""),
     _d("E109", "a placeholder left by `hungary56 new scene` (TODO) is still there", """
         `hungary56 new scene` writes a skeleton whose texts and links say TODO. Every one must be
         replaced by the real text, place or scene id before the story is finished."""),
@@ -190,8 +190,9 @@ DIAGNOSTICS: dict[str, Diagnostic] = {d.code: d for d in (
     _d("E321", "a scene's `sources` or a contested account names an unknown source", """
         Every source key must be defined under `sources:` in story/*.yaml."""),
     _d("E330", "a choice without an annotation `kind` (a scene's `next` needs none)", """
-        Every choice says whether it is `historical` (what really happened), `plausible` or
-        `counterfactual`: the debrief and the teacher's view rest on it."""),
+        Every choice says whether it is `historical` (what really happened), `plausible`,
+        `counterfactual` or `personal` (an invented private act: its note tells what people in
+        your place did): the debrief and the teacher's view rest on it."""),
     _d("W331", "a choice without a `history` note", """
         A choice's `history` says what really happened; it is shown after the choice."""),
     _d("W340", "a scene without a historical `note`", """

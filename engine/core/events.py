@@ -47,7 +47,7 @@ class Ended:
 @attrs.frozen(kw_only=True)
 class Chosen:
     """A decision was taken (an automatic "Continue" is not one): its number on the screen, its
-    label as the player read it, and where it was taken. `by_class`: a class's choice in teacher
+    label as the player read it, and where it was taken; `outcome`: what came of it (may be empty). `by_class`: a class's choice in teacher
     mode; `pending`: announced and waiting for the teacher's reveal (the same choice is reported
     again, not pending, when it is revealed and taken)."""
 
@@ -58,6 +58,7 @@ class Chosen:
     label: str
     by_class: bool = False
     pending: bool = False
+    outcome: str = ""  # what comes of it, as the player reads it (the choice's `outcome`), shown before the reveal
 
 
 @attrs.frozen(kw_only=True)

@@ -143,7 +143,7 @@ class Fields:
             self.problems.error(
                 self.at(key), f"{key!r} in {self.what} still holds the placeholder {shown!r}: write it", "E109"
             )
-        return value.strip("\n") if key in ("text", "note", "epilogue", "history", "summary") else value
+        return value.strip("\n") if key in ("text", "note", "epilogue", "history", "summary", "outcome") else value
 
     def compiled(self, key: str, text: str) -> template.Template | None:
         """`text` (the value of `key`) compiled, when it has inline markup such as {name} or {if ...}."""

@@ -18,7 +18,7 @@ from engine.core import expr
 #   2: 0.2.0: menus number only the open choices; `reading_minutes` deprecated; choices have ids.
 FORMAT_VERSION = 2
 
-ANNOTATION_KINDS = ("historical", "plausible", "counterfactual")
+ANNOTATION_KINDS = ("historical", "plausible", "counterfactual", "personal")
 ENDING_KINDS = ("exile", "arrested", "stayed", "fallen", "other")
 # What a source card's text is: the words themselves (a `quotation`, shown in quotation marks, which needs
 # a `locator`), the project's own summary of a document (a `paraphrase`, shown as "In summary:") or a
@@ -139,9 +139,12 @@ CHOICE = Record(name="choice", what="a choice", doc="A transition: what the play
     _f("goto", "id", "the scene it leads to", True),
     _f("if", "condition", "offered only when this holds", False, "armed and courage >= 2"),
     _f("do", "effects", "assignments made when it is taken", False, "courage += 1"),
-    _f("kind", "kind", "`historical`, `plausible` or `counterfactual` (the linter requires it, E330, unless the story "
-       "is `fiction: true`)", history=True),
-    _f("history", "text", "what really happened, shown after the choice"),
+    _f("kind", "kind", "`historical`, `plausible`, `counterfactual`, or `personal` for an invented private act whose "
+       "note tells what people in your place did (the linter requires a kind, E330, unless the story is "
+       "`fiction: true`)", history=True),
+    _f("outcome", "text", "what comes of the choice, a few sentences shown right after it (before the reveal)"),
+    _f("history", "text", "what really happened, shown after the choice (for a `personal` choice: what people in "
+       "your place did)"),
 ))
 
 ROUTE = Record(name="route", what="a route", doc="One way on from a scene that moves on by itself (`next:` as a list): "

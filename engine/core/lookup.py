@@ -3,7 +3,7 @@ a chapter's source cards and the teacher's chapter opening. Pure blocks, as in r
 
 from __future__ import annotations
 
-from engine.core.model import Chapter, Entry, Scene, Story
+from engine.core.model import Card, Chapter, Entry, Scene, Story
 from engine.core.render import Block, Blocks, chapter_dates, date_words, fold
 
 # The words after which a contested account's "who" says more about its head noun than it is.
@@ -114,18 +114,23 @@ def chapter_warning_blocks(story: Story, chapter: Chapter) -> Blocks:
 def card_blocks(story: Story, chapter: Chapter) -> Blocks:
     blocks: Blocks = []
     for card in chapter.cards:
-        source = story.sources.get(card.source)
-        when = f", {date_words(card.when)}" if card.when else ""
-        blocks.append(Block("heading", "[SOURCE CARD]"))
-        # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
-        shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
-        blocks.append(Block("text", shown, indent=3, tight=True))
-        blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
-        if card.provenance:
-            blocks.append(Block("note", card.provenance, indent=3, tight=True))
-        if source is not None:
-            at = f" ({card.locator})" if card.locator else ""
-            blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
+        blocks += one_card_blocks(story, card)
+    return blocks
+
+
+def one_card_blocks(story: Story, card: Card) -> Blocks:
+    source = story.sources.get(card.source)
+    when = f", {date_words(card.when)}" if card.when else ""
+    blocks: Blocks = [Block("heading", "[SOURCE CARD]")]
+    # only a quotation stands in quotation marks; a paraphrase or a slogan says what it is
+    shown = f"\u201c{card.quote}\u201d" if card.quoted else f"{card.label} {card.quote}"
+    blocks.append(Block("text", shown, indent=3, tight=True))
+    blocks.append(Block("meta", f"- {card.who}{when}", indent=3, tight=True))
+    if card.provenance:
+        blocks.append(Block("note", card.provenance, indent=3, tight=True))
+    if source is not None:
+        at = f" ({card.locator})" if card.locator else ""
+        blocks.append(Block("note", f"Source: {source.text}{at}", indent=3, tight=True))
     return blocks
 
 

@@ -173,6 +173,11 @@ def history_text(choice: Choice, state: GameState) -> str:
     return template.text(choice.history, choice.history_template, (state.variables, state.visits))
 
 
+def outcome_text(choice: Choice, state: GameState) -> str:
+    """What comes of a choice as this state shows it (the state before the choice is taken, as its label)."""
+    return template.text(choice.outcome, choice.outcome_template, (state.variables, state.visits))
+
+
 def epilogue_text(scene: Scene, state: GameState) -> str:
     """An ending's epilogue as this state shows it."""
     if scene.ending is None:

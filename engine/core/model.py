@@ -208,6 +208,9 @@ class Choice:
     # for a route of `next:` (engine/core/routes.py): its own `if` as written, where `condition` is the
     # guard compiled from it and the routes before it (first match wins)
     route: Condition | None = None
+    # what comes of the choice, shown right after it and before the reveal (optional)
+    outcome: str = ""
+    outcome_template: Template | None = None
 
     @property
     def target_location(self) -> Location:

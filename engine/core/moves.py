@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from engine.core import machine, render
+from engine.core import machine, papers, render
 from engine.core.errors import EvaluationError, Hungary56Error
 from engine.core.events import (
     ChapterClosed,
@@ -185,7 +185,7 @@ def advance(game: Game, index: int, number: int = 0) -> Step:
     label = machine.label_text(choice, before)
     if not choice.auto:
         events.append(Chosen(scene=scene.id, choice=index, choice_id=choice.id, number=number, label=label,
-                             by_class=game.mode.teacher))
+                             by_class=game.mode.teacher, outcome=machine.outcome_text(choice, before)))
     events.append(SaveRequested(slot=AUTOSAVE, state=after, quiet=True))
     votes, held = game.votes, game.held
     if not choice.auto:
@@ -222,14 +222,22 @@ def enter(game: Game) -> Step:
     return hint(game)
 
 
-def debrief_blocks(game: Game) -> Blocks:
+def debrief_blocks(game: Game, full: bool = True) -> Blocks:
+    """The debrief: in full (every decision with its note, the terms met, every source), or the short
+    one a player reads at an ending (a screen or two at 80x24; `debrief all` gives the full one)."""
     from engine.core import debrief as views  # at an ending or on `debrief`, not at the start
 
-    return render.debrief_blocks(game.story, views.debrief(game.story, game.state), game.mode.who, dict(game.votes))
+    seen = views.debrief(game.story, game.state)
+    if not full:
+        return papers.debrief_short_blocks(game.story, seen, game.state, game.mode.who)
+    return render.debrief_blocks(game.story, seen, game.mode.who, dict(game.votes))
 
 
-def debrief(game: Game, _arg: str) -> Step:
-    return Step(attrs.evolve(game, debriefed=True), (CommandOutput(command="debrief", blocks=tuple(debrief_blocks(game))),))
+def debrief(game: Game, arg: str) -> Step:
+    """`debrief`: the short debrief (a teacher's class sees it in full); `debrief all`: in full."""
+    full = arg.strip().lower() in ("all", "full") or game.mode.teacher
+    blocks = tuple(debrief_blocks(game, full))
+    return Step(attrs.evolve(game, debriefed=True), (CommandOutput(command="debrief", blocks=blocks),))
 
 
 def reveal(game: Game) -> Step:

@@ -106,12 +106,13 @@ def screens(game: Game, event: Event) -> list[Screen]:
     if isinstance(event, Chosen):
         if event.pending:
             return [_screen([Block("chosen", f"The class chose: {event.number}. {event.label}")], ask_why=True)]
+        outcome = [_screen([Block("text", event.outcome)])] if event.outcome else []
         if event.by_class:
-            return []  # announced when the class chose
+            return outcome  # the choice was announced when the class chose
         said = [_screen([Block("chosen", f"Chosen: {event.number}. {event.label}")], show=False, ask_why=True)]
         if game.paged or game.echo:
             said.append(_screen([Block("chosen", f"You chose: {event.label}")], record=False))
-        return said
+        return said + outcome
     if isinstance(event, Revealed):
         scene = story.scenes[event.scene]
         choice = scene.choices[event.choice]

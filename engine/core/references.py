@@ -90,7 +90,7 @@ def texts(scene: Scene) -> list[template.Template]:
     """Every compiled text of a scene: its text, variants, choice labels and histories, epilogue."""
     found = [scene.text_template, *(v.template for v in scene.variants)]
     for choice in scene.choices:
-        found += [choice.label_template, choice.history_template]
+        found += [choice.label_template, choice.history_template, choice.outcome_template]
     if scene.ending is not None:
         found.append(scene.ending.epilogue_template)
     return [t for t in found if t is not None]

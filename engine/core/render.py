@@ -26,9 +26,11 @@ KIND_LABELS = {
     "historical": "HISTORICAL - this is what really happened",
     "plausible": "PLAUSIBLE - some real people did this",
     "counterfactual": "COUNTERFACTUAL - this did not happen",
+    "personal": "IN YOUR PLACE - your own act; what people in your place did",
 }
 # The same kinds as plain bracketed words, so that nothing depends on colour (projector, print).
-KIND_TAGS = {"historical": "[HISTORICAL]", "plausible": "[PLAUSIBLE]", "counterfactual": "[COUNTERFACTUAL]"}
+KIND_TAGS = {"historical": "[HISTORICAL]", "plausible": "[PLAUSIBLE]", "counterfactual": "[COUNTERFACTUAL]",
+             "personal": "[IN YOUR PLACE]"}
 
 
 @attrs.frozen
@@ -247,9 +249,15 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
             blocks.append(Block("vote", votes[number], indent=3, tight=True))
         if decision.followed_history:
             blocks.append(Block("note", "That is what really happened.", indent=3, tight=True))
+        elif chosen.kind == "personal":  # an invented private act is never told as history
+            blocks.append(Block("note", "That was your own act, not a matter of record. What people in your place did:",
+                                indent=3, tight=True))
         elif real is not None:
             blocks.append(Block("note", f"What really happened: {decision.historical_label} {KIND_TAGS['historical']}",
                                 indent=3, tight=True))
+        elif not story.fiction and any(c.kind == "personal" for c in scene.choices):
+            blocks.append(Block("note", "A private decision: no choice here is a matter of record.", indent=3,
+                                tight=True))
         elif not story.fiction:  # a story that is not history has nothing to set beside the choice
             blocks.append(Block("note", "This scene records no single historical choice.", indent=3, tight=True))
         for label in decision.also:  # a scene with two historical choices: both happened

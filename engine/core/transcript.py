@@ -51,7 +51,7 @@ def block_markdown(block: Block) -> str:
         return "\n".join(_item(p) for p in parts)
     if block.style == "meta":
         return "\n\n".join(f"*{p}*" for p in parts)
-    if block.style in ("historical", "plausible", "counterfactual", "warning", "chosen"):
+    if block.style in ("historical", "plausible", "counterfactual", "personal", "warning", "chosen"):
         return "\n\n".join(f"**{p}**" for p in parts)
     if block.indent:
         return "\n>\n".join(f"> {p}" for p in parts)

@@ -140,13 +140,13 @@ THEME_STYLES: dict[str, dict[str, tuple[int, bool]]] = {
         "heading": (-1, True), "chapter": (-1, True), "meta": (117, False), "warning": (210, True),
         "error": (210, False), "hint": (248, False), "choice": (222, True), "choice-off": (248, False),
         "chosen": (222, False), "vote": (117, False),
-        "historical": (120, True), "plausible": (153, True), "counterfactual": (219, True), "rule": (245, False),
+        "historical": (120, True), "plausible": (153, True), "counterfactual": (219, True), "personal": (180, True), "rule": (245, False),
     },
     "light": {
         "heading": (16, True), "chapter": (16, True), "meta": (24, False), "warning": (124, True),
         "error": (124, False), "hint": (240, False), "choice": (94, True), "choice-off": (240, False),
         "chosen": (94, False), "vote": (24, False),
-        "historical": (22, True), "plausible": (19, True), "counterfactual": (90, True), "rule": (240, False),
+        "historical": (22, True), "plausible": (19, True), "counterfactual": (90, True), "personal": (94, True), "rule": (240, False),
     },
 }
 

@@ -93,7 +93,8 @@ def screens(game: Game, events: tuple[Any, ...] | list[Any]) -> list[dict[str, A
         if isinstance(event, ev.Notice):
             continue
         if isinstance(event, ev.CommandOutput) and event.command != "vote":
-            out.append(_screen("panel", list(event.blocks), command=event.command))
+            # a panel without its typing hints ("type 'debrief all'"): the page has buttons
+            out.append(_screen("panel", [b for b in event.blocks if b.style != "hint"], command=event.command))
             continue
         for screen in present.screens(game, event):
             if not screen.show:
