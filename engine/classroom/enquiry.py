@@ -1,0 +1,223 @@
+"""A document-based enquiry per lesson route: the route's question, three to five sources that are
+the documents' own words (source cards of `form: quotation` only), each with its provenance and a
+glossed version for weaker readers, a corroboration pair, the map, questions tagged by skill, and a
+mark scheme for the teacher's copy. Pure views over a Story and its routes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from engine.classroom.guide import Route
+from engine.core.model import Card, Chapter, Story
+
+MIN_SOURCES, MAX_SOURCES = 3, 5
+
+# Per themed route (by its title): the cards to use, as (chapter id, words in `who`), in order, and
+# the corroboration pairs to try, best first. Only cards that are quotations are ever used.
+PLANS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[tuple[str, str], tuple[str, str]], ...]]] = {
+    "23 October: from a march to a revolution": (
+        (("ch02_bem", "Petőfi"), ("ch03_parliament", "Radio Budapest"), ("ch04_stalin", "Radio Budapest"),
+         ("ch08_ceasefire", "Nagy")),
+        ((("ch03_parliament", "Radio Budapest"), ("ch04_stalin", "Radio Budapest")),
+         (("ch04_stalin", "Radio Budapest"), ("ch08_ceasefire", "Nagy"))),
+    ),
+    "Why did the Soviet Union intervene?": (
+        (("prologue", "Warsaw"), ("ch09_republic", "Zhukov"), ("ch10_neutrality", "Kádár"),
+         ("ch12_whirlwind", "Nagy")),
+        ((("ch09_republic", "Zhukov"), ("ch12_whirlwind", "Nagy")),
+         (("prologue", "Warsaw"), ("ch12_whirlwind", "Nagy"))),
+    ),
+    "4 November and after": (
+        (("ch12_whirlwind", "Nagy"), ("ch12_whirlwind", "Kádár"), ("ch10_neutrality", "Kádár"),
+         ("ch06_tanks", "Office of the Historian"), ("epilogue", "United Nations General Assembly")),
+        ((("ch12_whirlwind", "Nagy"), ("ch12_whirlwind", "Kádár")),
+         (("ch12_whirlwind", "Nagy"), ("ch06_tanks", "Office of the Historian")),
+         (("ch10_neutrality", "Kádár"), ("ch12_whirlwind", "Nagy"))),
+    ),
+}
+
+# Plain meanings of the hard words in the sources, for the glossed versions (not the story's
+# glossary, whose definitions are the worksheet's answers).
+GLOSSES = {
+    "accordance": "agreement", "principles": "basic rules", "sovereignty": "a country's right to rule itself",
+    "noninterference": "not meddling", "internal affairs": "a country's own business",
+    "independence": "freedom from another country's control", "passers by": "people walking past",
+    "motorists": "drivers", "vast": "very big", "staged": "held", "demonstration": "a protest march",
+    "DISZ": "the Communist youth league", "Petofi Club": "a debating club of young Communists",
+    "responsibility": "the blame or the credit", "rapidity": "speed", "fatal": "deadly",
+    "consequences": "results", "indisputable": "certain", "stirrings": "first movements",
+    "elemental": "natural, like a storm", "embracing": "taking in", "unifying": "uniting",
+    "withdraw": "pull out", "military-political sphere": "army and politics", "Premier": "Prime Minister",
+    "launched": "started", "intention": "aim", "overthrowing": "removing by force", "lawful": "legal",
+    "public opinion": "what people think", "constituted": "were", "spontaneous": "not planned",
+    "uprising": "a revolt", "committee": "a group given a job", "determine": "find out",
+    "invitation": "a request to come in", "quelling": "crushing", "conclusion": "finding",
+}
+
+SKILLS = ("sourcing", "contextualisation", "close reading", "corroboration", "causation", "significance")
+
+
+@attrs.frozen
+class Source:
+    letter: str
+    card: Card
+    chapter: Chapter
+    gloss: str          # the words with hard ones explained in brackets, or an English translation
+    translated: bool    # the original is in Hungarian; `gloss` is the project's translation
+    words: tuple[tuple[str, str], ...]  # the hard words and their meanings
+
+
+@attrs.frozen
+class Question:
+    skill: str
+    text: str
+    sources: str  # the letters it uses
+    level: str = "core"  # "core", or "extension" (the interpretation question)
+
+
+@attrs.frozen
+class Enquiry:
+    route: Route
+    question: str
+    sources: tuple[Source, ...]
+    pair: tuple[Source, Source] | None
+    questions: tuple[Question, ...]
+    writing: str
+    mark_scheme: tuple[tuple[str, str], ...]
+    model_answers: tuple[tuple[str, str], ...]
+
+
+def _find(story: Story, chapter_id: str, who: str) -> tuple[Chapter, Card] | None:
+    chapter = next((c for c in story.chapters if c.id == chapter_id), None)
+    if chapter is None:
+        return None
+    card = next((c for c in chapter.cards if who in c.who and c.quoted), None)
+    return (chapter, card) if card is not None else None
+
+
+_TRANSLATION = re.compile(r"In English \([^)]*\):\s*(.*)", re.S)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def translation(card: Card) -> str:
+    """The English words a provenance gives for a quotation in Hungarian (as many sentences as the
+    original has), or ""."""
+    match = _TRANSLATION.search(card.provenance)
+    if not match:
+        return ""
+    text = " ".join(match.group(1).split())
+    wanted = max(1, len(_SENTENCE_END.findall(" ".join(card.quote.split()))))
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return text[:ends[min(wanted, len(ends)) - 1]] if ends else text
+
+
+def glossed(card: Card) -> tuple[str, bool, tuple[tuple[str, str], ...]]:
+    text = " ".join(card.quote.split())
+    english = translation(card)
+    translated = bool(english)
+    if translated:
+        text = english
+    words: list[tuple[str, str]] = []
+    for word, meaning in sorted(GLOSSES.items(), key=lambda kv: -len(kv[0])):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+        found = pattern.search(text)
+        if found and not any(word.casefold() in w.casefold() for w, _ in words):
+            text = f"{text[:found.end()]} [{meaning}]{text[found.end():]}"
+            words.append((word, meaning))
+    return text, translated, tuple(words)
+
+
+def _sources(story: Story, route: Route) -> list[tuple[Chapter, Card]]:
+    chosen: list[tuple[Chapter, Card]] = []
+    plan = PLANS.get(route.title)
+    for chapter_id, who in (plan[0] if plan else ()):
+        found = _find(story, chapter_id, who)
+        if found and found[1] not in [c for _, c in chosen]:
+            chosen.append(found)
+    # then the route's own quotations, then any in the story, until there are enough
+    for pool in ([p.chapter for p in route.all_chapters], list(story.chapters)):
+        for chapter in pool:
+            for card in chapter.cards:
+                if len(chosen) < MIN_SOURCES and card.quoted and card not in [c for _, c in chosen]:
+                    chosen.append((chapter, card))
+    chosen = chosen[:MAX_SOURCES]
+    order = {c.id: i for i, c in enumerate(story.chapters)}
+    return sorted(chosen, key=lambda cc: (order[cc[0].id], cc[1].when))
+
+
+def build_enquiry(story: Story, route: Route) -> Enquiry:
+    picked = _sources(story, route)
+    sources = []
+    for i, (chapter, card) in enumerate(picked):
+        gloss, translated, words = glossed(card)
+        sources.append(Source(chr(ord("A") + i), card, chapter, gloss, translated, words))
+    by_card = {s.card: s for s in sources}
+    pair = None
+    plan = PLANS.get(route.title)
+    for first, second in (plan[1] if plan else ()):
+        a, b = _find(story, *first), _find(story, *second)
+        if a and b and a[1] in by_card and b[1] in by_card:
+            pair = (by_card[a[1]], by_card[b[1]])
+            break
+    if pair is None and len(sources) >= 2:
+        pair = (sources[0], sources[1])
+    return Enquiry(route, route.question, tuple(sources), pair, tuple(_questions(sources, pair, route)),
+                   _writing(route), MARK_SCHEME, _models(route))
+
+
+def _questions(sources: Sequence[Source], pair: tuple[Source, Source] | None, route: Route) -> list[Question]:
+    qs: list[Question] = []
+    for s in sources:
+        qs.append(Question("sourcing", f"Who made Source {s.letter}, when, and for whom? How might that shape "
+                           "what it says?", s.letter))
+    first = next((s for s in sources if s.card.when), sources[0])
+    qs.append(Question("contextualisation", f"What was happening in Hungary when Source {first.letter} was "
+                       "made? Use what you saw in the story.", first.letter))
+    if len(sources) > 1:
+        s = sources[-1]
+        qs.append(Question("close reading", f"Pick two words or phrases from Source {s.letter}. What do they "
+                           "show about the speaker's view of the events?", s.letter))
+    if pair:
+        a, b = pair
+        qs.append(Question("corroboration", f"Compare Sources {a.letter} and {b.letter}. Where do they agree, "
+                           "where do they disagree, and which would you trust more for this question? Why?",
+                           f"{a.letter}, {b.letter}"))
+    qs.append(Question("causation", f"Using the sources and the map, give two causes that answer: {route.question}",
+                       ", ".join(s.letter for s in sources)))
+    qs.append(Question("significance", "Which source would matter most to a historian answering the question, "
+                       "and why?", ", ".join(s.letter for s in sources), level="extension"))
+    qs.append(Question("interpretation", "A historian writes that the events were decided in Moscow, not in "
+                       "Budapest. How far do the sources support this view?",
+                       ", ".join(s.letter for s in sources), level="extension"))
+    return qs
+
+
+def _writing(route: Route) -> str:
+    return (f"Extended writing: “{route.question}” Answer in a paragraph, using at least two of the sources "
+            "and saying how far you trust each.")
+
+
+MARK_SCHEME: tuple[tuple[str, str], ...] = (
+    ("Level 1 (1–2 marks)", "Describes what happened or copies from the sources; no judgement of the sources."),
+    ("Level 2 (3–4 marks)", "Explains one or two causes with some support from a source; notes who made a "
+     "source but does not use it to weigh the evidence."),
+    ("Level 3 (5–6 marks)", "Explains causes with support from two or more sources; uses who made each source, "
+     "when and for whom to judge how far it can be trusted; compares two sources."),
+    ("Level 4 (7–8 marks)", "A sustained judgement that answers the question, weighing causes against each "
+     "other; corroborates the sources and explains why they differ from their provenance and context."),
+)
+
+
+def _models(route: Route) -> tuple[tuple[str, str], ...]:
+    return (
+        ("A Level 2 answer", "The sources show that people were angry and that the government changed its "
+         "mind. Source A is from the radio, so it tells us what was said at the time."),
+        ("A Level 4 answer", "The sources were each made for a purpose: the state radio wrote for listeners "
+         "abroad and played the events down, while a leader speaking days later had reasons to describe them "
+         "as a national movement. Read together, and against what happened in the story, they suggest that "
+         f"the answer to “{route.question}” lies less in one event than in how each side reacted to the "
+         "other, and the sources' disagreements are themselves evidence of that."),
+    )

@@ -1,0 +1,74 @@
+"""One lesson route's pack: what `handout guide|worksheet|enquiry --route N` print. Only the route's
+chapters, in large print (11 pt body, 12 pt for the text read aloud, one column), the pronunciation of
+the Hungarian names the teacher reads aloud, the enquiry's sources and, for the worksheet, a level:
+support (glossed sources, a word bank, sentence starters, more room), core or extension (the
+sources' provenance in full and the interpretation question)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.classroom.enquiry import build_enquiry
+from engine.classroom.guide import Route
+from engine.classroom.map import svg_map
+from engine.classroom.words import pronunciation_guide
+from engine.core.errors import UnknownNameError
+from engine.core.model import Story
+
+LEVELS = ("support", "core", "extension")
+
+SENTENCE_STARTERS = (
+    "I think this source is useful because…",
+    "This source was made by … for …, so …",
+    "Source … agrees with Source … because both…",
+    "Source … disagrees with Source … because…",
+    "One reason for this was…",
+    "This shows that…",
+)
+
+
+def pick_route(routes: list[Route], number: int) -> Route:
+    if not 1 <= number <= len(routes):
+        raise UnknownNameError(f"there is no route {number}: the routes are numbered 1 to {len(routes)}")
+    return routes[number - 1]
+
+
+def route_texts(route: Route) -> list[str]:
+    texts: list[str] = [route.question]
+    for pack in route.all_chapters:
+        texts += [pack.chapter.title, pack.chapter.summary]
+        for scene in pack.scenes:
+            texts += [scene.title, scene.text, scene.where, *(v.text for v in scene.variants)]
+            texts += [c.label for c in scene.choices]
+        texts += [c.who for c in pack.chapter.cards]
+    return texts
+
+
+def route_context(story: Story, context: dict[str, Any], number: int, level: str = "core") -> dict[str, Any]:
+    """The guide's (or worksheet's) context narrowed to route `number`."""
+    if level not in LEVELS:
+        raise UnknownNameError(f"unknown level {level!r}: choose support, core or extension")
+    route = pick_route(context["routes"], number)
+    enquiry = build_enquiry(story, route)
+    places = [p for pack in route.all_chapters for p in pack.places]
+    place_ids = list(dict.fromkeys(p.id for p in places))
+    return {
+        "route": route,
+        "routes": [route],
+        "packs": list(route.chapters),
+        "told": list(route.told),
+        "single": True,
+        "level": level,
+        "enquiry": enquiry,
+        "pronunciation": pronunciation_guide(route_texts(route), [p.hu for p in places]),
+        "vote_endings": [v for p in route.chapters for v in p.vote_endings],
+        "word_bank": sorted({w for s in enquiry.sources for w, _ in s.words}, key=str.casefold),
+        "starters": SENTENCE_STARTERS,
+        "map_svg": svg_map(story, place_ids or None, map_id="map-route") if story.places else "",
+    }
+
+
+def enquiry_context(story: Story, context: dict[str, Any], number: int, teacher: bool) -> dict[str, Any]:
+    found = route_context(story, context, number)
+    found["teacher"] = teacher
+    return found
