@@ -278,3 +278,36 @@ def test_axe_finds_no_violations_in_a_routes_pages(tmp_path: Path, number: int) 
         page.write_text(html, encoding="utf-8")
         result = _axe(browser, page, tmp_path, 1280)
         assert result["violations"] == [], (name, result["violations"])
+@pytest.mark.slow
+def test_map_labels_never_overlap_in_the_rendered_svg(tmp_path: Path) -> None:
+    """The boxes Chromium draws for the map's labels and markers: no label's box overlaps another
+    label's or a marker's."""
+    browser = chromium()
+    story = load_story(REPO)
+    from engine.classroom.map import chapter_places, svg_map
+
+    maps = [svg_map(story, map_id="city")]
+    maps += [svg_map(story, chapter_places(story, c.id), width=200, legend=False, map_id=f"m{i}")
+             for i, c in enumerate(story.chapters) if chapter_places(story, c.id)]
+    probe = ("<script>var out=[];document.querySelectorAll('svg').forEach(function(svg,i){"
+             "var boxes=[];svg.querySelectorAll('text.district,text.side,text.small,circle[r=\"8\"]').forEach(function(e){"
+             "var b=e.getBoundingClientRect();boxes.push([e.tagName,e.textContent,b.x,b.y,b.width,b.height]);});out.push(boxes);});"
+             "var pre=document.createElement('pre');pre.id='boxes';pre.textContent=JSON.stringify(out);"
+             "document.body.appendChild(pre);</script>")
+    page = tmp_path / "maps.html"
+    page.write_text("<!DOCTYPE html><html lang=en><body>" + "".join(maps) + probe + "</body></html>", encoding="utf-8")
+    result = run_chromium(browser, tmp_path / "profile-maps", "--dump-dom", page.as_uri())
+    import html as html_module
+    import json
+
+    found = json.loads(html_module.unescape(re.search(r'<pre id="boxes">(.*?)</pre>', result.stdout, re.S).group(1)))  # type: ignore[union-attr]
+    clashes = []
+    for i, boxes in enumerate(found):
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                (ta, sa, xa, ya, wa, ha), (tb, sb, xb, yb, wb, hb) = boxes[a], boxes[b]
+                if ta == "circle" and tb == "circle":
+                    continue  # markers are spread apart by the map itself
+                if xa < xb + wb - 1 and xb < xa + wa - 1 and ya < yb + hb - 1 and yb < ya + ha - 1:
+                    clashes.append((i, sa, sb))
+    assert clashes == [], clashes
