@@ -116,6 +116,27 @@ def test_the_mark_scheme_is_in_the_teachers_copy_only(story: Story) -> None:
                 assert "Mark scheme" not in sheet and "Level 4" not in sheet
 
 
+def test_route_2_sorts_the_five_explanations_and_exam_questions_are_for_the_teacher(story: Story) -> None:
+    student, teacher = render_enquiry(story, "html", 2), render_enquiry(story, "html", 2, teacher=True)
+    assert "Card sort: 5 explanations" in student and student.count('class="sort-card"') == 5
+    assert "Exam-style questions" not in student and "Model answers" not in student
+    for board in ("GCSE (4 marks)", "GCSE (8 marks)", "IB paper 2", "AP European History"):
+        assert board in teacher
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_support_worksheet_has_a_word_bank_with_meanings_and_more_room(story: Story, fmt: str) -> None:
+    support = render_worksheet(story, fmt, route=1, level="support")
+    core = render_worksheet(story, fmt, route=1, level="core")
+    assert "provenance" in support and "can be trusted" in support and "people walking past" in support
+    assert "Word bank" not in core
+    if fmt == "html":
+        assert support.count('class="write"') > core.count('class="write"')
+    for number in ROUTES:
+        sheet = render_worksheet(story, fmt, route=number)
+        assert "The question:" in sheet and "Source A" in sheet and "CORROBORATION" in sheet.upper()
+
+
 @pytest.mark.parametrize("level", LEVELS)
 def test_route_worksheets_hold_no_answers(story: Story, level: str) -> None:
     answers = _answers()
@@ -210,6 +231,23 @@ def test_the_class_record_reads_votes_ties_reasons_and_undos() -> None:
     assert "'=HYPERLINK" in table  # never a formula in a spreadsheet
     html = render_record(TRANSCRIPT, "html")
     assert "a tie settled by the class" in html and "<table>" in html
+
+
+@pytest.mark.slow
+def test_handout_record_writes_csv_and_a_one_page_pdf(tmp_path: Path) -> None:
+    transcript = tmp_path / "lesson.md"
+    transcript.write_text(TRANSCRIPT, encoding="utf-8")
+    result = cli("handout", "record", str(transcript), "-o", str(tmp_path / "10b.csv"))
+    assert result.returncode == 0, result.stderr
+    rows = (tmp_path / "10b.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 3 and rows[1].startswith("The Bem Statue,The morning of the twenty-third")
+    chromium()
+    result = cli("handout", "record", str(transcript), "-o", str(tmp_path / "10b.pdf"))
+    assert result.returncode == 0, result.stderr
+    info = subprocess.run(["pdfinfo", str(tmp_path / "10b.pdf")], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M) and "(A4)" in info
+    result = cli("handout", "guide", "-o", str(tmp_path / "guide.csv"))
+    assert result.returncode != 0 and "only a class record" in result.stderr
 
 
 # --- in a real browser --------------------------------------------------------------------------------

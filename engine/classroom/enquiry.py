@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import attrs
 
 from engine.classroom.guide import Route
-from engine.core.model import Card, Chapter, Story
+from engine.core.model import Account, Card, Chapter, Scene, Story
 
 MIN_SOURCES, MAX_SOURCES = 3, 5
 
@@ -79,6 +79,14 @@ class Question:
 
 
 @attrs.frozen
+class CardSort:
+    """A causation card sort: a scene's contested explanations, each a card to cut out, weigh and rank."""
+
+    scene: Scene
+    cards: tuple[Account, ...]
+
+
+@attrs.frozen
 class Enquiry:
     route: Route
     question: str
@@ -88,6 +96,8 @@ class Enquiry:
     writing: str
     mark_scheme: tuple[tuple[str, str], ...]
     model_answers: tuple[tuple[str, str], ...]
+    card_sorts: tuple[CardSort, ...] = ()
+    exam: tuple[tuple[str, str], ...] = ()  # (board, question), for the teacher's copy
 
 
 def _find(story: Story, chapter_id: str, who: str) -> tuple[Chapter, Card] | None:
@@ -164,8 +174,49 @@ def build_enquiry(story: Story, route: Route) -> Enquiry:
             break
     if pair is None and len(sources) >= 2:
         pair = (sources[0], sources[1])
+    contested = [scene for pack in route.chapters for scene in pack.scenes
+                 if scene.id in pack.on_path and len(scene.contested) >= 3]
+    # one card sort: the scene with the most explanations (Route 2: the five for Moscow's reversal)
+    sorts = tuple(CardSort(s, s.contested) for s in sorted(contested, key=lambda s: -len(s.contested))[:1])
     return Enquiry(route, route.question, tuple(sources), pair, tuple(_questions(sources, pair, route)),
-                   _writing(route), MARK_SCHEME, _models(route))
+                   _writing(route), MARK_SCHEME, _models(route), sorts, exam_questions(route))
+
+
+# Exam-style questions in the shapes the boards use (Edexcel GCSE "Superpower relations and the Cold
+# War, 1941-91"; IB History paper 2; AP European History's long essay), per themed route.
+EXAM: dict[str, tuple[tuple[str, str], ...]] = {
+    "23 October: from a march to a revolution": (
+        ("GCSE (4 marks)", "Explain two consequences of the demonstration in Budapest on 23 October 1956."),
+        ("GCSE (8 marks)", "Write a narrative account analysing the events in Budapest on 23 October 1956."),
+        ("GCSE (8 marks)", "Explain the importance of the shooting at the Radio building for the Hungarian Uprising."),
+        ("IB paper 2", "To what extent was the shooting at the Radio building the main reason why a demonstration "
+         "became an uprising in October 1956?"),
+        ("AP European History (long essay)", "Evaluate the most significant cause of the Hungarian Uprising of 1956."),
+    ),
+    "Why did the Soviet Union intervene?": (
+        ("GCSE (4 marks)", "Explain two consequences of Hungary's declaration of neutrality on 1 November 1956."),
+        ("GCSE (8 marks)", "Write a narrative account analysing the Soviet response to the Hungarian Uprising, "
+         "23 October to 4 November 1956."),
+        ("GCSE (8 marks)", "Explain the importance of the Hungarian Uprising for relations between the superpowers."),
+        ("IB paper 2", "To what extent was the fear of Hungary leaving the Warsaw Pact the main reason for the "
+         "Soviet intervention of 4 November 1956?"),
+        ("AP European History (long essay)", "Evaluate the most significant reason for the Soviet leaders' "
+         "decision of 31 October 1956 to intervene again in Hungary."),
+    ),
+    "4 November and after": (
+        ("GCSE (4 marks)", "Explain two consequences of the Soviet intervention in Hungary in November 1956."),
+        ("GCSE (8 marks)", "Write a narrative account analysing the crushing of the Hungarian Uprising in "
+         "November 1956."),
+        ("GCSE (8 marks)", "Explain the importance of the Hungarian Uprising for relations between the superpowers."),
+        ("IB paper 2", "Evaluate the effects of the Soviet intervention of 1956 on Hungary to 1989."),
+        ("AP European History (long essay)", "Evaluate the extent to which the international response to the "
+         "Hungarian Uprising of 1956 reflected the limits of Western power in Eastern Europe."),
+    ),
+}
+
+
+def exam_questions(route: Route) -> tuple[tuple[str, str], ...]:
+    return EXAM.get(route.title, (("GCSE (8 marks)", f"Explain your answer to this question: {route.question}"),))
 
 
 def _questions(sources: Sequence[Source], pair: tuple[Source, Source] | None, route: Route) -> list[Question]:

@@ -27,6 +27,17 @@ SENTENCE_STARTERS = (
 )
 
 
+# Words for writing about sources, with their meanings, in every support worksheet's word bank.
+HISTORY_WORDS = (
+    ("source", "something made at the time, or later, that tells us about the past"),
+    ("provenance", "who made a source, when, where and for whom"),
+    ("reliable", "can be trusted"), ("biased", "leaning to one side"),
+    ("propaganda", "information spread to make people think one way"),
+    ("corroborate", "to check one source against another"),
+    ("cause", "a reason why something happened"), ("consequence", "a result"),
+)
+
+
 def pick_route(routes: list[Route], number: int) -> Route:
     if not 1 <= number <= len(routes):
         raise UnknownNameError(f"there is no route {number}: the routes are numbered 1 to {len(routes)}")
@@ -52,7 +63,14 @@ def route_context(story: Story, context: dict[str, Any], number: int, level: str
     enquiry = build_enquiry(story, route)
     places = [p for pack in route.all_chapters for p in pack.places]
     place_ids = list(dict.fromkeys(p.id for p in places))
+    chapters = {p.chapter.id for p in route.all_chapters}
+    scenes = [s for pack in route.chapters for s in pack.scenes]
+    cited = {k for s in scenes for k in (*s.sources, *(a.source for a in s.contested))}
+    cited |= {c.source for p in route.all_chapters for c in p.chapter.cards}
     return {
+        "glossary": [e for e in context["glossary"] if e.key in {t.key for p in route.chapters for t in p.terms}],
+        "sources": [e for e in context["sources"] if e.key in cited],
+        "endings": [s for s in context["endings"] if s.chapter in chapters],
         "route": route,
         "routes": [route],
         "packs": list(route.chapters),
@@ -62,7 +80,8 @@ def route_context(story: Story, context: dict[str, Any], number: int, level: str
         "enquiry": enquiry,
         "pronunciation": pronunciation_guide(route_texts(route), [p.hu for p in places]),
         "vote_endings": [v for p in route.chapters for v in p.vote_endings],
-        "word_bank": sorted({w for s in enquiry.sources for w, _ in s.words}, key=str.casefold),
+        "word_bank": [*HISTORY_WORDS, *sorted({pair for s in enquiry.sources for pair in s.words},
+                                              key=lambda pair: pair[0].casefold())],
         "starters": SENTENCE_STARTERS,
         "map_svg": svg_map(story, place_ids or None, map_id="map-route") if story.places else "",
     }
