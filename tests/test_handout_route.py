@@ -82,6 +82,16 @@ def test_docs_classroom_and_the_guide_agree_on_the_routes(routes: list[Route]) -
         assert int(minutes) == route.minutes
 
 
+def test_docs_lesson_from_start_to_end_follows_route_1s_plan(routes: list[Route]) -> None:
+    docs = (REPO / "docs" / "classroom.md").read_text(encoding="utf-8")
+    lesson = docs.split("## A lesson from start to end", 1)[1].split("\n## ", 1)[0]
+    assert f"(Route 1, {routes[0].minutes} minutes)" in docs
+    bounds = [(int(a), int(b)) for a, b in re.findall(r"^\| (\d+)-(\d+) \|", lesson, re.M)]
+    assert bounds == [(s.start, s.end) for s in routes[0].slots]
+    assert routes[0].start_command.split("--chapter ")[1] in lesson
+    assert lesson.count("hungary56 play --teacher --chapter") == 1  # started once
+
+
 def test_the_enquiry_has_3_to_5_quotations_with_provenance_a_pair_and_skills(story: Story, routes: list[Route]) -> None:
     for route in routes:
         enquiry = build_enquiry(story, route)
@@ -194,7 +204,7 @@ The class voted (30 in all): 1. 14, 2. 9, 3. 7
 
 **The class chose: 1. Take the other pole of Zsuzsa's banner**
 
-   Why: =HYPERLINK("x") they wanted to lead
+> Why: =HYPERLINK("x") they wanted to lead
 
 ### WHAT REALLY HAPPENED
 
@@ -208,7 +218,7 @@ The class voted (30 in all): 1. 12, 2. 12, 3. 6
 
 **The class chose: 2. Climb onto a lamp-post base**
 
-Undone: the choice. The choice taken instead follows.
+*Undone: Climb onto a lamp-post base. The choice taken instead follows.*
 
 The class voted (30 in all): 1. 12, 2. 12, 3. 6
 
@@ -248,6 +258,19 @@ def test_handout_record_writes_csv_and_a_one_page_pdf(tmp_path: Path) -> None:
     assert re.search(r"^Pages:\s+1$", info, re.M) and "(A4)" in info
     result = cli("handout", "guide", "-o", str(tmp_path / "guide.csv"))
     assert result.returncode != 0 and "only a class record" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_real_teacher_session_becomes_a_class_record(tmp_path: Path) -> None:
+    """Recorded by the real program (the format may drift: the record must follow it)."""
+    transcript = tmp_path / "lesson.md"
+    lines = "\n\n\nvote 14 9 7\nthey wanted to lead\n\n\n\n\n\nvote 12 12 6\n2\n\n\n\n"
+    result = cli("play", "--teacher", "--ask-why", "--chapter", "ch02_bem", "--transcript", str(transcript),
+                 "--saves", str(tmp_path / "saves"), stdin=lines)
+    assert transcript.is_file(), result.stderr
+    record = parse(transcript.read_text(encoding="utf-8"))
+    assert [(v.split, v.number, v.tie) for v in record.votes][:2] == [((14, 9, 7), 1, False), ((12, 12, 6), 2, True)]
+    assert record.votes[0].reason == "they wanted to lead" and record.votes[0].kind == "historical"
 
 
 # --- in a real browser --------------------------------------------------------------------------------

@@ -50,44 +50,59 @@ class Vote:
 @attrs.frozen
 class Record:
     title: str
-    name_line: str
     votes: tuple[Vote, ...]
 
 
 def parse(text: str) -> Record:
-    """The votes in a teacher-mode transcript, undone ones left out."""
+    """The votes in a teacher-mode transcript: undone and withdrawn ones left out (a redone one comes
+    back); the split is the one the reveal shows, the last word on it."""
     lines = text.splitlines()
     title = _unescape(lines[0].lstrip("# ").removesuffix(": transcript")) if lines else ""
     votes: list[Vote] = []
+    undone: list[Vote] = []
     chapter = scene = ""
     split: tuple[int, ...] = ()
+    in_reveal = False
     for raw in lines[1:]:
         line = raw.strip()
         if any(line.startswith(stop) for stop in _STOP):
             break
-        if line.startswith("Undone") and votes:
-            votes.pop()
+        bare = line.strip("*_ ")
+        if bare.startswith(("Undone", "Withdrawn before the reveal")):
+            if votes:
+                undone.append(votes.pop())
+            continue
+        if bare.startswith("Redone") and undone:
+            votes.append(undone.pop())
             continue
         if m := _CHAPTER.match(line):
-            chapter = _unescape(m.group(1)).title()
+            chapter, in_reveal = _unescape(m.group(1)).title(), False
             continue
-        if (m := _SCENE.match(line)) and "WHAT REALLY HAPPENED" not in line and "SOURCE CARD" not in line:
-            scene = _unescape(m.group(1))
+        if m := _SCENE.match(line):
+            if "WHAT REALLY HAPPENED" not in line and "SOURCE CARD" not in line:
+                scene, in_reveal = _unescape(m.group(1)), False
             continue
-        if (m := _VOTED.match(line)) and not line.startswith("-"):
-            split = tuple(int(n) for n in re.findall(r"\d+\\?\.\s*(\d+)", m.group(2)))
+        if m := _VOTED.match(line):
+            counts = tuple(int(n) for n in re.findall(r"\d+\\?\.\s*(\d+)", m.group(2)))
+            if in_reveal and votes:
+                votes[-1] = attrs.evolve(votes[-1], split=counts)
+            elif votes and not votes[-1].kind and not split and votes[-1].scene == scene and not line.startswith("-"):
+                votes[-1] = attrs.evolve(votes[-1], split=counts)  # counted after the choice, before the reveal
+            else:
+                split = counts
             continue
         if m := _CHOSE.match(line):
             votes.append(Vote(chapter, scene, split, int(m.group(1)), _unescape(m.group(2))))
-            split = ()
+            split, undone = (), []
             continue
         if (m := _KIND.match(line)) and votes and not votes[-1].kind:
             votes[-1] = attrs.evolve(votes[-1], kind=m.group(1).lower())
+            in_reveal = True
             continue
         if (m := _WHY.match(line)) and votes and not votes[-1].reason:
             reason = _unescape(m.group(1))
             votes[-1] = attrs.evolve(votes[-1], reason="" if reason == "(no reason given)" else reason)
-    return Record(title, "", tuple(votes))
+    return Record(title, tuple(votes))
 
 
 HEADER = ("chapter", "decision", "votes", "total", "class choice", "label", "kind", "tie", "reason")
