@@ -333,12 +333,16 @@ def test_axe_finds_no_violations_in_a_routes_pages(tmp_path: Path, number: int) 
     story = load_story(REPO)
     pages = {"guide": render_guide(story, "html", route=number),
              "enquiry": render_enquiry(story, "html", number, teacher=True),
-             "worksheet": render_worksheet(story, "html", route=number, level="support")}
+             "worksheet": render_worksheet(story, "html", route=number, level="support"),
+             "extension": render_worksheet(story, "html", route=number, level="extension"),
+             "record": render_record(TRANSCRIPT, "html")}
     for name, html in pages.items():
         page = tmp_path / f"{name}-{number}.html"
         page.write_text(html, encoding="utf-8")
-        result = _axe(browser, page, tmp_path, 1280)
-        assert result["violations"] == [], (name, result["violations"])
+        for width in (1280, 390):
+            result = _axe(browser, page, tmp_path, width)
+            assert result["violations"] == [], (name, width, result["violations"])
+            assert result["scrollWidth"] <= result["clientWidth"], (name, width, result)  # type: ignore[operator]
 @pytest.mark.slow
 def test_map_labels_never_overlap_in_the_rendered_svg(tmp_path: Path) -> None:
     """The boxes Chromium draws for the map's labels and markers: no label's box overlaps another
