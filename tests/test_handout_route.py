@@ -192,6 +192,8 @@ def test_an_unknown_route_or_an_enquiry_without_one_is_a_clear_error() -> None:
     assert result.returncode != 0 and "there is no route 9" in result.stderr and "Traceback" not in result.stderr
     result = cli("handout", "enquiry")
     assert result.returncode != 0 and "--route" in result.stderr
+    result = cli("handout", "worksheet", "--level", "support")
+    assert result.returncode != 0 and "--level is for one route's worksheet" in result.stderr
 
 
 TRANSCRIPT = """# Sixteen Points: Budapest, Autumn 1956: transcript

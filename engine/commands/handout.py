@@ -149,6 +149,10 @@ def run(args: argparse.Namespace) -> int:
         args.story_dir = args.transcript
     if args.kind == "enquiry" and args.route is None:
         raise UsageError("an enquiry is per lesson route: give --route 1, 2 or 3")
+    if args.level != "core" and (args.kind != "worksheet" or args.route is None):
+        raise UsageError("--level is for one route's worksheet: hungary56 handout worksheet --route N --level LEVEL")
+    if args.teacher and args.kind != "enquiry":
+        raise UsageError("--teacher is for the enquiry's teacher's copy: hungary56 handout enquiry --route N --teacher")
     story = load(args)
     extra: dict[str, str] = {}
     page = "html" if fmt == "pdf" else fmt
