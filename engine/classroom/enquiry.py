@@ -262,13 +262,52 @@ MARK_SCHEME: tuple[tuple[str, str], ...] = (
 )
 
 
+# Model answers at two levels, per themed route; they name the sources by what they are, not by letter.
+MODELS: dict[str, tuple[str, str]] = {
+    "23 October: from a march to a revolution": (
+        "The march got bigger during the day: the state radio says it grew from thousands to tens of "
+        "thousands. Then there was shooting at the Radio and people started to fight. Nagy later called "
+        "it a great national democratic movement.",
+        "The sources show a change in scale and in meaning. The state radio's own report at 17:30 admits "
+        "that the crowd grew from thousands to tens of thousands as workers, soldiers and passers-by "
+        "joined: the march was no longer only the students'. The French-language broadcast at 23:00, "
+        "for listeners abroad after Gerő's speech, still calls it a student demonstration led by an "
+        "official club; its purpose and audience make it weak evidence of what the crowd wanted but strong "
+        "evidence of how the regime wanted it seen. Petőfi's refrain, chanted at the Bem statue, gives "
+        "the crowd's own framing: now or never. What turned the march into a revolution is only hinted "
+        "at: the government's answer, Gerő's speech and the shooting at the Radio that night. Nagy's "
+        "declaration of 28 October calls it a national democratic movement, but Nagy was then trying to "
+        "win over the insurgents, so it must be weighed as a politician's words, not a neutral verdict."),
+    "Why did the Soviet Union intervene?": (
+        "On 30 October Zhukov said the troops should leave Hungary, but on 4 November they attacked "
+        "Budapest. They changed their minds because Hungary wanted to leave the Warsaw Pact.",
+        "Zhukov's words are strong evidence that on 30 October the Soviet leaders considered withdrawing: "
+        "they come from the working notes of their own meeting, never meant to be published. Nagy's "
+        "broadcast at 05:20 on 4 November shows the result, from the side that was attacked. What changed "
+        "is not in these sources: the Presidium reversed its decision on 31 October, a day before Hungary "
+        "declared neutrality, so neutrality cannot have been the first cause, though it may have confirmed "
+        "the decision. The minutes point to the fear of losing control (new parties, attacks on Communists "
+        "as at Republic Square) and of looking weak while Britain and France attacked Egypt. The Warsaw "
+        "Treaty's promise of non-interference shows how the intervention broke the Soviet Union's own "
+        "words, and Kádár's praise of the 'glorious uprising' on 1 November, days before he led the "
+        "government the Soviet army installed, shows how fast positions changed."),
+    "4 November and after": (
+        "The Soviet army attacked Budapest on 4 November, as Nagy says on the radio, and many people "
+        "died. Later the United Nations called it a national uprising.",
+        "Nagy's last broadcast shows the lawful government saying it was attacked, not that it had asked "
+        "for help, and the US summary of the UN committee's report says the committee found no proof of "
+        "any invitation on 24 October or 4 November. Together they undermine the Soviet and Kádár claim "
+        "that Hungary asked for help, though both come from sides opposed to the Soviet Union, and the "
+        "committee was never allowed into Hungary. The cost is shown less in these sources than in the "
+        "Csepel chapter and in the figures the guide gives. How 1956 was remembered divided at once: the "
+        "UN's resolution called it a 'spontaneous national uprising', while the government of Kádár, who "
+        "had praised the 'glorious uprising' on 1 November, called it a counter-revolution until 1989."),
+}
+
+
 def _models(route: Route) -> tuple[tuple[str, str], ...]:
-    return (
-        ("A Level 2 answer", "The sources show that people were angry and that the government changed its "
-         "mind. Source A is from the radio, so it tells us what was said at the time."),
-        ("A Level 4 answer", "The sources were each made for a purpose: the state radio wrote for listeners "
-         "abroad and played the events down, while a leader speaking days later had reasons to describe them "
-         "as a national movement. Read together, and against what happened in the story, they suggest that "
-         f"the answer to “{route.question}” lies less in one event than in how each side reacted to the "
-         "other, and the sources' disagreements are themselves evidence of that."),
-    )
+    level2, level4 = MODELS.get(route.title, (
+        "The sources show what happened and that people disagreed about it.",
+        f"A Level 4 answer weighs each source by who made it, when and for whom, compares them, and "
+        f"answers “{route.question}” with a judgement that the sources support."))
+    return (("A Level 2 answer", level2), ("A Level 4 answer", level4))
