@@ -356,6 +356,9 @@ def test_map_labels_never_overlap_in_the_rendered_svg(tmp_path: Path) -> None:
     maps = [svg_map(story, map_id="city")]
     maps += [svg_map(story, chapter_places(story, c.id), width=200, legend=False, map_id=f"m{i}")
              for i, c in enumerate(story.chapters) if chapter_places(story, c.id)]
+    for route in guide_context(story, maps=False)["routes"]:  # type: ignore[attr-defined]
+        ids = list(dict.fromkeys(p.id for pack in route.all_chapters for p in pack.places))
+        maps.append(svg_map(story, ids, map_id=f"route{route.number}"))
     probe = ("<script>var out=[];document.querySelectorAll('svg').forEach(function(svg,i){"
              "var boxes=[];svg.querySelectorAll('text.district,text.side,text.small,circle[r=\"8\"]').forEach(function(e){"
              "var b=e.getBoundingClientRect();boxes.push([e.tagName,e.textContent,b.x,b.y,b.width,b.height]);});out.push(boxes);});"
