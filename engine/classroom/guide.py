@@ -1,8 +1,8 @@
 """The classroom pack: a teacher's guide and an answer-free student worksheet, from the same figures.
 
 Pure views over a Story: every scene by chapter (including "what if" scenes and endings), warnings where
-one vote ends the story, computed reading times and decision counts, three 45-minute lesson routes, the
-vocabulary and the map. engine/classroom/templates/ renders them as HTML (printable) or Markdown.
+one vote ends the story, computed reading times and decision counts, three lesson routes of 45 to 50
+minutes, the vocabulary and the map. engine/classroom/templates/ renders them as HTML (printable) or Markdown.
 """
 
 from __future__ import annotations
