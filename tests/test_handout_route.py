@@ -312,6 +312,8 @@ def test_each_route_prints_on_a4_in_large_print_with_a_name_line_and_no_raw_code
         pdf = _pdf(tmp_path, *kind, "--route", str(number))
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert "(A4)" in info, info
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "Condensed" not in fonts, (kind, fonts)  # large print is never the condensed face
         pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert _RAW.findall(text) == [], kind

@@ -72,7 +72,7 @@ def _outline(story: Story, parts: Sequence[template.Part]) -> str:
 # first; the stress is always on the first syllable (shown in capitals).
 _SOUNDS = (
     ("dzs", "j"), ("cs", "ch"), ("dz", "dz"), ("gy", "dj"), ("ly", "y"), ("ny", "ny"), ("sz", "s"),
-    ("ty", "ty"), ("zs", "zh"), ("c", "ts"), ("j", "y"), ("s", "sh"), ("a", "o"), ("á", "ah"),
+    ("ty", "ty"), ("zs", "zh"), ("c", "ts"), ("j", "y"), ("s", "sh"), ("w", "v"), ("a", "o"), ("á", "ah"),
     ("e", "e"), ("é", "ay"), ("i", "i"), ("í", "ee"), ("o", "aw"), ("ó", "oh"), ("ö", "ur"),
     ("ő", "ur"), ("u", "u"), ("ú", "oo"), ("ü", "ew"), ("ű", "ew"),
 )
