@@ -224,7 +224,8 @@ def _questions(sources: Sequence[Source], pair: tuple[Source, Source] | None, ro
     for s in sources:
         qs.append(Question("sourcing", f"Who made Source {s.letter}, when, and for whom? How might that shape "
                            "what it says?", s.letter))
-    first = next((s for s in sources if s.card.when), sources[0])
+    played = {p.chapter.id for p in route.chapters}
+    first = next((s for s in sources if s.chapter.id in played), next((s for s in sources if s.card.when), sources[0]))
     qs.append(Question("contextualisation", f"What was happening in Hungary when Source {first.letter} was "
                        "made? Use what you saw in the story.", first.letter))
     if len(sources) > 1:
