@@ -99,8 +99,28 @@ def test_nl5_a_tampered_cache_entry_of_the_users_own_never_crashes_play(story: P
     assert run("play", str(story), stdin="quit\n", cwd=home, env=env).returncode == 0
     [entry] = (home / ".cache" / "hungary56").glob("s-*.json")
     original = json.loads(entry.read_bytes())
+    # the review's `TypeError: 'float' object is not iterable`: the first scene's choices a float
+    tampered = json.loads(json.dumps(original))
+    stack = [tampered["story"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            if node[:2] == [10, "gate"]:
+                index = next(i for i, item in enumerate(node) if isinstance(item, list) and item[:1] == [0]
+                             and len(item) > 1 and isinstance(item[1], list) and item[1][:1] == [11])
+                node[index] = 1.5
+                break
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    else:
+        raise AssertionError("the first scene was not found in the entry")
+    entry.write_text(json.dumps(tampered), encoding="utf-8")
+    os.chmod(entry, 0o600)
+    result = run("play", str(story), stdin="1\n1\nquit\n", cwd=home, env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
     rng = random.Random(27)
-    for _ in range(40):
+    for _ in range(15):
         tampered = _mutations(json.loads(json.dumps(original)), rng)
         entry.write_text(json.dumps(tampered), encoding="utf-8")
         os.chmod(entry, 0o600)

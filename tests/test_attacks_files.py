@@ -370,12 +370,18 @@ OTHER_OPENS = {
     "engine/play/terminal.py": ["os.open(os.devnull"],
     "engine/commands/common.py": ["os.open(os.devnull"],
     "engine/io/lock.py": ["os.open(Path(folder) / name, _FLAGS"],  # a lock file, never read (O_NOFOLLOW)
+    # the transcript, appended to (O_NOFOLLOW, checked regular) and its last byte read, once the
+    # play command has checked the file with read_head
+    "engine/io/appending.py": ["fd = os.open(self.path, os.O_WRONLY", "fd = os.open(self.path, _READ"],
     "engine/io/cache.py": ["(here / name).read_bytes()"],  # the engine's own modules, for the cache key
-    # the transcript, appended to (O_APPEND|O_NOFOLLOW) and its last byte read back, never through a link
-    "engine/io/appending.py": ["os.open(self.path, os.O_WRONLY | os.O_APPEND", "os.open(self.path, _READ"],
     "engine/author/starter.py": ["source.read_text(", "schema.read_text("],  # the starter shipped with the engine
     "engine/author/generate.py": ["path.read_text(", "path.read_text("],  # the repository's docs (a developer tool)
     "engine/commands/handout.py": ["out.read_bytes()"],  # the PDF Chromium printed into our own temporary folder
+    # the browser build: the Pyodide tarball, checked against its pinned hash, opened from memory
+    "engine/web/pyodide.py": ["tarfile.open(fileobj=io.BytesIO(data)"],
+    # the engine's own package files (the page's static assets, its modules and attrs' for the zip)
+    "engine/web/site.py": ['joinpath(name).read_text(', "item.read_bytes()", "root.joinpath(part).read_bytes()",
+                           "path.read_bytes()"],
 }
 
 

@@ -176,3 +176,22 @@ def test_nl9_zalgo_text_is_a_few_lines_not_pages_of_blank_ones() -> None:
     lines = wrap_blocks([Block("text", zalgo)], 80)
     assert len(lines) < 20
     assert all(line.count("\u0301") <= 4 * 100 for _, line in lines)
+
+
+def test_nl9_q_at_more_leaves_as_ctrl_c_does(tmp_path: Path) -> None:
+    # misc_low.sh (2): ~50 `-- more --` pages that only Enter, Space or Ctrl-C left; `quit` was not taken
+    from tests.test_reader_player import play
+
+    out, _session = play(["q"], tmp_path, rows=8, width=30)
+    assert "Smoke drifts over the street." not in " ".join(out.split())  # the pages after the first: not shown
+
+
+def test_nl9_quit_at_more_leaves_a_dumb_terminal_too() -> None:
+    import io
+
+    from engine.play.pager import ReaderLeft
+    from engine.play.terminal import LineConsole, TextOutput
+
+    console = LineConsole(TextOutput(io.StringIO(), colour=False, width=40), io.StringIO("quit\n"), height=8)
+    with pytest.raises(ReaderLeft):
+        console.more()

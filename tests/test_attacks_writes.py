@@ -169,3 +169,14 @@ def test_nl7_new_story_on_a_full_disk_leaves_nothing_that_blocks_the_retry(tmp_p
     retry = run_cli("new", "story", str(target), cwd=tmp_path)
     assert retry.returncode == 0, retry.stderr
     assert (target / "story" / "story.yaml").is_file()
+
+
+def test_informational_a_chapter_id_that_climbs_out_is_refused_with_a_message_that_says_so(story: Path) -> None:
+    # review 2026-12-06 (informational): `new scene y --chapter ../../pwn` with that chapter id in
+    # story.yaml was refused with "--file must be a .yaml file directly in story/scenes, not None"
+    path = story / "story" / "story.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - id: radio", '  - id: "../../pwn"'), encoding="utf-8")
+    result = run_cli("new", "scene", "y", "--chapter", "../../pwn", str(story))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "chapter '../../pwn' cannot name a scene file directly in" in result.stderr
+    assert "None" not in result.stderr and not (story.parent / "pwn.yaml").exists()

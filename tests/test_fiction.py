@@ -13,6 +13,8 @@ import yaml
 
 from tests.conftest import TINY, run_cli
 
+pytestmark = pytest.mark.slow  # every test here runs the real CLI
+
 
 @pytest.mark.slow
 def test_new_story_blank_lints_clean_plays_and_replays(tmp_path: Path) -> None:

@@ -195,3 +195,17 @@ def test_rename_a_scene_is_one_workspace_edit_across_files(client: Client, story
     assert len(files["one.yaml"]) == 3  # `next: square`, visited() in the condition and in the text
     clash = client.answer("textDocument/rename", {"textDocument": {"uri": uri}, "position": where, "newName": "gate"})
     assert "already a scene 'gate'" in clash["error"]["message"]
+
+
+def test_completions_in_process(story: Path) -> None:
+    """What fits where the cursor stands, without the server: scenes, chapters, variables, terms."""
+    from engine.author.lsp import completions
+    from engine.author.storyindex import read_index, variable_hover
+
+    index = read_index(story)
+    lines = ["    chapter: ", "    terms: [", "      if: \"visited(", "    text: \"{if cou", "      - goto: "]
+    labels = [{item.label for item in completions(index, lines, n, len(line))} for n, line in enumerate(lines)]
+    assert labels[0] == {"one", "two"}
+    assert labels[1] == {"ÁVH"}
+    assert {"gate", "square"} <= labels[2] and {"courage", "armed"} <= labels[3] and "street" in labels[4]
+    assert variable_hover(index, "courage") == "**courage** (int, from 0: Risk taken.)"

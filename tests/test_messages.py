@@ -61,17 +61,17 @@ def test_no_false_e211_after_a_file_that_cannot_be_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_an_autosave_of_another_story_is_not_offered_back(tmp_path: Path) -> None:
+def test_an_autosave_that_cannot_be_used_is_not_offered_back(tmp_path: Path) -> None:
     """#71: no doubled parentheses, and no advice to load a save that cannot be used."""
     folder = tmp_path / "tiny"
     shutil.copytree(TINY, folder)
-    saves = str(tmp_path / "saves")
-    assert run_cli("play", str(folder), "--saves", saves, stdin="1\nquit\n").returncode == 0
-    story = folder / "story" / "story.yaml"
-    story.write_text(story.read_text(encoding="utf-8").replace("id: tiny\n", "id: tiny_two\n"), encoding="utf-8")
-    again = run_cli("play", str(folder), "--saves", saves, stdin="quit\n")
-    assert ("hungary56: the autosave in this saves folder cannot be used (the save belongs to another story "
-            "('tiny'), not 'tiny_two'); this is a new game.") in again.stderr, again.stderr
+    saves = tmp_path / "saves"
+    assert run_cli("play", str(folder), "--saves", str(saves), stdin="1\nquit\n").returncode == 0
+    [autosave] = saves.rglob("autosave.json")
+    autosave.write_text("garbage", encoding="utf-8")
+    again = run_cli("play", str(folder), "--saves", str(saves), stdin="quit\n")
+    assert ("hungary56: the autosave in this saves folder cannot be used (the save is corrupted or truncated "
+            "(not valid JSON)); this is a new game.") in again.stderr, again.stderr
     assert "((" not in again.stderr and "load autosave" not in again.stderr
 
 
@@ -118,3 +118,18 @@ def test_a_scene_file_without_the_scenes_key_says_where_the_list_goes(tmp_path: 
     two.write_text("".join(line[2:] for line in lines[1:]), encoding="utf-8")  # the list alone, at column 1
     out = run_cli("lint", str(folder)).stdout
     assert "must be a mapping of keys, not a list: put the list of scenes under 'scenes:'" in out, out
+
+
+def test_a_player_at_a_stuck_scene_is_told_so_not_given_empty_numbers() -> None:
+    """#70: "Type a choice number ()" at a scene whose every guard is closed."""
+    from engine.core.events import Notice
+    from engine.core.game import start, step
+    from engine.io.loader import load_story
+    from tests.conftest import STORIES
+
+    now = start(load_story(STORIES / "stuck"))
+    now = step(now.game, "2")
+    assert now.game.state.scene == "dead_end"
+    said = [e.text for e in step(now.game, "1").events if isinstance(e, Notice)]
+    assert any("No choice is open here: the story cannot go on from this scene" in t for t in said), said
+    assert not any("()" in t for t in said)

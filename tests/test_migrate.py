@@ -126,3 +126,31 @@ def test_a_new_recording_says_its_format(tmp_path: Path) -> None:
     text = (story / "tests" / "playthroughs" / "walk.yaml").read_text(encoding="utf-8")
     assert f"\nformat: {FORMAT_VERSION}\nname: walk\n" in text
     assert run_cli("migrate", str(story), "--check").stdout.count("tests/playthroughs") == 0
+
+
+def test_a_card_s_deprecated_slogan_becomes_its_form() -> None:
+    from engine.io.yamlio import parse_yaml
+
+    text = ("id: s\nversion: '1'\nformat: 2\nchapters:\n  - id: one\n    cards:\n      - quote: Russians go home!\n"
+            "        slogan: true\n        who: the crowd\n      - quote: Words.\n        slogan: false\n        who: x\n"
+            "      - quote: More.\n        form: paraphrase\n        slogan: true\n")
+    document, _ = parse_yaml(text, "story.yaml")
+    notes: list[str] = []
+    new = migrate.apply_edits(text, migrate.story_file_edits(text, document, notes))
+    assert "        form: slogan\n        who: the crowd\n" in new
+    assert "slogan: false" not in new and new.count("slogan") == 1 and "form: paraphrase\n" in new
+    assert len(notes) == 3
+
+
+@pytest.mark.slow
+def test_a_recording_without_format_that_replays_as_it_is_is_only_marked(tmp_path: Path) -> None:
+    """Recorded after menus changed but before `format:` was written: its transcript is the truth."""
+    story = tmp_path / "tiny"
+    shutil.copytree(TINY, story)
+    assert run_cli("record", str(story), "--name", "walk", "--choices", "1 . 1").returncode == 0
+    file = story / "tests" / "playthroughs" / "walk.yaml"
+    unmarked = file.read_text(encoding="utf-8").replace(f"format: {FORMAT_VERSION}\n", "")
+    file.write_text(unmarked, encoding="utf-8")
+    result = run_cli("migrate", str(story))
+    assert "walk.yaml: replays as recorded with this hungary56: marked format 2" in result.stdout
+    assert file.read_text(encoding="utf-8") == migrate.stamp_playthrough(unmarked)

@@ -39,7 +39,8 @@ def test_new_scene_is_appended_keeping_the_file(story: Path) -> None:
     assert "yaml-language-server" not in after  # appending adds no second modeline
     lines = lint_lines(story)  # every placeholder the skeleton leaves is an error until it is written (author F2)
     assert [line.split(" in ")[0] for line in lines] == [
-        "E109 'title'", "E109 'where'", "E109 'text'", "E109 'note'", "E109 'label'", "E109 'goto'", "E109 'history'",
+        "E109 'title'", "E109 'where'", "E109 'text'", "E109 'note'", "E109 'label'", "E109 'id'", "E109 'goto'",
+        "E109 'history'",  # a choice's id is written too: N380 asks for ids (the review of #25, §3)
     ]
     assert "E109 'goto' in choice 1 of 'cellar' still holds the placeholder 'TODO': write it" in lines
 
@@ -82,7 +83,7 @@ def test_new_file_is_created_with_a_schema_modeline(story: Path) -> None:
     assert problems == []
     validator = jsonschema.Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")))
     # the editor marks exactly what lint reports (E109): the placeholders left to fill in
-    assert {e.path[-1] for e in validator.iter_errors(value)} == {"title", "where", "text", "note", "label", "goto", "history"}
+    assert {e.path[-1] for e in validator.iter_errors(value)} == {"title", "where", "text", "note", "label", "id", "goto", "history"}
 
 
 @pytest.mark.slow
@@ -90,7 +91,7 @@ def test_a_story_with_todos_can_still_grow(story: Path) -> None:
     assert run_cli("new", "scene", "cellar", "--chapter", "one", str(story)).returncode == 0
     assert run_cli("new", "scene", "attic", "--chapter", "one", str(story)).returncode == 0
     assert {line.split(" ")[0] for line in lint_lines(story)} == {"E109"}
-    assert len(lint_lines(story)) == 14
+    assert len(lint_lines(story)) == 16  # 8 placeholders each
 
 
 @pytest.mark.slow

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import TINY, run_cli
 
+pytestmark = pytest.mark.slow  # every test here runs the real CLI
+
 
 def story_with_visits(tmp_path: Path) -> Path:
     folder = tmp_path / "tiny"

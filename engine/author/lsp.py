@@ -127,6 +127,9 @@ def completions(index: storyindex.StoryIndex, lines: list[str], line: int, chara
         return [types.CompletionItem(label=s.id, kind=types.CompletionItemKind.Reference,
                                      detail=s.title, documentation=storyindex.hover_text(index, s.id))
                 for s in index.scenes.values()]
+    if re.search(r"\bchapter\s*:\s*[A-Za-z0-9_]*$", before):
+        return [types.CompletionItem(label=c, kind=types.CompletionItemKind.Module, detail=index.chapter_titles.get(c, ""))
+                for c in index.chapters]
     if re.search(r"\bterms\s*:", before) or (before.lstrip().startswith("-") and _parent_key(lines, line) == "terms"):
         return [types.CompletionItem(label=term, kind=types.CompletionItemKind.Text) for term in index.terms]
     in_expression = _EXPRESSION_KEY.match(before) or _INLINE.search(before) or (
@@ -224,6 +227,9 @@ def make_server() -> StoryServer:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: StoryServer, params: types.HoverParams) -> types.Hover | None:
         found = _at(ls, params.text_document.uri, params.position)
+        if found is not None and found[1] in found[0].variables and found[1] not in found[0].scenes:
+            return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                            value=storyindex.variable_hover(found[0], found[1])))
         if found is None or found[1] not in found[0].scenes:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,

@@ -79,6 +79,10 @@ def story_file_edits(text: str, document: object, notes: list[str]) -> list[Edit
                     notes.append(f"removed the deprecated '{key}' of chapter {chapter.get('id')!r}")
                 else:
                     notes.append(f"chapter {chapter.get('id')!r} at line {loc.line}: remove '{key}' by hand")
+            cards = chapter.get("cards")
+            for card in cards if isinstance(cards, YList) else ():
+                if isinstance(card, YMap) and "slogan" in card:
+                    edits.extend(_slogan_edits(card, lines, notes))
     if "id" in document:
         found = document.get("format")
         if found is None:
@@ -89,6 +93,21 @@ def story_file_edits(text: str, document: object, notes: list[str]) -> list[Edit
             edits.append(Edit(document.key_loc("format").line, text=f"format: {FORMAT_VERSION}", replace=True))
             notes.append(f"format {found} -> {FORMAT_VERSION}")
     return edits
+
+
+def _slogan_edits(card: YMap, lines: list[str], notes: list[str]) -> list[Edit]:
+    """A source card's deprecated `slogan:` (W116) as `form:`: `slogan: true` becomes `form: slogan`;
+    `slogan: false` (a quotation, the default) and a `slogan` beside a `form` (which wins) go."""
+    loc = card.key_loc("slogan")
+    line = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
+    if not line.lstrip().startswith("slogan:"):
+        notes.append(f"a source card at line {loc.line}: replace 'slogan' with 'form' by hand")
+        return []
+    if card.get("slogan") is True and "form" not in card:
+        notes.append(f"a source card's deprecated 'slogan: true' is now 'form: slogan' (line {loc.line})")
+        return [Edit(loc.line, text=line[: len(line) - len(line.lstrip())] + "form: slogan", replace=True)]
+    notes.append(f"removed a source card's deprecated 'slogan' (line {loc.line})")
+    return [Edit(loc.line, delete=True)]
 
 
 def choice_id(label: str, goto: str, taken: set[str]) -> str:

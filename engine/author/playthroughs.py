@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -240,7 +241,10 @@ _LiteralDumper.add_representer(str, _text_representer)
 
 
 def dump_playthrough(playthrough: Playthrough) -> str:
+    from engine.core.format import FORMAT_VERSION
+
     document = {
+        "format": FORMAT_VERSION,  # the format it is recorded in (engine/author/migrate.py reads older ones)
         "name": playthrough.name,
         "story": playthrough.story,
         "width": playthrough.width,
@@ -313,3 +317,25 @@ def replay_diff(story: Story, playthrough: Playthrough, path: str) -> str:
         expected.splitlines(keepends=True), now.splitlines(keepends=True),
         fromfile=f"{path} (recorded)", tofile=f"{path} (now)",
     ))
+
+
+def ending_of(transcript: str) -> str:
+    """The title of the ending a transcript reaches ("" if it stops before one)."""
+    found = re.findall(r"(?m)^THE END: (.+?)\s*$", transcript)
+    return found[-1] if found else ""
+
+
+def blessing(story: Story, playthrough: Playthrough) -> tuple[Playthrough, str]:
+    """The playthrough recorded again, and why it should not replace the old one ("" if it may):
+    the game refused an input, or the replay no longer reaches the ending the old one recorded."""
+    console = play(story, playthrough.inputs, playthrough.width)
+    again = Playthrough(playthrough.name, tuple(console.recorded), console.transcript(), playthrough.width, story.id)
+    reasons = []
+    if console.rejected:
+        reasons.append(f"the game refused {len(console.rejected)} input(s) ({', '.join(map(repr, console.rejected))}: "
+                       "no open choice has that number, or no command that name)")
+    recorded, now = ending_of(playthrough.transcript), ending_of(again.transcript)
+    if recorded and now != recorded:
+        reasons.append(f"it no longer reaches its recorded ending, {recorded!r}: "
+                       + (f"it ends at {now!r}" if now else "it stops before any ending"))
+    return again, "; ".join(reasons)

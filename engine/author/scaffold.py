@@ -38,6 +38,7 @@ _VALUES: dict[tuple[str, str], str] = {
     ("scene", "contested"): "[]",
     ("scene", "terms"): "[]",
     ("choice", "label"): "TODO what the player chooses",
+    ("choice", "id"): "TODO",
     ("choice", "goto"): "TODO",
     ("choice", "if"): '"courage >= 1"',
     ("choice", "do"): '["courage += 1"]',
@@ -46,7 +47,8 @@ _VALUES: dict[tuple[str, str], str] = {
 }
 # written (not commented out) although optional: an author should see and decide them
 _SHOWN = {("scene", "flashback"), ("scene", "variants"), ("scene", "note"), ("scene", "sources"),
-          ("scene", "contested"), ("scene", "terms"), ("scene", "choices"), ("choice", "kind"), ("choice", "history")}
+          ("scene", "contested"), ("scene", "terms"), ("scene", "choices"), ("choice", "id"), ("choice", "kind"),
+          ("choice", "history")}
 
 
 def _record_lines(record: spec.Record, indent: str) -> list[str]:

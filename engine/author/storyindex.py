@@ -56,6 +56,7 @@ class StoryIndex:
     chapter_titles: dict[str, str] = attrs.Factory(dict)
     variables: dict[str, Span] = attrs.Factory(dict)
     variable_types: dict[str, str] = attrs.Factory(dict)
+    variable_notes: dict[str, str] = attrs.Factory(dict)  # "int, from 0: what it tracks", for hover
     terms: dict[str, Span] = attrs.Factory(dict)
     references: list[Span] = attrs.Factory(list)  # every mention of a scene id outside its definition
     files: list[Path] = attrs.Factory(list)
@@ -144,7 +145,13 @@ def _index_story_file(index: StoryIndex, path: Path, document: YMap) -> None:
             for name in found:
                 target[str(name)] = _span(path, found.key_loc(name), str(name))
                 if section == "variables" and isinstance(found[name], YMap):
-                    index.variable_types[str(name)] = str(found[name].get("type") or "")
+                    variable = found[name]
+                    index.variable_types[str(name)] = str(variable.get("type") or "")
+                    initial = variable.get("initial")
+                    shown = str(initial).lower() if isinstance(initial, bool) else repr(initial) \
+                        if isinstance(initial, str) else str(initial)
+                    index.variable_notes[str(name)] = (f"{variable.get('type') or '?'}, from {shown}: "
+                                                       f"{variable.get('description') or ''}").rstrip(": ")
 
 
 def _index_scene_file(index: StoryIndex, path: Path, document: YMap) -> None:
@@ -209,3 +216,8 @@ def hover_text(index: StoryIndex, scene_id: str) -> str:
     if scene.first_line:
         lines.append(f"> {scene.first_line}")
     return "\n\n".join(line for line in lines if line)
+
+
+def variable_hover(index: StoryIndex, name: str) -> str:
+    """A variable as a hover shows it: its type, initial value and description."""
+    return f"**{name}** ({index.variable_notes.get(name, '')})"

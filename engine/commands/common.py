@@ -31,8 +31,8 @@ def add_story_argument(parser: argparse.ArgumentParser) -> None:
 def add_saves_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--saves", metavar="DIR", default=None,
-        help="where saved games live (default: $HUNGARY56_SAVES, else the story folder's saves/ "
-        "if it can be written, else the user's data folder, one subfolder per story)",
+        help="where saved games live, in DIR/STORY-ID/ (default: $HUNGARY56_SAVES, the same way, else the "
+        "story folder's saves/ if it can be written, else the user's data folder, one subfolder per story)",
     )
 
 

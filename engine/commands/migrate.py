@@ -106,6 +106,7 @@ def plan(folder: Path) -> tuple[list[Change], list[str]]:
 def _playthrough(story: object, path: Path) -> tuple[Change | None, str]:
     """A recorded playthrough in an older format, replayed with its own numbering and recorded again."""
     from engine.author import migrate, playthroughs
+    from engine.core.errors import Hungary56Error
     from engine.core.format import FORMAT_VERSION
     from engine.core.model import Story
     from engine.io.loader import display_path, read_text
@@ -120,6 +121,13 @@ def _playthrough(story: object, path: Path) -> tuple[Change | None, str]:
     recorded = migrate.playthrough_format(document)
     if recorded >= FORMAT_VERSION:
         return None, ""
+    try:  # recorded by a newer engine than its missing `format:` says: it replays as it is
+        same = playthroughs.replay_diff(story, playthroughs.parse_playthrough(text, shown), shown) == ""
+    except Hungary56Error:
+        same = False
+    if same:
+        return (path, text, migrate.stamp_playthrough(text),
+                [f"replays as recorded with this hungary56: marked format {FORMAT_VERSION}"]), ""
     converted = migrate.convert_inputs(story, document["inputs"], recorded)
     inputs = [playthroughs.ById(i["choice"]) if isinstance(i, dict) else i for i in converted.inputs]
     console = playthroughs.play(story, inputs, int(document.get("width") or playthroughs.TRANSCRIPT_WIDTH))

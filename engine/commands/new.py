@@ -90,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         target = Path(in_chapter[-1].path) if in_chapter else scenes_dir / f"{chapter}.yaml"
     target = target.resolve()
     if target.parent != scenes_dir or target.suffix not in (".yaml", ".yml"):
+        if not args.file:  # the file name comes from the chapter id (review 2026-12-06, informational)
+            raise UsageError(f"chapter {args.chapter!r} cannot name a scene file directly in "
+                             f"{display_path(scenes_dir)}; give --file scenes/NAME.yaml")
         raise UsageError(f"--file must be a .yaml file directly in {display_path(scenes_dir)}, not {args.file}")
 
     shown = display_path(target)

@@ -46,6 +46,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--plain", action="store_true",
                         help="read one line per prompt even on a terminal (automatic for pipes)")
     parser.add_argument("--width", type=int, metavar="N", help="wrap text at N columns")
+    parser.add_argument("--watch", action="store_true",
+                        help="for authors: read the story again whenever one of its files changes, keeping your "
+                        "place (as 'reload' does; a broken edit is refused and the story kept as it was)")
     parser.set_defaults(run=run)
 
 
@@ -54,7 +57,7 @@ def bare_arguments() -> SimpleNamespace:
     checks that it is the same), for the start that does without argparse."""
     return SimpleNamespace(command="play", story_dir=None, saves=None, resume=False, load=None, chapter=None,
                            scene=None, debug=False, teacher=False, transcript=None, ask_why=False, no_color=False,
-                           plain=False, width=None, run=run)
+                           plain=False, width=None, watch=False, run=run)
 
 
 def find_chapter(story: Story, chapter_id: str) -> Chapter:
@@ -142,6 +145,10 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
 
         width = max(40, min(terminal_size((80, 24)).columns - 4, PROJECTOR_WIDTH))
     console = make_console(args.no_color or args.teacher, args.plain, width, settings.theme)
+    if args.watch:
+        from engine.play.watch import FileWatch, WatchingConsole
+
+        console = WatchingConsole(console, FileWatch(folder))
     control = SettingsControl(settings, console.output)
     endings = EndingsRecord(store.directory, [s.id for s in story.scenes.values() if s.ending is not None])
     if getattr(console, "paged", False) and state is None and origin is None:
@@ -162,7 +169,7 @@ def _play(args: argparse.Namespace, story: Story, folder: Path, origin: GameStat
 
         line, saved = continue_line(story, store)
         if saved is None:  # there, but not a game of this story: nothing to go back to (#25 review, #71)
-            reason = line.strip("()").removeprefix("the autosave cannot be used: ")
+            reason = line.removeprefix("(the autosave cannot be used: ").removesuffix(")")
             print(f"hungary56: the autosave in this saves folder cannot be used ({reason}); this is a new game.",
                   file=sys.stderr)
         else:

@@ -31,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--bless", nargs="?", const=ALL, default=None, metavar="NAME",
                         help="with --playthroughs: record the changed transcripts again; with NAME, only the "
                         "playthrough NAME (put STORY_DIR before --bless)")
+    parser.add_argument("--accept-shorter", action="store_true",
+                        help="with --bless: write a replay even if the game refused an input in it or it no longer "
+                        "reaches the ending it recorded (without it, --bless refuses such a replay)")
     add_playthroughs_argument(parser)
     parser.set_defaults(run=run)
 
@@ -70,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
         _positive(value, flag)
     if args.bless and args.bless != ALL and args.story_dir is None and is_story_folder(Path(args.bless)):
         args.story_dir, args.bless = args.bless, ALL  # `test --bless my-story`: the folder, not a name
+    if args.accept_shorter and not args.bless:
+        from engine.core.errors import UsageError
+
+        raise UsageError("--accept-shorter only goes with --bless")
     if args.bless:
         args.playthroughs = True
         writable_story(args, Path(args.dir) if args.dir else None, "re-record playthroughs")
@@ -77,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     story_arg = args.story_dir or ""
     print(f"Testing {describe(args)}")
     if args.playthroughs:
-        return _replay_all(story, playthroughs_dir(args), args.bless, playthroughs_root(args))
+        return _replay_all(story, playthroughs_dir(args), args.bless, playthroughs_root(args), args.accept_shorter)
     if args.exhaustive:
         progress = _progress(args.max_states)
         report = search.exhaustive(story, args.max_states, progress)
@@ -106,7 +113,8 @@ def _progress(max_states: int) -> Callable[[int], None] | None:
     return show
 
 
-def _replay_all(story: object, folder: Path, bless: str | None, root: Path | None = None) -> int:
+def _replay_all(story: object, folder: Path, bless: str | None, root: Path | None = None,
+                accept_shorter: bool = False) -> int:
     from engine.author import playthroughs
     from engine.core import expr
     from engine.core.errors import Hungary56Error
@@ -146,16 +154,23 @@ def _replay_all(story: object, folder: Path, bless: str | None, root: Path | Non
             continue
         try:
             diff = playthroughs.replay_diff(story, playthrough, shown)
-            blessed = playthroughs.record(story, playthrough.name, playthrough.inputs) if diff and bless else None
+            blessed, why_not = playthroughs.blessing(story, playthrough) if diff and bless else (None, "")
         except playthroughs.ReplayError as exc:  # a choice id the story no longer has: never a silent detour
             failed += 1
             print(f"FAIL {shown}: {exc}")
             continue
         if not diff:
             print(f"ok   {shown}")
+        elif blessed is not None and why_not and not accept_shorter:
+            # never a silent "fix" that stops short of what was recorded (#25 review, #67)
+            failed += 1
+            print(f"FAIL {shown}: not blessed: {why_not}")
+            print(diff, end="" if diff.endswith("\n") else "\n")
+            print(f"     if that is intended, run again with --bless {playthrough.name} --accept-shorter; "
+                  "else fix the story or record the playthrough again ('hungary56 record')")
         elif blessed is not None:
             _write(file, playthroughs.dump_playthrough(blessed), root)
-            print(f"blessed {shown}")
+            print(f"blessed {shown}" + (f" (accepted: {why_not})" if why_not else ""))
         else:
             failed += 1
             print(f"FAIL {shown}: the output changed")

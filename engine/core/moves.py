@@ -115,6 +115,9 @@ def hint(game: Game, first: str = "") -> Step:
         text = "The story has ended: type 'debrief', 'restart', 'undo', 'history' or 'quit'."
     elif game.waiting:
         text = "Press Enter to continue, or type 'help' for commands."
+    elif not menu(game):  # every guard closed: the story is stuck here (lint W303, `hungary56 test` say so)
+        text = ("No choice is open here: the story cannot go on from this scene, which is a mistake in the "
+                "story. Type 'undo' to go back, 'restart', or 'quit'.")
     else:
         numbers = ", ".join(str(n) for n in range(1, len(menu(game)) + 1))
         text = f"Type a choice number ({numbers}) or 'help' for commands."

@@ -1,6 +1,4 @@
-"""The transcript's stream: text appended to a file as a session goes, never through a symlink,
-fsynced at most once a second (the one writer for a file that grows; every other file is written
-whole by engine/io/atomic.py's `write_atomically`)."""
+"""The transcript's file: appended to as a session goes, never rewritten, never through a symlink."""
 
 from __future__ import annotations
 

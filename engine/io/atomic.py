@@ -26,6 +26,7 @@ unread. `read_head` reads the first bytes of a regular file of any size (to reco
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -257,6 +258,12 @@ def keep_copy(folder: int, name: str, copy_name: str) -> None:
         return
     if not stat.S_ISREG(info.st_mode):
         return
+    try:  # already a hard link of it (a kill between the two renames of a first autosave): a copy
+        kept = os.stat(copy_name, dir_fd=folder, follow_symlinks=False)
+        if (kept.st_ino, kept.st_dev) == (info.st_ino, info.st_dev):
+            return  # (a rename over it would do nothing and leave the temporary link: review 2026-12-06 NL4)
+    except FileNotFoundError:
+        pass
     temporary = temporary_name(copy_name)
     try:
         os.link(name, temporary, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
@@ -269,10 +276,6 @@ def keep_copy(folder: int, name: str, copy_name: str) -> None:
         _write_in(folder, copy_name, data, None)
         return
     _rename(folder, temporary, copy_name)
-    # rename(2) between two hard links of one file does nothing and succeeds: when `copy_name` was
-    # already a link of `name` (a kill between the two renames of a first autosave), the temporary
-    # link is still there (reliability review 2026-12-06, NL4)
-    _remove_quietly(folder, temporary)
 
 
 
@@ -371,9 +374,23 @@ def why_unreadable(exc: OSError) -> str:
 
 
 def _open_regular(path: Path | str, within: Path | str | None) -> int:
-    if within is not None and _outside(Path(path), within):
-        raise NotRegularFile(errno.ELOOP, "a symlink that leads out of its folder", str(path))
+    if within is not None:
+        # The quick way for the usual file (10,000 scene files are read at every start): not a
+        # symlink itself, in a folder already found inside `within`; else every link resolved.
+        try:
+            link = stat.S_ISLNK(os.lstat(path).st_mode)
+        except OSError:
+            link = True  # let the open below say why
+        if link or _folder_outside(os.fspath(path).rpartition(os.sep)[0], os.fspath(within)):
+            if _outside(Path(path), within):
+                raise NotRegularFile(errno.ELOOP, "a symlink that leads out of its folder", str(path))
     return os.open(path, _READ)
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_outside(folder: str, within: str) -> bool:
+    """Whether `folder`, its symlinks resolved, is outside `within` (remembered: a story's folders)."""
+    return _outside(Path(folder), within)
 
 
 def _read_fd(fd: int, limit: int, shown: str) -> bytes:

@@ -191,6 +191,7 @@ class PromptConsole(Pager):
             event.app.exit(result="")
 
         @bindings.add("c-c")
+        @bindings.add("q")  # quit, as in `less` (pages of Zalgo text: reliability review 2026-12-06, NL9)
         def _leave(event: Any) -> None:
             event.app.exit(exception=KeyboardInterrupt())
 
@@ -229,7 +230,8 @@ class LineConsole(Pager):
         return line.rstrip("\r\n")
 
     def wait_more(self, prompt: str) -> None:
-        self.read_line(prompt + " ", [])
+        if self.read_line(prompt + " ", []).strip().lower() in ("q", "quit"):
+            raise KeyboardInterrupt  # the reader leaves, as with Ctrl-C (NL9)
 
 
 def make_console(no_color: bool, plain: bool = False, width: int | None = None, theme: str = "dark") -> Any:
