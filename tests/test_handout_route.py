@@ -178,6 +178,7 @@ def test_the_route_guide_prints_provenance_and_a_pronunciation_guide(story: Stor
     assert "Saying the names" in html and "Provenance:" in html and "Before the class plays" in html
     assert "KAH-dahr" not in html or "Kádár" in html
     assert "GE-rur" in html  # Gerő
+    assert "Content warnings in this lesson" in html and "People are shot and killed" in html
 
 
 def test_hungarian_names_are_respelled_with_the_stress_first() -> None:
