@@ -182,6 +182,10 @@ def test_a_condition_with_backticks_and_html_stays_inert_in_markdown(tmp_path: P
     assert cli("lint", str(story)).returncode == 0
     result = cli(*command[:2], str(story), *command[2:])
     assert result.returncode == 0, result.stderr
+    if command[0] == "handout":
+        # the guide prints conditions in plain words (issue #26): the raw condition is never printed
+        assert "onerror" not in result.stdout and "<img" not in _render_with_marked(result.stdout)
+        return
     assert _code_spans_hold(result.stdout, HOSTILE_CONDITION), result.stdout
     rendered = _render_with_marked(result.stdout)
     assert "<img" not in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered

@@ -1,8 +1,8 @@
 """The classroom pack: a teacher's guide and an answer-free student worksheet, from the same figures.
 
 Pure views over a Story: every scene by chapter (including "what if" scenes and endings), warnings where
-one vote ends the story, computed reading times and decision counts, three 45-minute lesson routes, the
-vocabulary and the map. engine/classroom/templates/ renders them as HTML (printable) or Markdown.
+one vote ends the story, computed reading times and decision counts, three lesson routes of 45 to 50
+minutes, the vocabulary and the map. engine/classroom/templates/ renders them as HTML (printable) or Markdown.
 """
 
 from __future__ import annotations
@@ -18,22 +18,25 @@ from engine.core import reading
 from engine.core.debrief import Walkthrough, historical_path
 from engine.core.model import Chapter, Choice, Entry, Place, Scene, Story
 
-LESSON_MINUTES = 45
-INTRO_MINUTES = 4     # the premise and the three labels
-EXIT_MINUTES = 4      # the exit question
-DECISION_MINUTES = 2  # a vote and its reveal
-DISCUSSION_MINUTES = 2  # one of the chapter's questions
-CARD_MINUTES = 3      # the source task on a chapter's card
+LESSON_MINUTES = 50   # a lesson is 45 to 50 minutes; every route fits 50
+INTRO_MINUTES = 3     # the premise, the three labels and the route's question
+EXIT_MINUTES = 2      # the exit question
+DECISION_MINUTES = 3  # a class vote: arguing, counting hands, `vote`, and reading the reveal aloud
+WRITING_MINUTES = 8   # the writing task on the enquiry's sources
+TOLD_LIMIT = 3        # chapters a route may summarise aloud before it plays
 
-# Ready-made routes for the bundled story, by chapter id; a route whose chapters a story lacks is left
-# out and consecutive chapters that fit a lesson take its place.
+# Ready-made routes for the bundled story: (title, question, chapters summarised aloud first, chapters
+# played). The played chapters follow one another in the story, so the class plays them in one run.
 THEMED_ROUTES = (
     ("23 October: from a march to a revolution",
-     "How did a peaceful march turn into a revolution in one day?", ("ch02_bem", "ch03_parliament", "ch04_stalin")),
+     "How did a peaceful march turn into a revolution in one day?",
+     ("ch02_bem", "ch03_parliament"), ("ch04_stalin", "ch05_radio")),
     ("Why did the Soviet Union intervene?",
-     "Why did the Soviet leaders change their minds between 30 October and 4 November?", ("ch09_republic", "ch10_neutrality")),
+     "Why did the Soviet leaders change their minds between 30 October and 4 November?",
+     (), ("ch09_republic", "ch10_neutrality")),
     ("4 November and after",
-     "What did the second intervention cost, and how was 1956 remembered?", ("ch12_whirlwind", "ch13_csepel", "epilogue")),
+     "What did the second intervention cost, and how was 1956 remembered?",
+     ("ch12_whirlwind",), ("ch13_csepel", "epilogue")),
 )
 
 
@@ -88,6 +91,15 @@ class Route:
     chapters: tuple[ChapterPack, ...]
     slots: tuple[Slot, ...]
     homework: tuple[str, ...]
+    told: tuple[ChapterPack, ...] = ()  # summarised aloud by the teacher before the class plays
+
+    @property
+    def all_chapters(self) -> tuple[ChapterPack, ...]:
+        return self.told + self.chapters
+
+    @property
+    def start_command(self) -> str:
+        return f"hungary56 play --teacher --chapter {self.chapters[0].chapter.id}" if self.chapters else ""
 
     @property
     def minutes(self) -> int:
@@ -152,54 +164,79 @@ def chapter_packs(story: Story, walk: Walkthrough | None = None, maps: bool = Tr
     return packs
 
 
-def _chapter_minutes(pack: ChapterPack, with_card: bool) -> int:
-    minutes = pack.figures.aloud + DECISION_MINUTES * pack.figures.decisions + DISCUSSION_MINUTES
-    return minutes + (CARD_MINUTES if with_card and pack.chapter.cards else 0)
+def _chapter_minutes(pack: ChapterPack) -> int:
+    return pack.figures.aloud + DECISION_MINUTES * pack.figures.decisions
 
 
-def plan_route(number: int, title: str, question: str, packs: Sequence[ChapterPack]) -> Route:
-    """A 45-minute plan: introduction, each chapter read aloud with its votes and a question, a source
-    task when time allows (else homework), and an exit question. Chapters that do not fit are dropped."""
-    packs = list(packs)
-    with_cards = True
-    while True:
-        total = INTRO_MINUTES + EXIT_MINUTES + sum(_chapter_minutes(p, with_cards) for p in packs)
-        if total <= LESSON_MINUTES or len(packs) <= 1:
-            break
-        if with_cards:
-            with_cards = False
-        else:
-            packs.pop()
+def told_minutes(packs: Sequence[ChapterPack]) -> int:
+    words = sum(reading.count_words(p.chapter.summary) for p in packs)
+    return reading.minutes(words, reading.ALOUD_WPM)
+
+
+def route_minutes(told: Sequence[ChapterPack], played: Sequence[ChapterPack]) -> int:
+    return (INTRO_MINUTES + told_minutes(told) + sum(_chapter_minutes(p) for p in played)
+            + WRITING_MINUTES + EXIT_MINUTES)
+
+
+def _contested_scenes(pack: ChapterPack) -> list[Scene]:
+    return [s for s in pack.scenes if s.id in pack.on_path and s.contested]
+
+
+def plan_route(number: int, title: str, question: str, packs: Sequence[ChapterPack],
+               told: Sequence[ChapterPack] = ()) -> Route:
+    """A plan for a 45-50 minute lesson: the introduction (with the summaries of the chapters before,
+    read aloud), the played chapters in one run of the program, each with its votes at 3 minutes a
+    vote, the writing task on the enquiry's sources and an exit question. Played chapters that do not
+    fit are dropped from the end; nothing becomes homework."""
+    packs, told = list(packs), list(told)
+    while route_minutes(told, packs) > LESSON_MINUTES and len(packs) > 1:
+        packs.pop()
     slots = [Slot(0, INTRO_MINUTES, "Introduction: who you are in the story, and what HISTORICAL, PLAUSIBLE "
-                  "and COUNTERFACTUAL mean. Ask the route's question.")]
+                  f"and COUNTERFACTUAL mean. Ask the route's question: {question}")]
     clock = INTRO_MINUTES
-    homework = []
-    for pack in packs:
-        f = pack.figures
-        votes = f"{f.decisions} class vote{'s' if f.decisions != 1 else ''} with reveals" if f.decisions else "no vote"
-        minutes = _chapter_minutes(pack, with_cards)
-        card = " and the source task" if with_cards and pack.chapter.cards else ""
-        slots.append(Slot(clock, clock + minutes, f"{pack.chapter.title}: read aloud ({f.aloud} min), {votes}, "
-                          f"one discussion question{card}. Start: hungary56 play --teacher --chapter {pack.chapter.id}"))
+    if told:
+        minutes = told_minutes(told)
+        names = ", ".join(f"“{p.chapter.title}”" for p in told)
+        slots.append(Slot(clock, clock + minutes, f"Read aloud the summaries of {names} (printed in this guide): "
+                          "what happened before the class takes over."))
         clock += minutes
-        if pack.chapter.cards and not with_cards:
-            homework.append(f"the source task on {pack.chapter.title}")
+    for i, pack in enumerate(packs):
+        f = pack.figures
+        votes = (f"{f.decisions} class vote{'s' if f.decisions != 1 else ''} at {DECISION_MINUTES} minutes each"
+                 if f.decisions else "no vote")
+        minutes = _chapter_minutes(pack)
+        how = (f"Start the program once, before the class arrives: {pack_start(pack)}." if i == 0 else
+               "Keep going: press Enter at the end-of-chapter screen and the next chapter starts with the class's "
+               "choices kept (do not restart the program).")
+        notes = "".join(f" At “{s.title}”, type notes to show the {len(s.contested)} contested explanations."
+                        for s in _contested_scenes(pack))
+        slots.append(Slot(clock, clock + minutes, f"{pack.chapter.title}: read aloud ({f.aloud} min), {votes}. "
+                          f"{how}{notes}"))
+        clock += minutes
+    slots.append(Slot(clock, clock + WRITING_MINUTES, "Writing task: the enquiry's sources "
+                      "(hungary56 handout enquiry, or the worksheet's source task)."))
+    clock += WRITING_MINUTES
     slots.append(Slot(clock, clock + EXIT_MINUTES, f"Exit question: {question}"))
-    return Route(number, title, question, tuple(packs), tuple(slots), tuple(homework))
+    return Route(number, title, question, tuple(packs), tuple(slots), (), tuple(told))
+
+
+def pack_start(pack: ChapterPack) -> str:
+    return f"hungary56 play --teacher --chapter {pack.chapter.id}"
 
 
 def lesson_routes(packs: Sequence[ChapterPack], count: int = 3) -> list[Route]:
     """The themed routes whose chapters the story has, then consecutive chapters that fit one lesson."""
     by_id = {p.chapter.id: p for p in packs}
     routes: list[Route] = []
-    for title, question, ids in THEMED_ROUTES:
-        if len(routes) < count and all(i in by_id for i in ids):
-            routes.append(plan_route(len(routes) + 1, title, question, [by_id[i] for i in ids]))
+    for title, question, told_ids, ids in THEMED_ROUTES:
+        if len(routes) < count and all(i in by_id for i in (*told_ids, *ids)):
+            routes.append(plan_route(len(routes) + 1, title, question, [by_id[i] for i in ids],
+                                     [by_id[i] for i in told_ids]))
     used = {p.chapter.id for r in routes for p in r.chapters}
     rest = [p for p in packs if p.chapter.id not in used]
     while len(routes) < count and rest:
         group = [rest.pop(0)]
-        while rest and INTRO_MINUTES + EXIT_MINUTES + sum(_chapter_minutes(p, False) for p in [*group, rest[0]]) <= LESSON_MINUTES:
+        while rest and route_minutes((), [*group, rest[0]]) <= LESSON_MINUTES:
             group.append(rest.pop(0))
         title = group[0].chapter.title if len(group) == 1 else f"{group[0].chapter.title} to {group[-1].chapter.title}"
         question = (group[0].chapter.questions or ("What would you have done, and why?",))[0]
@@ -228,6 +265,6 @@ def guide_context(story: Story, maps: bool = True) -> dict[str, object]:
         "place_numbers": numbered(story),
         "map_svg": svg_map(story, map_id="map-city") if maps else "",
         "constants": {"intro": INTRO_MINUTES, "exit": EXIT_MINUTES, "decision": DECISION_MINUTES,
-                      "discussion": DISCUSSION_MINUTES, "card": CARD_MINUTES, "silent_wpm": reading.SILENT_WPM,
+                      "writing": WRITING_MINUTES, "silent_wpm": reading.SILENT_WPM,
                       "aloud_wpm": reading.ALOUD_WPM, "lesson": LESSON_MINUTES},
     }

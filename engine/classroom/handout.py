@@ -130,25 +130,65 @@ def context(story: Story) -> dict[str, Any]:
     }
 
 
-def render_guide(story: Story, fmt: str, map_file: str = "") -> str:
+def printed_environment(story: Story, fmt: str) -> jinja2.Environment:
+    """The environment of the printed classroom pages: conditions and inline branches in plain words
+    (engine/core/why.py's), never a raw expression or an `[if …]` block."""
+    from engine.classroom import words
+
+    env = _environment(fmt)
+    env.filters["both"] = lambda text: words.plain_outline(story, str(text))
+    env.filters["reason"] = lambda condition: words.condition_words(story, condition)
+    return env
+
+
+def render_guide(story: Story, fmt: str, map_file: str = "", route: int | None = None) -> str:
     """The teacher's guide as Markdown ("md") or one printable HTML page ("html"); the Markdown links
-    to `map_file` (an SVG written beside it) when there is one."""
+    to `map_file` (an SVG written beside it) when there is one. With `route`, only that lesson route:
+    its chapters, in large print (engine/classroom/lesson.py)."""
     from engine.classroom.guide import guide_context
+    from engine.classroom.lesson import route_context
 
     context = guide_context(story, maps=fmt == "html")
+    if route is not None:
+        context.update(route_context(story, context, route))
     context["tags"] = render.KIND_TAGS
     context["map_file"] = map_file
-    return _environment(fmt).get_template(f"guide.{fmt}.j2").render(context)
+    return printed_environment(story, fmt).get_template(f"guide.{fmt}.j2").render(context)
 
 
-def render_worksheet(story: Story, fmt: str) -> str:
-    """The student worksheet, answer-free: no labels, no reveals, no notes, no definitions."""
+def render_worksheet(story: Story, fmt: str, route: int | None = None, level: str = "core") -> str:
+    """The student worksheet, answer-free: no labels, no reveals, no notes, no definitions. With
+    `route`, one lesson's worksheet at a `level` (support, core or extension)."""
     from engine.classroom.guide import guide_context
+    from engine.classroom.lesson import route_context
 
     context = guide_context(story, maps=fmt == "html")
-    return _environment(fmt).get_template(f"worksheet.{fmt}.j2").render(context)
+    if route is not None:
+        context.update(route_context(story, context, route, level=level))
+    return printed_environment(story, fmt).get_template(f"worksheet.{fmt}.j2").render(context)
 
 
 def render_walkthrough(story: Story, fmt: str) -> str:
     """The walkthrough of `story` as Markdown ("md") or one self-contained HTML page ("html")."""
     return _environment(fmt).get_template(f"walkthrough.{fmt}.j2").render(context(story))
+
+
+def render_enquiry(story: Story, fmt: str, route: int, teacher: bool = False) -> str:
+    """A route's document-based enquiry (engine/classroom/enquiry.py); `teacher` adds the mark scheme
+    and the model answers, which the students' copy never holds."""
+    from engine.classroom.guide import guide_context
+    from engine.classroom.lesson import enquiry_context
+
+    context = guide_context(story, maps=False)
+    context.update(enquiry_context(story, context, route, teacher))
+    return printed_environment(story, fmt).get_template(f"enquiry.{fmt}.j2").render(context)
+
+
+def render_record(transcript: str, fmt: str) -> str:
+    """A class record from a teacher-mode transcript: one page of HTML or Markdown, or CSV."""
+    from engine.classroom.record import csv_text, parse
+
+    record = parse(transcript)
+    if fmt == "csv":
+        return csv_text(record)
+    return _environment(fmt).get_template(f"record.{fmt}.j2").render(record=record)

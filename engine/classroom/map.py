@@ -180,16 +180,33 @@ def svg_map(story: Story, highlight: Collection[str] | None = None, *, title: st
             x, y = frame.xy(lat, lon)
             add(f'<line x1="{x - bridge_half:.1f}" y1="{y:.1f}" x2="{x + bridge_half:.1f}" y2="{y:.1f}" '
                 f'stroke="#000" stroke-width="3"><title>{escape(name)}</title></line>')
+    spots = _spread([frame.xy(p.lat, p.lon) for p in near], 18.0, width, frame.height)
+    taken = [(x - 10, y - 10, x + 10, y + 10) for x, y in spots]  # the markers, and what is drawn below
+    far_boxes = [_far_label_box(place, near, frame, width) for place in far]
+    # the scale bar bottom left, or bottom right when a far place's arrow is there
+    bar_x = 10.0
+    if any(_overlaps((6, frame.height - 32, 14 + max(frame.scale, 40), frame.height - 6), b) for b in far_boxes):
+        bar_x = width - 10 - max(frame.scale, 40)
+    taken += [(bar_x - 4, frame.height - 32, bar_x + 4 + max(frame.scale, 40), frame.height - 6),
+              (width - 34, 6, width - 2, 28), *far_boxes]
+    if frame.inside(47.466, 19.068):
+        x, y = frame.xy(47.466, 19.068)
+        box = (x - 12, y - 50, x + 8, y + 4)  # "Danube", turned to run along the river
+        if not any(_overlaps(box, t) for t in taken):
+            taken.append(box)
+            add(f'<text x="{x + 4:.1f}" y="{y:.1f}" class="district halo" transform="rotate(-80 {x + 4:.1f} {y:.1f})">Danube</text>')
     for name, lat, lon, side in DISTRICTS:
         if frame.inside(lat, lon):
             x, y = frame.xy(lat, lon)
+            size = 20.0 if side else 12.0
+            spot = _label_spot(name, x, y, size, taken, width, frame.height)
+            if spot is None:
+                continue  # no room without covering a marker or another label: left out
+            (lx, ly), box = spot
+            taken.append(box)
             cls = "side" if side else "district"
-            add(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" class="{cls} halo" lang="hu">{escape(name)}</text>')
-    if frame.inside(47.466, 19.068):
-        x, y = frame.xy(47.466, 19.068)
-        add(f'<text x="{x + 4:.1f}" y="{y:.1f}" class="district halo" transform="rotate(-80 {x + 4:.1f} {y:.1f})">Danube</text>')
+            add(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" class="{cls} halo" lang="hu">{escape(name)}</text>')
     add('</g>')
-    spots = _spread([frame.xy(p.lat, p.lon) for p in near], 18.0, width, frame.height)
     for place, (x, y) in zip(near, spots):
         strong = highlight is None or place.id in highlight
         tx, ty = frame.xy(place.lat, place.lon)
@@ -204,15 +221,7 @@ def svg_map(story: Story, highlight: Collection[str] | None = None, *, title: st
     for place in far:
         strong = highlight is None or place.id in highlight
         anchor = min(near, key=lambda o: _km((place.lat, place.lon), (o.lat, o.lon)))
-        ax, ay = frame.xy(anchor.lat, anchor.lon)
-        px, py = frame.xy(place.lat, place.lon)
-        angle = math.atan2(py - ay, px - ax)
-        # where the line from the nearest place towards the far one leaves the frame
-        t = min(((width - 14 - ax) / math.cos(angle)) if math.cos(angle) > 1e-9 else math.inf,
-                ((14 - ax) / math.cos(angle)) if math.cos(angle) < -1e-9 else math.inf,
-                ((frame.height - 14 - ay) / math.sin(angle)) if math.sin(angle) > 1e-9 else math.inf,
-                ((14 - ay) / math.sin(angle)) if math.sin(angle) < -1e-9 else math.inf)
-        ex, ey = ax + t * math.cos(angle), ay + t * math.sin(angle)
+        ex, ey = _edge_point(place, near, frame, width)
         km = _km((place.lat, place.lon), (anchor.lat, anchor.lon))
         fill = "#000" if strong else "#fff"
         num_style = "" if strong else ' style="fill:#333"'
@@ -224,8 +233,8 @@ def svg_map(story: Story, highlight: Collection[str] | None = None, *, title: st
             f'{km:.0f} km {_bearing_word(anchor, place)} →</text></g>')
     # scale bar and north arrow
     bar = frame.scale
-    add(f'<g><line x1="10" y1="{frame.height - 12:.1f}" x2="{10 + bar:.1f}" y2="{frame.height - 12:.1f}" '
-        f'stroke="#000" stroke-width="3"/><text x="10" y="{frame.height - 18:.1f}" class="small halo">1 km</text>'
+    add(f'<g><line x1="{bar_x:.1f}" y1="{frame.height - 12:.1f}" x2="{bar_x + bar:.1f}" y2="{frame.height - 12:.1f}" '
+        f'stroke="#000" stroke-width="3"/><text x="{bar_x:.1f}" y="{frame.height - 18:.1f}" class="small halo">1 km</text>'
         f'<text x="{width - 16:.1f}" y="22" text-anchor="middle" class="small halo" font-weight="bold">N ↑</text></g>')
     if legend:
         y = 22.0
@@ -240,6 +249,54 @@ def svg_map(story: Story, highlight: Collection[str] | None = None, *, title: st
                 add(f'<text x="{x0 + 16:.0f}" y="{y:.0f}" font-size="11" font-style="italic" lang="hu">{escape(place.hu)}</text>')
     add('</svg>')
     return "\n".join(out)
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _text_box(text: str, x: float, y: float, size: float, anchor: str = "middle") -> Box:
+    """A generous box around a line of DejaVu Sans text at (x, y) (its baseline)."""
+    wide = len(text) * size * (0.72 if size >= 16 else 0.64) + 4
+    left = x - wide / 2 if anchor == "middle" else (x - wide if anchor == "end" else x)
+    return (left, y - size * 0.95 - 1, left + wide, y + size * 0.3 + 1)
+
+
+def _label_spot(text: str, x: float, y: float, size: float, taken: list[Box], width: float,
+                height: float) -> tuple[tuple[float, float], Box] | None:
+    """Where a label can stand near (x, y) without touching anything already drawn, or None."""
+    step = size + 4
+    for dx, dy in ((0, 0), (0, -step), (0, step), (0, -2 * step), (0, 2 * step), (-30, 0), (30, 0),
+                   (-30, -step), (30, -step), (-30, step), (30, step)):
+        box = _text_box(text, x + dx, y + dy, size)
+        inside = box[0] >= 2 and box[1] >= 2 and box[2] <= width - 2 and box[3] <= height - 2
+        if inside and not any(_overlaps(box, t) for t in taken):
+            return (x + dx, y + dy), box
+    return None
+
+
+def _far_label_box(place: Place, near: list[Place], frame: Frame, width: float) -> Box:
+    ex, ey = _edge_point(place, near, frame, width)
+    anchor = min(near, key=lambda o: _km((place.lat, place.lon), (o.lat, o.lon)))
+    km = _km((place.lat, place.lon), (anchor.lat, anchor.lon))
+    label = _text_box(f"{km:.0f} km {_bearing_word(anchor, place)} →", ex - 12, ey + 4, 11, "end")
+    return (min(label[0], ex - 10), min(label[1], ey - 10), ex + 10, max(label[3], ey + 10))
+
+
+def _edge_point(place: Place, near: list[Place], frame: Frame, width: float) -> tuple[float, float]:
+    """Where the line from the nearest drawn place towards a far one leaves the frame."""
+    anchor = min(near, key=lambda o: _km((place.lat, place.lon), (o.lat, o.lon)))
+    ax, ay = frame.xy(anchor.lat, anchor.lon)
+    px, py = frame.xy(place.lat, place.lon)
+    angle = math.atan2(py - ay, px - ax)
+    t = min(((width - 14 - ax) / math.cos(angle)) if math.cos(angle) > 1e-9 else math.inf,
+            ((14 - ax) / math.cos(angle)) if math.cos(angle) < -1e-9 else math.inf,
+            ((frame.height - 14 - ay) / math.sin(angle)) if math.sin(angle) > 1e-9 else math.inf,
+            ((14 - ay) / math.sin(angle)) if math.sin(angle) < -1e-9 else math.inf)
+    return ax + t * math.cos(angle), ay + t * math.sin(angle)
 
 
 def _spread(points: list[tuple[float, float]], gap: float, width: float, height: float) -> list[tuple[float, float]]:

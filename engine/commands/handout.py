@@ -1,5 +1,5 @@
-"""`hungary56 handout guide|worksheet`: the classroom pack, as one printable HTML page, Markdown or a PDF
-printed by Chromium."""
+"""`hungary56 handout guide|worksheet|enquiry|record`: the classroom pack, as one printable HTML page,
+Markdown or a PDF printed by Chromium (and a class record as CSV)."""
 
 from __future__ import annotations
 
@@ -13,23 +13,36 @@ from pathlib import Path
 
 from engine.commands.common import add_story_argument, load
 
-KINDS = ("guide", "worksheet")
-SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+KINDS = ("guide", "worksheet", "enquiry", "record")
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".csv": "csv"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "handout", help="write the teacher's guide or the student worksheet",
+        "handout", help="write the teacher's guide, the student worksheet, a route's enquiry or a class record",
         description="Write the classroom pack. 'guide': the teacher's guide, with every scene (the 'what if' "
         "scenes and endings too), warnings where a vote ends the story, learning objectives, computed reading "
-        "times, decisions, questions, source cards, three 45-minute lesson routes, the vocabulary and a map of "
-        "Budapest. 'worksheet': the student worksheet, without answers. HTML prints on A4 from a browser; "
-        "-o FILE.pdf prints it through Chromium when it is installed.",
+        "times, decisions, questions, source cards, three lesson routes of 45 to 50 minutes, the vocabulary and a map of "
+        "Budapest. 'worksheet': the student worksheet, without answers. 'enquiry': a route's document-based "
+        "enquiry (--route N; --teacher adds the mark scheme). 'record': a teacher-mode transcript's votes as a "
+        "one-page class record (HTML, PDF or CSV). HTML prints on A4 from a browser; -o FILE.pdf prints it "
+        "through Chromium when it is installed.",
     )
-    parser.add_argument("kind", choices=KINDS, help="guide (for the teacher) or worksheet (for students)")
+    parser.add_argument("kind", choices=KINDS, help="guide (for the teacher), worksheet (for students), enquiry "
+                        "(a route's sources and questions) or record (a class's votes from a transcript)")
+    parser.add_argument("transcript", nargs="?", metavar="TRANSCRIPT",
+                        help="for record: the teacher-mode transcript (hungary56 play --teacher --transcript FILE)")
     add_story_argument(parser)
-    parser.add_argument("--format", choices=("md", "html", "pdf"), default=None,
-                        help="md, html or pdf (printed through Chromium); default: from the -o file's extension, else md")
+    parser.add_argument("--route", type=int, metavar="N", default=None,
+                        help="print only lesson route N (1, 2 or 3) in large print; needed for enquiry")
+    parser.add_argument("--level", choices=("support", "core", "extension"), default="core",
+                        help="the worksheet's level (with --route): support (glossed sources, word bank, sentence "
+                        "starters, more room), core, or extension (longer sources, the interpretation question)")
+    parser.add_argument("--teacher", action="store_true",
+                        help="for enquiry: the teacher's copy, with the mark scheme and model answers")
+    parser.add_argument("--format", choices=("md", "html", "pdf", "csv"), default=None,
+                        help="md, html or pdf (printed through Chromium), csv for record; default: from the -o "
+                        "file's extension, else md")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     parser.set_defaults(run=run)
 
@@ -116,22 +129,52 @@ def emit(text: str, fmt: str, output: str | None, extra: dict[str, str] | None =
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.classroom.handout import render_guide, render_worksheet
+    from engine.classroom.handout import render_enquiry, render_guide, render_record, render_worksheet
     from engine.classroom.map import svg_map
     from engine.core.errors import UsageError
 
     fmt = output_format(args.format, args.output)
     if fmt == "pdf" and not args.output:
         raise UsageError("a PDF needs a file: give -o FILE.pdf")
+    if fmt == "csv" and args.kind != "record":
+        raise UsageError("only a class record is written as CSV: hungary56 handout record TRANSCRIPT -o class.csv")
+    if args.kind == "record":
+        if not args.transcript:
+            raise UsageError("a class record needs a transcript: hungary56 handout record lesson.md -o record.html")
+        text = render_record(_read_transcript(Path(args.transcript)), "html" if fmt == "pdf" else fmt)
+        emit(text, fmt, args.output)
+        return 0
+    if args.transcript:
+        # the optional positional is the story folder for every kind but record
+        args.story_dir = args.transcript
+    if args.kind == "enquiry" and args.route is None:
+        raise UsageError("an enquiry is per lesson route: give --route 1, 2 or 3")
+    if args.level != "core" and (args.kind != "worksheet" or args.route is None):
+        raise UsageError("--level is for one route's worksheet: hungary56 handout worksheet --route N --level LEVEL")
+    if args.teacher and args.kind != "enquiry":
+        raise UsageError("--teacher is for the enquiry's teacher's copy: hungary56 handout enquiry --route N --teacher")
     story = load(args)
     extra: dict[str, str] = {}
+    page = "html" if fmt == "pdf" else fmt
     if args.kind == "guide":
         map_file = ""
         if fmt == "md" and args.output:
             map_file = f"{Path(args.output).stem}-map.svg"
             extra[map_file] = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg_map(story) + "\n"
-        text = render_guide(story, "html" if fmt == "pdf" else fmt, map_file=map_file)
+        text = render_guide(story, page, map_file=map_file, route=args.route)
+    elif args.kind == "enquiry":
+        text = render_enquiry(story, page, args.route, teacher=args.teacher)
     else:
-        text = render_worksheet(story, "html" if fmt == "pdf" else fmt)
+        text = render_worksheet(story, page, route=args.route, level=args.level)
     emit(text, fmt, args.output, extra)
     return 0
+
+
+def _read_transcript(path: Path) -> str:
+    from engine.core.errors import UsageError
+    from engine.io.atomic import read_regular
+
+    try:
+        return read_regular(path, 20_000_000).decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
