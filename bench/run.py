@@ -2,7 +2,7 @@
 
     python bench/run.py            # the full run (10-20 minutes on a busy two-CPU machine)
     python bench/run.py --quick    # a smoke run: smaller stories, fewer repeats
-    python bench/run.py --only lint --sizes 1000,10000,20000   # one section (start, lint, play, saves, traps)
+    python bench/run.py --only lint --sizes 1000,10000,20000   # one section (start, lint, play, saves, traps, web)
 
 Each figure and its baseline are measured in turn, pair after pair (A B A B ...), and the ratio
 is the median of the pairs' ratios, so that a machine that gets busier or quieter during the run
@@ -530,7 +530,7 @@ def play_story() -> tuple[Path | None, Path]:
         return TINY, TINY
 
 
-SECTIONS = ("start", "lint", "play", "saves", "traps")
+SECTIONS = ("start", "lint", "play", "saves", "traps", "web")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -579,6 +579,11 @@ def main(argv: list[str] | None = None) -> int:
         if "traps" in only:
             print("5. trap detection")
             bench_traps(report, (2_000, 4_000), 3 if quick else 9)
+        if "web" in only:
+            print("6. the browser build (headless Chromium)")
+            from bench.web import bench_web
+
+            bench_web(report, story, 1 if quick else 3)
     if report.missed:
         print(f"MISSED: {', '.join(report.missed)}")
         return 1

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import argparse
 
 # Each name is a module in engine/commands/ with `add_parser(subparsers)`; order is help order.
-COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "walkthrough", "handout", "stats", "migrate", "rename", "lsp")
+COMMAND_MODULES = ("play", "saves", "lint", "new", "graph", "test", "record", "walkthrough", "handout", "stats", "migrate", "rename", "lsp", "web")
 DEFAULT_COMMAND = "play"
 
 

@@ -377,6 +377,11 @@ OTHER_OPENS = {
     "engine/author/starter.py": ["source.read_text(", "schema.read_text("],  # the starter shipped with the engine
     "engine/author/generate.py": ["path.read_text(", "path.read_text("],  # the repository's docs (a developer tool)
     "engine/commands/handout.py": ["out.read_bytes()"],  # the PDF Chromium printed into our own temporary folder
+    # the browser build: the Pyodide tarball, checked against its pinned hash, opened from memory
+    "engine/web/pyodide.py": ["tarfile.open(fileobj=io.BytesIO(data)"],
+    # the engine's own package files (the page's static assets, its modules and attrs' for the zip)
+    "engine/web/site.py": ['joinpath(name).read_text(', "item.read_bytes()", "root.joinpath(part).read_bytes()",
+                           "path.read_bytes()"],
 }
 
 

@@ -167,3 +167,15 @@ def test_nothing_outside_the_tests_imports_jsonschema():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not any(n.split(".")[0] == "jsonschema" for n in names), path
+
+
+def test_installed_wheel_writes_the_web_site(installed: Path, tmp_path: Path):
+    """The page, its script and styles ship as package data, and the engine zip is made from the installed package."""
+    from tests.web_support import real_pyodide
+
+    result = _run(installed, tmp_path, "web", "-o", str(tmp_path / "site"), "--pyodide", str(real_pyodide()))
+    assert result.returncode == 0, result.stderr
+    for name in ("index.html", "app.js", "engine.js", "style.css", "sw.js", "engine.zip", "story.json"):
+        assert (tmp_path / "site" / name).is_file(), name
+    with zipfile.ZipFile(tmp_path / "site" / "engine.zip") as archive:
+        assert "engine/web/adapter.py" in archive.namelist()

@@ -110,6 +110,10 @@ class SlotNameError(SaveError):
     """A save slot name that would escape the saves folder or cannot be a file name."""
 
 
+class WebBuildError(Hungary56Error):
+    """The browser build could not be made: Pyodide missing or not the pinned one, a site not written."""
+
+
 class UnknownNameError(Hungary56Error):
     """A name the story or the engine does not know: a chapter, a scene, an output format."""
 

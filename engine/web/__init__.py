@@ -1,0 +1,1 @@
+"""The browser build: a static site that plays the same engine in Pyodide (`hungary56 web`)."""
