@@ -86,3 +86,13 @@ def test_the_vote_log_is_written_as_csv_beside_the_transcript(tmp_path: Path) ->
     assert rows[1] == ["1", "The meeting in the hall", "1: 12; 2: 12", "Go home early", "plausible",
                        "They were afraid", "yes: the class settled a tied vote"]
     assert rows[2][2:7] == ["1: 20; 2: 7", "Help carry the wounded", "historical", "no reason", ""]
+
+
+def test_a_teachers_first_screen_welcomes_then_the_chapter_card_starts_a_cleared_screen() -> None:
+    now = start(CLASSROOM, mode=TEACHER, welcome=True)
+    screens = [s for e in now.events for s in present.screens(now.game, e) if s.blocks]
+    assert screens[0].blocks[0].text == CLASSROOM.title and screens[0].pause == ""
+    assert screens[1].clear and screens[1].blocks[0].style == "chapter"
+    player = start(CLASSROOM, welcome=True)
+    first = [s for e in player.events for s in present.screens(player.game, e) if s.blocks][0]
+    assert first.pause is None  # a player's welcome opens the first scene's screen, no extra Enter

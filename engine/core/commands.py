@@ -84,7 +84,7 @@ def undo(game: Game, _arg: str) -> Step:
     step = taken[-1].path[-1] if taken[-1].path else None
     what = ""
     if step is not None:
-        what = f": {machine.label_text(game.story.scenes[step.scene].choices[step.choice], state)}"
+        what = f": {machine.label_text(game.story.scenes[step.scene].choices[step.choice], state).rstrip('.')}"
     return say(back, f"Undone{what}. ('redo' brings it back.)", "hint",
                Recorded(text=f"Undone{what}. The choice taken instead follows.")
                ).then(Step(back, (SaveRequested(slot=AUTOSAVE, state=state, quiet=True),))).then(show_scene(back, look=True))

@@ -3,8 +3,8 @@ a chapter's source cards and the teacher's chapter opening. Pure blocks, as in r
 
 from __future__ import annotations
 
-from engine.core.model import Card, Chapter, Entry, Scene, Story
-from engine.core.render import Block, Blocks, chapter_dates, date_words, fold
+from engine.core.model import Card, Chapter, Scene, Story
+from engine.core.render import Block, Blocks, chapter_dates, citation, date_words, fold
 
 # The words after which a contested account's "who" says more about its head noun than it is.
 _AFTER_HEAD = (",", ";", "(", " who ", " of ", " on ", " relying ", " working ", " to ", " in ", " after ",
@@ -25,18 +25,6 @@ def verb_for(who: str) -> str:
     proper = len(words) > 1 and last[:1].isupper()
     plural = last.lower().endswith("s") and not last.lower().endswith(("ss", "'s", "us", "is")) and not proper
     return "say" if plural else "says"
-
-
-def citation(entry: Entry | None, key: str) -> str:
-    """A source as a reader cites it: author and year first, never the story's internal key (U4)."""
-    if entry is None:
-        return key
-    who = ", ".join(part for part in (entry.author, entry.year) if part)
-    if not who:
-        return entry.text
-    if entry.text.startswith(entry.author) or not entry.author:
-        return entry.text if entry.year and entry.year in entry.text else f"{entry.text} ({who})"
-    return f"{who}: {entry.text}"
 
 
 def note_blocks(story: Story, scene: Scene) -> Blocks:

@@ -90,6 +90,8 @@ def screens(game: Game, event: Event) -> list[Screen]:
     if isinstance(event, Notice):
         return [_screen([Block(event.kind, event.text)])]
     if isinstance(event, CommandOutput):
+        if event.command == "welcome" and teacher:  # on the projector, the chapter's card starts a cleared screen
+            return [_screen(event.blocks, record=event.record, pause="")]
         said = [_screen(event.blocks, record=event.record)]
         if event.command in MENU_AGAIN and not game.over and (game.paged or teacher):
             said.append(_screen(menu_again(game), record=False))

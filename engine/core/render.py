@@ -17,7 +17,7 @@ import attrs
 from engine.core import machine
 from engine.core.controls import for_layout
 from engine.core.dates import month_days
-from engine.core.model import Chapter, Choice, GameState, Scene, Story
+from engine.core.model import Chapter, Choice, Entry, GameState, Scene, Story
 
 if TYPE_CHECKING:  # the classroom views are imported where a debrief or a chapter screen is drawn, not on every start
     from engine.core.debrief import Debrief
@@ -231,6 +231,18 @@ def chapter_dates(chapter: Chapter) -> str:
     return date_words(chapter.date)
 
 
+def citation(entry: Entry | None, key: str) -> str:
+    """A source as a reader cites it: author and year first, never the story's internal key (U4)."""
+    if entry is None:
+        return key
+    who = ", ".join(part for part in (entry.author, entry.year) if part)
+    if not who:
+        return entry.text
+    if entry.text.startswith(entry.author) or not entry.author:
+        return entry.text if entry.year and entry.year in entry.text else f"{entry.text} ({who})"
+    return f"{who}: {entry.text}"
+
+
 def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
                    votes: Mapping[int, str] | None = None) -> Blocks:
     """The player's (or the class's) path beside history, then chapters covered, terms met and
@@ -272,7 +284,7 @@ def debrief_blocks(story: Story, debrief: Debrief, who: str = "You",
         blocks.extend(Block("note", f"{e.key}: {e.text}", indent=3, tight=True) for e in debrief.terms)
     if debrief.sources:
         blocks.append(Block("heading", "Sources to read next"))
-        blocks.extend(Block("note", f"[{e.key}] {e.text}", indent=3, tight=True) for e in debrief.sources)
+        blocks.extend(Block("note", f"- {citation(e, e.key)}", indent=3, tight=True, hang=2) for e in debrief.sources)
     return blocks
 
 
