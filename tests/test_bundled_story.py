@@ -123,3 +123,12 @@ def test_exhaustive_search_completes_and_reaches_everything():
     assert not report.bound_hit
     assert search.exhaustive_ok(STORY, report)
     assert set(report.scenes) == set(STORY.scenes)
+
+
+def test_the_bundled_story_is_written_in_the_newest_format() -> None:
+    """`hungary56 migrate --check` has nothing to do on the story the engine ships."""
+    from engine.commands.migrate import plan
+    from engine.io.loader import bundled_story_dir
+
+    changes, problems = plan(bundled_story_dir())
+    assert (changes, problems) == ([], [])
