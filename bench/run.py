@@ -219,7 +219,9 @@ def in_pty(args: list[str], env: dict[str, str], cwd: Path, marker: bytes | None
 
 def bench_start(report: Report, story_dir: Path | None, story: Story, pairs: int, work: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HUNGARY56_SAVES": str(work / "saves"),
-           "HUNGARY56_CACHE_DIR": str(work / "cache-start"), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+           "HUNGARY56_CACHE_DIR": str(work / "cache-start"), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm",
+           # the terminal says its background, as xterm and most emulators do (theme auto asks otherwise)
+           "COLORFGBG": "15;0"}
     env.pop("HUNGARY56_NO_CACHE", None)
     play = engine("play", *([str(story_dir)] if story_dir else []))
     first_output(play, env, work)  # fills the story cache, as any earlier run would have

@@ -373,7 +373,6 @@ OTHER_OPENS = {
     # the transcript, appended to (O_NOFOLLOW, checked regular) and its last byte read, once the
     # play command has checked the file with read_head
     "engine/io/appending.py": ["fd = os.open(self.path, os.O_WRONLY", "fd = os.open(self.path, _READ"],
-    "engine/io/cache.py": ["(here / name).read_bytes()"],  # the engine's own modules, for the cache key
     "engine/author/starter.py": ["source.read_text(", "schema.read_text("],  # the starter shipped with the engine
     "engine/author/generate.py": ["path.read_text(", "path.read_text("],  # the repository's docs (a developer tool)
     "engine/commands/handout.py": ["out.read_bytes()"],  # the PDF Chromium printed into our own temporary folder

@@ -1,5 +1,5 @@
 """Colours on any background (issue #24, U9): the terminal's background is asked of the terminal
-(OSC 11), else read from COLORFGBG, else the reader is asked once; titles never near-white."""
+(COLORFGBG when set, else OSC 11), else the reader is asked once; titles never near-white."""
 
 from __future__ import annotations
 
@@ -83,3 +83,21 @@ def test_u9_a_terminal_that_cannot_tell_asks_once_and_keeps_the_answer(tmp_path:
     assert again.expect(["dark or light", "Take the rifle"]) == 1  # asked once only
     again.sendcontrol("c")
     again.expect(pexpect.EOF)
+
+
+def test_u9_colorfgbg_is_read_before_the_terminal_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variable costs nothing; the query costs a round trip, or a fifth of a second where nothing
+    answers (bench/run.py's pty start)."""
+    from engine.play import background
+
+    asked: list[float] = []
+
+    def query(timeout: float = 0.2) -> str:
+        asked.append(timeout)
+        return ""
+
+    monkeypatch.setattr(background, "query_terminal", query)
+    monkeypatch.setenv("COLORFGBG", "0;15")
+    assert background.detect() == "light" and asked == []
+    monkeypatch.delenv("COLORFGBG")
+    assert background.detect() is None and asked == [0.2]

@@ -1,6 +1,6 @@
-"""Which colour theme suits the terminal (U9): the background asked of the terminal itself (the OSC
-11 query, answered within a fifth of a second or not at all), else `COLORFGBG`, else the reader is
-asked once and the answer kept in the settings."""
+"""Which colour theme suits the terminal (U9): `COLORFGBG` when the terminal sets it, else the
+background asked of the terminal itself (the OSC 11 query, answered within a fifth of a second or
+not at all), else the reader is asked once and the answer kept in the settings."""
 
 from __future__ import annotations
 
@@ -71,10 +71,12 @@ def query_terminal(timeout: float = TIMEOUT) -> str:
 
 
 def detect() -> str | None:
-    """"dark" or "light" when the terminal says so; None when it cannot tell."""
-    theme = from_reply(query_terminal())
+    """"dark" or "light" when the terminal says so; None when it cannot tell. `COLORFGBG`, which
+    the terminal sets, is read first: it costs nothing, where the query costs a round trip, and
+    up to a fifth of a second where nothing answers (a start in a pty: bench/run.py)."""
+    theme = from_colorfgbg(os.environ.get("COLORFGBG", ""))
     if theme is None:
-        theme = from_colorfgbg(os.environ.get("COLORFGBG", ""))
+        theme = from_reply(query_terminal())
     return theme
 
 
