@@ -54,33 +54,18 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each story file's (modification time, size): what `--watch` compares."""
-    from engine.io.loader import story_files
-
-    found = {}
-    story_paths, scene_paths = story_files(folder)
-    recordings = sorted((folder / "tests" / "playthroughs").glob("*.yaml"))
-    for path in story_paths + scene_paths + recordings:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        found[str(path)] = (stat.st_mtime_ns, stat.st_size)
-    return found
-
-
 def watch(args: argparse.Namespace, folder: Path, interval: float = 0.3) -> int:
     """Lint, then again after every change to the story's files, until Ctrl-C (exit status 0)."""
     import time
     from datetime import datetime
 
     from engine.author.relint import lint_folder
+    from engine.io.loader import files_snapshot
 
     before: dict[str, tuple[int, int]] | None = None
     try:
         while True:
-            now = _snapshot(folder)
+            now = files_snapshot(folder, recordings=True)
             if now != before:
                 if before is not None:
                     changed = sorted(set(now) ^ set(before) | {p for p in now if p in before and now[p] != before[p]})

@@ -223,3 +223,20 @@ def _load_files(files: list[StoryFile], problems: list[Problem]) -> Story:
     if problems:
         raise StoryError(problems)
     return story
+
+
+def files_snapshot(folder: Path, recordings: bool = False) -> dict[str, tuple[int, int]]:
+    """Each story file's (modification time in ns, size), and the recorded playthroughs' when asked:
+    what `lint --watch` and `play --watch` compare to see a change."""
+    story_paths, scene_paths = story_files(folder)
+    paths = story_paths + scene_paths
+    if recordings:
+        paths += sorted((folder / "tests" / "playthroughs").glob("*.yaml"))
+    found = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found

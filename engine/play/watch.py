@@ -13,22 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.render import Block
-from engine.io.loader import story_files
+from engine.io.loader import files_snapshot
 
 POLL_SECONDS = 0.5
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each story file's (modification time in ns, size)."""
-    found = {}
-    story_paths, scene_paths = story_files(folder)
-    for path in story_paths + scene_paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        found[str(path)] = (stat.st_mtime_ns, stat.st_size)
-    return found
 
 
 class FileWatch:
@@ -36,11 +23,11 @@ class FileWatch:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.seen = snapshot(folder)
+        self.seen = files_snapshot(folder)
         self.lock = threading.Lock()
 
     def changed(self) -> bool:
-        now = snapshot(self.folder)
+        now = files_snapshot(self.folder)
         with self.lock:
             if now == self.seen:
                 return False
