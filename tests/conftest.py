@@ -141,3 +141,20 @@ def _real_programs_are_marked_slow(request: pytest.FixtureRequest, monkeypatch: 
             report.write(request.node.nodeid + "\n")
     elif started:
         pytest.fail(f"{request.node.nodeid} starts a real program ({started[0]}): mark it @pytest.mark.slow")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    """make(columns, rows): a real terminal in tmux of that size (tests/test_reader_tmux.py's Tmux),
+    closed after the test."""
+    from tests.test_reader_tmux import Tmux
+
+    made: list[Tmux] = []
+
+    def make(columns: int, rows: int) -> Tmux:
+        made.append(Tmux(tmp_path, columns, rows))
+        return made[-1]
+
+    yield make
+    for term in made:
+        term.close()

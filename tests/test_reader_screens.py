@@ -18,23 +18,10 @@ from engine.core.game import start
 from engine.io.loader import bundled_story_dir, load_story
 from engine.play.pager import keep_menu, layout, split_paragraphs
 from tests.conftest import STORIES, TINY
-from tests.test_reader_tmux import MORE, PROMPT, Tmux
+from tests.test_reader_tmux import MORE, PROMPT
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
 SIZES = [(80, 24), (100, 30)]
-
-
-@pytest.fixture
-def terminal(tmp_path: Path):  # type: ignore[no-untyped-def,unused-ignore]
-    made: list[Tmux] = []
-
-    def make(columns: int, rows: int) -> Tmux:
-        made.append(Tmux(tmp_path, columns, rows))
-        return made[-1]
-
-    yield make
-    for term in made:
-        term.close()
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -77,18 +77,6 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-@pytest.fixture
-def terminal(tmp_path: Path):  # type: ignore[no-untyped-def,unused-ignore]
-    made: list[Tmux] = []
-
-    def make(columns: int, rows: int) -> Tmux:
-        made.append(Tmux(tmp_path, columns, rows))
-        return made[-1]
-
-    yield make
-    for term in made:
-        term.close()
-
 
 MORE = r"^-- more --"
 PROMPT = r"^\s*(>|Class choice >|Start >)\s*$"
