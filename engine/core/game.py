@@ -21,7 +21,7 @@ import attrs
 
 from engine.core import machine, render
 from engine.core.commands import commands_for, resolve
-from engine.core.events import Chosen, CommandOutput, Event, Notice
+from engine.core.events import Chosen, CommandOutput, Event
 from engine.core.model import GameState, Story
 from engine.core.moves import (
     PLAYER,
@@ -172,7 +172,3 @@ def completions(game: Game) -> list[str]:
     words.extend(f"glossary {term}" for term in sorted(game.story.glossary, key=render.fold))
     words.extend(f"settings {name} " for name in ("reveal", "theme", "width"))
     return words
-
-
-def notice(text: str, kind: str = "hint") -> Notice:
-    return Notice(text=text, kind=kind)

@@ -6,7 +6,6 @@ one with a real console and save folder, one with a script and saves in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from engine.core import game as rules
@@ -202,6 +201,3 @@ class Loop:
 def so_far(game: Game) -> Blocks:
     """The debrief of a game left before its ending (the transcript's last part)."""
     return debrief_blocks(game)
-
-
-Quiet = Callable[..., None]

@@ -8,8 +8,6 @@ engine/core/commands.py; engine/core/game.py puts the two together as `start` an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import attrs
 
 from engine.core import machine, papers, render
@@ -277,7 +275,3 @@ def went_on_from(earlier: GameState, later: GameState) -> bool:
 def is_auto(story: Story, state: GameState) -> bool:
     scene = story.scenes.get(state.scene)
     return scene is not None and bool(scene.choices) and scene.choices[0].auto
-
-
-def seen_scenes(states: Iterable[GameState]) -> set[str]:
-    return {state.scene for state in states}
